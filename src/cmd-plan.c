@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "plan.h"
+
+static int plan_run(int argc, char **argv)
+{
+	extern const struct cmd cmd_plan;
+	struct topo_lab *lab = NULL;
+	struct plan p;
+	int r;
+
+	if (argc != 2)
+		return cmd_usage_error(&cmd_plan, argc < 2 ? "no topology file given"
+							   : "one topology file at a time");
+	if (argv[1][0] == '-' && argv[1][1])
+		return cmd_usage_error(&cmd_plan, "unknown option '%s'", argv[1]);
+	r = cmd_load(argv[1], &lab);
+	if (r)
+		return r;
+	plan_build(lab, &p);
+	plan_print(&p, stdout);
+	plan_free(&p);
+	topo_lab_free(lab);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		err("writing the plan: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+const struct cmd cmd_plan = {
+	.name = "plan",
+	.args = "FILE",
+	.summary = "Print the lab as the ip(8), bridge(8) and sysctl(8) commands that build it.",
+	.help = "Prints a POSIX shell script with one command per step, in the order 'nslab up'\n"
+		"applies them. Run as root on a machine without the lab, it builds the same\n"
+		"lab: a lab is also a lesson in iproute2. Touches nothing itself.\n",
+	.run = plan_run,
+};

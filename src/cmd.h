@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The CLI: one file per subcommand, each a `struct cmd`. The core below it
+ * never prints or exits; these decide what the user sees. */
+#pragma once
+
+#include "topology.h"
+
+/* Exit statuses. */
+#define EXIT_FAIL 1  /* the operation failed */
+#define EXIT_USAGE 2 /* bad arguments or a bad topology */
+
+struct cmd {
+	const char *name;
+	const char *args;    /* "FILE" */
+	const char *summary; /* one line for `nslab help` */
+	const char *help;    /* the rest of `nslab help CMD` */
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cmd *const cmds[];
+extern const size_t cmds_n;
+const struct cmd *cmd_find(const char *name);
+
+/* Print a command's usage to f. */
+void cmd_usage(const struct cmd *c, FILE *f);
+/* "nslab CMD: ..." to stderr, then `Try 'nslab help CMD'`; returns EXIT_USAGE. */
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...) _printf_(2, 3);
+/* True if argv[1] asks for help (-h/--help), after printing it. */
+bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
+
+/* Load and validate a topology; prints every error. Returns 0 or an exit
+ * status (EXIT_USAGE). */
+int cmd_load(const char *path, struct topo_lab **ret);
+
+void err(const char *fmt, ...) _printf_(1, 2);

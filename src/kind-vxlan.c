@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+/* [vxlan NAME] with `members`: one segment, a device NAME in every member,
+ * point to point for two members, head-end replication (all-zero FDB
+ * entries towards every other member) for more. [vxlan NODE:NAME]: one
+ * device set up by hand (flannel's flannel.1 is one of these). */
+#include "kind.h"
+#include "nl.h"
+#include "plan.h"
+
+#include <netlink/route/link/vxlan.h>
+
+#define VXLAN_PORT 4789 /* IANA; the kernel's default is 8472, so always set it */
+#define VXLAN_OVERHEAD 50
+#define VX_FLOOD (1u << 31) /* step.sub: a flood entry, member << 15 | other */
+#define VX_MEMBERS_MAX 256
+
+struct vxlan {
+	uint32_t vni, port, ttl, mtu;
+	bool has_vni, has_ttl, learning, has_local, has_remote, has_mac;
+	struct ipaddr local, remote;
+	uint8_t mac[6];
+	char *dev_name; /* underlay */
+	char *members_text;
+	struct topo_loc members_loc;
+	size_t n;
+	struct topo_node *members[VX_MEMBERS_MAX];
+	struct topo_iface *ifaces[VX_MEMBERS_MAX];
+	struct topo_iface *lower[VX_MEMBERS_MAX];
+	struct ipaddr locals[VX_MEMBERS_MAX];
+};
+
+static const char *const vxlan_keys[] = {"vni",      "port", "dev", "local", "remote", "members",
+					 "learning", "ttl",  "mtu", "mac",   NULL};
+
+static struct vxlan *vx_of(struct topo_dev *dev)
+{
+	if (!dev->priv) {
+		struct vxlan *v = xcalloc(1, sizeof(*v));
+		v->port = VXLAN_PORT;
+		v->learning = true;
+		dev->priv = v;
+	}
+	return dev->priv;
+}
+
+static int vxlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
+		       const struct topo_loc *loc, struct diag *d)
+{
+	struct vxlan *v = vx_of(dev);
+	bool segment = !dev->node_name;
+
+	if (streq(key, "vni")) {
+		v->has_vni = kind_u32(key, value, 0, 16777215, loc, d, &v->vni) == 0;
+	} else if (streq(key, "port")) {
+		(void)kind_u32(key, value, 1, 65535, loc, d, &v->port);
+	} else if (streq(key, "ttl")) {
+		v->has_ttl = kind_u32(key, value, 1, 255, loc, d, &v->ttl) == 0;
+	} else if (streq(key, "mtu")) {
+		(void)kind_u32(key, value, 68, 65535, loc, d, &v->mtu);
+	} else if (streq(key, "learning")) {
+		(void)kind_bool(key, value, loc, d, &v->learning);
+	} else if (streq(key, "dev")) {
+		const char *why = topo_ifname_error(value);
+		if (why)
+			diag_add(d, loc, "name the underlay interface, e.g. 'dev = eth0'",
+				 "underlay device '%s' %s", value, why);
+		else
+			v->dev_name = xstrdup(value);
+	} else if (streq(key, "members") && segment) {
+		v->members_text = xstrdup(value);
+		v->members_loc = *loc;
+	} else if ((streq(key, "local") || streq(key, "remote") || streq(key, "mac")) && segment) {
+		diag_add(d, loc,
+			 "a segment takes each member's address on 'dev'; for one device write "
+			 "[vxlan NODE:NAME]",
+			 "'%s' is for [vxlan NODE:NAME], not a segment", key);
+	} else if (streq(key, "members")) {
+		diag_add(d, loc, "write [vxlan NAME] with 'members = A B C' for a segment",
+			 "'members' is for a segment [vxlan NAME], not [vxlan NODE:NAME]");
+	} else if (streq(key, "local") || streq(key, "remote")) {
+		struct ipaddr *a = streq(key, "local") ? &v->local : &v->remote;
+		if (ipaddr_parse_host(value, a) < 0)
+			diag_add(d, loc, "write an address such as 192.168.0.11", "bad %s '%s'",
+				 key, value);
+		else if (streq(key, "local"))
+			v->has_local = true;
+		else
+			v->has_remote = true;
+	} else if (streq(key, "mac")) {
+		if (mac_parse(value, v->mac) < 0 || (v->mac[0] & 1))
+			diag_add(d, loc, "write a unicast MAC such as 0a:58:0a:f4:01:00",
+				 "bad MAC address '%s'", value);
+		else
+			v->has_mac = true;
+	} else {
+		return KIND_KEY_UNKNOWN;
+	}
+	return KIND_KEY_OK;
+}
+
+static void vxlan_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d)
+{
+	struct vxlan *v = vx_of(dev);
+
+	if (pass != 0)
+		return;
+	if (dev->node_name) {
+		if (!dev->node)
+			return;
+		v->members[0] = dev->node;
+		v->n = 1;
+	} else {
+		if (!v->members_text) {
+			diag_add(d, &dev->loc, "add 'members = NODE NODE ...'",
+				 "[vxlan %s] has no 'members'", dev->name);
+			return;
+		}
+		int n = kind_members(lab, v->members_text, &v->members_loc, d, v->members,
+				     VX_MEMBERS_MAX);
+		if (n < 0)
+			return;
+		if (n < 2) {
+			diag_add(d, &v->members_loc, "list at least two nodes",
+				 "a VXLAN segment needs two or more members");
+			return;
+		}
+		v->n = (size_t)n;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		v->ifaces[i] = topo_iface_add(v->members[i], dev->name, dev, &dev->loc, d);
+		if (v->ifaces[i]) {
+			v->ifaces[i]->mtu = v->mtu;
+			v->ifaces[i]->has_mac = v->has_mac;
+			memcpy(v->ifaces[i]->mac, v->mac, 6);
+		}
+	}
+}
+
+static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
+{
+	struct vxlan *v = vx_of(dev);
+	char hint[192];
+
+	if (!v->has_vni)
+		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)", "[vxlan %s] has no 'vni'",
+			 dev->name);
+	if (!v->dev_name && !dev->node_name) {
+		diag_add(d, &dev->loc, "add 'dev = eth0', the members' underlay interface",
+			 "[vxlan %s] has no 'dev'", dev->name);
+		return;
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		struct topo_node *m = v->members[i];
+		if (!v->ifaces[i])
+			return;
+		if (v->dev_name) {
+			v->lower[i] = topo_iface_find(m, v->dev_name);
+			if (!v->lower[i]) {
+				snprintf(hint, sizeof(hint), "link '%s:%s' to the underlay", m->name,
+					 v->dev_name);
+				diag_add(d, &dev->loc, hint, "member '%s' has no interface '%s'",
+					 m->name, v->dev_name);
+				continue;
+			}
+		}
+		if (dev->node_name && v->has_local) {
+			v->locals[i] = v->local;
+			continue;
+		}
+		const struct topo_addr *a = v->lower[i] ? topo_iface_addr(m, v->lower[i], AF_INET) : NULL;
+		if (!a && v->lower[i])
+			a = topo_iface_addr(m, v->lower[i], AF_INET6);
+		if (!a) {
+			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]%s",
+				 v->dev_name ? v->dev_name : "IF", m->name,
+				 dev->node_name ? ", or 'local = ADDRESS' here" : "");
+			diag_add(d, &dev->loc, hint,
+				 "member '%s' has no address on '%s' for the VXLAN local address",
+				 m->name, v->dev_name ? v->dev_name : "(no dev)");
+			continue;
+		}
+		v->locals[i] = a->local;
+		v->locals[i].len = ipaddr_maxlen(&a->local);
+	}
+	if (dev->node_name && v->has_remote && v->has_local && v->remote.family != v->local.family)
+		diag_add(d, &dev->loc, "use addresses of one family", "local and remote differ in family");
+}
+
+static void vxlan_plan(struct plan *p, struct topo_dev *dev)
+{
+	struct vxlan *v = vx_of(dev);
+
+	for (size_t i = 0; i < v->n; i++) {
+		if (!v->ifaces[i])
+			return;
+		v->ifaces[i]->ifindex = v->members[i]->next_ifindex++;
+		struct step *s = plan_add(p, STEP_LINK, v->members[i]);
+		s->dev = dev;
+		s->sub = (uint32_t)i;
+	}
+	if (v->n < 3)
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		for (size_t j = 0; j < v->n; j++) {
+			if (i == j)
+				continue;
+			struct step *s = plan_add(p, STEP_LINK, v->members[i]);
+			s->dev = dev;
+			s->sub = VX_FLOOD | (uint32_t)(i << 15) | (uint32_t)j;
+		}
+}
+
+/* The remote of member i, for a point-to-point device (or NULL). */
+static const struct ipaddr *vx_remote(const struct vxlan *v, size_t i)
+{
+	if (v->n == 2)
+		return &v->locals[1 - i];
+	if (v->n == 1 && v->has_remote)
+		return &v->remote;
+	return NULL;
+}
+
+static void vxlan_print(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	struct vxlan *v = vx_of(s->dev);
+	char buf[IPADDR_STRLEN], mac[18];
+
+	if (s->sub & VX_FLOOD) {
+		size_t i = (s->sub & ~VX_FLOOD) >> 15, j = s->sub & 0x7fff;
+		sbuf_addf(out, "bridge -n %s fdb append 00:00:00:00:00:00 dev %s dst %s self permanent\n",
+			  s->node->netns, s->dev->name, ipaddr_str(&v->locals[j], buf));
+		(void)i;
+		return;
+	}
+	size_t i = s->sub;
+	const struct topo_iface *dev = v->ifaces[i];
+	const struct ipaddr *remote = vx_remote(v, i);
+	sbuf_addf(out, "ip -n %s link add %s", s->node->netns, dev->name);
+	if (dev->has_mac)
+		sbuf_addf(out, " address %s", mac_str(dev->mac, mac));
+	if (dev->mtu)
+		sbuf_addf(out, " mtu %u", dev->mtu);
+	else if (!v->lower[i])
+		sbuf_addf(out, " mtu %u", 1500 - VXLAN_OVERHEAD);
+	sbuf_addf(out, " up type vxlan id %u", v->vni);
+	if (remote)
+		sbuf_addf(out, " remote %s", ipaddr_str(remote, buf));
+	if (v->locals[i].family)
+		sbuf_addf(out, " local %s", ipaddr_str(&v->locals[i], buf));
+	if (v->lower[i])
+		sbuf_addf(out, " dev %s", v->lower[i]->name);
+	sbuf_addf(out, " dstport %u", v->port);
+	if (v->has_ttl)
+		sbuf_addf(out, " ttl %u", v->ttl);
+	if (!v->learning)
+		sbuf_adds(out, " nolearning");
+	sbuf_adds(out, "\n");
+}
+
+static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
+{
+	struct vxlan *v = vx_of(s->dev);
+
+	if (s->sub & VX_FLOOD) {
+		size_t i = (s->sub & ~VX_FLOOD) >> 15, j = s->sub & 0x7fff;
+		static const uint8_t zero[6];
+		return nl_fdb_add(nl, nl_sk(nl, s->node), v->ifaces[i]->ifindex, zero, &v->locals[j],
+				  true, err);
+	}
+	size_t i = s->sub;
+	const struct topo_iface *dev = v->ifaces[i];
+	const struct ipaddr *remote = vx_remote(v, i);
+	_cleanup_link_ struct rtnl_link *link = rtnl_link_vxlan_alloc();
+	_cleanup_nladdr_ struct nl_addr *local = NULL, *group = NULL;
+
+	if (!link)
+		return -ENOMEM;
+	nl_link_setup(link, dev);
+	if (!dev->mtu && !v->lower[i])
+		rtnl_link_set_mtu(link, 1500 - VXLAN_OVERHEAD);
+	rtnl_link_set_flags(link, IFF_UP);
+	rtnl_link_vxlan_set_id(link, v->vni);
+	/* libnl converts to network order; the kernel default would be 8472 */
+	rtnl_link_vxlan_set_port(link, v->port);
+	if (v->lower[i])
+		rtnl_link_vxlan_set_link(link, v->lower[i]->ifindex);
+	if (v->locals[i].family) {
+		local = nl_addr_from(&v->locals[i], false);
+		rtnl_link_vxlan_set_local(link, local);
+	}
+	if (remote) {
+		/* IFLA_VXLAN_GROUP holds a unicast remote too, as `ip` sends it */
+		group = nl_addr_from(remote, false);
+		rtnl_link_vxlan_set_group(link, group);
+	}
+	if (v->has_ttl)
+		rtnl_link_vxlan_set_ttl(link, (uint8_t)v->ttl);
+	if (!v->learning)
+		rtnl_link_vxlan_disable_learning(link);
+	return nl_link_add(nl, nl_sk(nl, s->node), link, err);
+}
+
+static void vxlan_free(struct topo_dev *dev)
+{
+	struct vxlan *v = dev->priv;
+
+	if (!v)
+		return;
+	free(v->dev_name);
+	free(v->members_text);
+	free(v);
+}
+
+const struct link_kind kind_vxlan = {
+	.name = "vxlan",
+	.section = "vxlan",
+	.keys = vxlan_keys,
+	.parse = vxlan_parse,
+	.declare = vxlan_declare,
+	.validate = vxlan_validate,
+	.plan = vxlan_plan,
+	.print = vxlan_print,
+	.apply = vxlan_apply,
+	.probe_kind = "vxlan",
+	.probe_module = "vxlan",
+	.free = vxlan_free,
+};

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/* One link kind per file behind this table (after iproute2's struct
+ * link_util): veth (the [links] lines), bridge, vxlan, gre. Adding a kind
+ * touches its own file and the list in kind.c, nothing else. */
+#pragma once
+
+#include "topology.h"
+
+struct plan;
+struct step;
+struct nl_ctx;
+
+enum kind_result {
+	KIND_KEY_OK = 0,
+	KIND_KEY_UNKNOWN = 1, /* not a key of this kind */
+};
+
+struct link_kind {
+	const char *name;    /* "bridge" */
+	const char *section; /* section keyword, "bridge"; "links" for veth */
+	const char *const *keys; /* NULL-terminated, for hints */
+	/* One key = value of the section. Reports bad values to d itself. */
+	int (*parse)(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
+		     const struct topo_loc *loc, struct diag *d);
+	/* Create the interfaces it makes (topo_iface_add). pass 0: named
+	 * ones; pass 1: ones nslab names (bridge ports), once every name is known. */
+	void (*declare)(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d);
+	/* Checks that need the whole lab (addresses, members). */
+	void (*validate)(struct topo_lab *lab, struct topo_dev *dev, struct diag *d);
+	/* Append its creation steps. */
+	void (*plan)(struct plan *p, struct topo_dev *dev);
+	/* Print one of its steps as an ip(8) command. */
+	void (*print)(const struct plan *p, const struct step *s, struct sbuf *out);
+	/* Carry out one of its steps. Returns 0 or -errno, with the reason in err. */
+	int (*apply)(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+	/* Kernel support is probed (in a throw-away namespace) for kinds that
+	 * set these: the rtnl link kind and the module that provides it. */
+	const char *probe_kind;
+	const char *probe_module;
+	void (*free)(struct topo_dev *dev);
+};
+
+extern const struct link_kind kind_veth, kind_bridge, kind_vxlan, kind_gre;
+
+/* In declaration order: bridges first, so links can name them. */
+extern const struct link_kind *const link_kinds[];
+extern const size_t link_kinds_n;
+const struct link_kind *kind_by_section(const char *section);
+
+/* Shared by kinds: "yes"/"no" values and numbers with a diagnostic. */
+int kind_bool(const char *key, const char *value, const struct topo_loc *loc, struct diag *d,
+	      bool *ret);
+int kind_u32(const char *key, const char *value, uint32_t min, uint32_t max,
+	     const struct topo_loc *loc, struct diag *d, uint32_t *ret);
+/* Resolve a member list "n1 n2 n3" against the lab's nodes: at most max,
+ * each known and named once. Returns the count, or -EINVAL after a diagnostic. */
+int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc *loc,
+		 struct diag *d, struct topo_node **ret, size_t max);

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "parse.h"
+
+#include <config.h>
+
+extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan;
+
+/* Order is the order of `nslab help`. Names match exactly: no prefixes. */
+const struct cmd *const cmds[] = {
+	&cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+};
+const size_t cmds_n = ARRAY_SIZE(cmds);
+
+const struct cmd *cmd_find(const char *name)
+{
+	for (size_t i = 0; i < cmds_n; i++)
+		if (streq(cmds[i]->name, name))
+			return cmds[i];
+	return NULL;
+}
+
+void err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("nslab: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cmd_usage(const struct cmd *c, FILE *f)
+{
+	fprintf(f, "Usage: nslab %s%s%s\n\n%s\n", c->name, *c->args ? " " : "", c->args, c->summary);
+	if (c->help && *c->help)
+		fprintf(f, "\n%s", c->help);
+}
+
+int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "nslab %s: ", c->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nUsage: nslab %s %s\nTry 'nslab help %s' for more.\n", c->name, c->args,
+		c->name);
+	return EXIT_USAGE;
+}
+
+bool cmd_wants_help(const struct cmd *c, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--"))
+			break;
+		if (streq(argv[i], "-h") || streq(argv[i], "--help")) {
+			cmd_usage(c, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+int cmd_load(const char *path, struct topo_lab **ret)
+{
+	struct diag d = {0};
+	int e = 0;
+	struct topo_lab *lab = topo_load(path, &d, &e);
+
+	if (!lab && e) {
+		err("cannot read topology '%s': %s", path, strerror(-e));
+		return EXIT_USAGE;
+	}
+	if (!lab) {
+		diag_print(&d, stderr);
+		size_t n = diag_count(&d);
+		err("%s: %zu error%s; nothing was changed", path, n, n == 1 ? "" : "s");
+		diag_free(&d);
+		return EXIT_USAGE;
+	}
+	diag_free(&d);
+	*ret = lab;
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: nslab COMMAND [ARGS...]\n\n"
+		   "Network labs in Linux network namespaces, from an INI topology.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < cmds_n; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f, "\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
+		   "docs/topology.md for the topology format.\n");
+}
+
+static int help_run(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	const struct cmd *c = cmd_find(argv[1]);
+	if (!c) {
+		err("no command '%s'; 'nslab help' lists them", argv[1]);
+		return EXIT_USAGE;
+	}
+	cmd_usage(c, stdout);
+	return 0;
+}
+
+const struct cmd cmd_help = {
+	.name = "help",
+	.args = "[COMMAND]",
+	.summary = "Show the commands, or the help of one.",
+	.run = help_run,
+};
+
+static int version_run(int argc, char **argv)
+{
+	printf("nslab %s\n", NSLAB_VERSION);
+	return 0;
+}
+
+const struct cmd cmd_version = {
+	.name = "version",
+	.args = "",
+	.summary = "Show the version (also: --version).",
+	.run = version_run,
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "--version") || streq(argv[1], "-V"))
+		return version_run(argc - 1, argv + 1);
+	if (streq(argv[1], "--help") || streq(argv[1], "-h"))
+		return help_run(1, argv + 1);
+
+	const struct cmd *c = cmd_find(argv[1]);
+	if (!c) {
+		const char *names[64];
+		size_t n = 0;
+		for (size_t i = 0; i < cmds_n && n < ARRAY_SIZE(names); i++)
+			names[n++] = cmds[i]->name;
+		const char *best = closest_word(argv[1], names, n);
+		if (best)
+			err("unknown command '%s'; did you mean '%s'?", argv[1], best);
+		else
+			err("unknown command '%s'; 'nslab help' lists the commands", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (cmd_wants_help(c, argc - 1, argv + 1))
+		return 0;
+	return c->run(argc - 1, argv + 1);
+}

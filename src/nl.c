@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include "nl.h"
+
+#include <linux/netlink.h>
+#include <linux/neighbour.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/route/neighbour.h>
+#include <netlink/route/rtnl.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+#ifndef NLM_F_ACK_TLVS
+#define NLM_F_ACK_TLVS 0x200
+#endif
+
+/* libnl turns the kernel's errno into its own -NLE_* code and drops the
+ * extended ack. This callback sees the raw nlmsgerr first and keeps both. */
+static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
+{
+	struct nl_ctx *nl = arg;
+	struct nlmsghdr *h = (struct nlmsghdr *)e - 1;
+
+	nl->kerr = -e->error;
+	nl->extack[0] = '\0';
+	if (h->nlmsg_flags & NLM_F_ACK_TLVS) {
+		/* With NETLINK_CAP_ACK only the request's header is echoed. */
+		size_t off = sizeof(*e);
+		if (!(h->nlmsg_flags & NLM_F_CAPPED))
+			off += e->msg.nlmsg_len - sizeof(e->msg);
+		struct nlattr *attrs = (struct nlattr *)((char *)e + NLMSG_ALIGN(off));
+		int len = (int)h->nlmsg_len - (int)NLMSG_HDRLEN - (int)NLMSG_ALIGN(off);
+		struct nlattr *a;
+		int rem;
+		nla_for_each_attr(a, attrs, len, rem)
+		{
+			if (nla_type(a) == NLMSGERR_ATTR_MSG)
+				snprintf(nl->extack, sizeof(nl->extack), "%s",
+					 (const char *)nla_data(a));
+		}
+	}
+	return NL_STOP;
+}
+
+struct nl_sock *nl_open_here(struct nl_ctx *nl, int *ret_err)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int one = 1, r;
+
+	if (!sk) {
+		*ret_err = -ENOMEM;
+		return NULL;
+	}
+	r = nl_connect(sk, NETLINK_ROUTE);
+	if (r < 0) {
+		nl_socket_free(sk);
+		*ret_err = -ENOTCONN;
+		return NULL;
+	}
+	/* libnl opens with SOCK_CLOEXEC since 3.2.x; errors of old kernels
+	 * that lack ext ack are harmless. */
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)setsockopt(nl_socket_get_fd(sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	nl_socket_modify_err_cb(sk, NL_CB_CUSTOM, on_error, nl);
+	return sk;
+}
+
+int nl_ctx_init(struct nl_ctx *nl, const struct plan *p)
+{
+	memset(nl, 0, sizeof(*nl));
+	nl->plan = p;
+	nl->n = p->lab->nodes.n;
+	nl->sk = xcalloc(nl->n, sizeof(*nl->sk));
+	nl->nsfd = xmalloc(nl->n * sizeof(*nl->nsfd));
+	for (size_t i = 0; i < nl->n; i++)
+		nl->nsfd[i] = -1;
+	nl->orig_netns = -1;
+	return 0;
+}
+
+void nl_ctx_free(struct nl_ctx *nl)
+{
+	for (size_t i = 0; i < nl->n; i++) {
+		if (nl->sk[i])
+			nl_socket_free(nl->sk[i]);
+		closep(&nl->nsfd[i]);
+	}
+	free(nl->sk);
+	free(nl->nsfd);
+	closep(&nl->orig_netns);
+	memset(nl, 0, sizeof(*nl));
+}
+
+int nl_result(struct nl_ctx *nl, int nlerr, struct sbuf *err)
+{
+	int e;
+
+	if (nlerr >= 0)
+		return 0;
+	if (nl->kerr) {
+		e = nl->kerr;
+		sbuf_adds(err, strerror(e));
+		if (nl->extack[0])
+			sbuf_addf(err, " (%s)", nl->extack);
+	} else {
+		/* Not the kernel's answer: libnl itself failed. */
+		e = nlerr == -NLE_NOMEM ? ENOMEM : EIO;
+		sbuf_adds(err, nl_geterror(nlerr));
+	}
+	nl->kerr = 0;
+	nl->extack[0] = '\0';
+	return -e;
+}
+
+int nl_request(struct nl_ctx *nl, struct nl_sock *sk, struct nl_msg *msg, struct sbuf *err)
+{
+	nl->kerr = 0;
+	nlmsg_get(msg); /* nl_send_sync() drops one reference; the caller keeps its own */
+	return nl_result(nl, nl_send_sync(sk, msg), err);
+}
+
+int nl_link_add(struct nl_ctx *nl, struct nl_sock *sk, struct rtnl_link *link, struct sbuf *err)
+{
+	nl->kerr = 0;
+	return nl_result(nl, rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL), err);
+}
+
+struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len)
+{
+	struct nl_addr *n = nl_addr_build(a->family, a->a, ipaddr_bytes(a));
+	if (n && with_len)
+		nl_addr_set_prefixlen(n, a->len);
+	return n;
+}
+
+void nl_link_setup(struct rtnl_link *link, const struct topo_iface *i)
+{
+	rtnl_link_set_name(link, i->name);
+	/* Indexes are ours to choose in namespaces we made: knowing them up
+	 * front saves a lookup per interface for every later step. */
+	rtnl_link_set_ifindex(link, (int)i->ifindex);
+	if (i->mtu)
+		rtnl_link_set_mtu(link, i->mtu);
+	if (i->has_mac) {
+		_cleanup_nladdr_ struct nl_addr *mac = nl_addr_build(AF_LLC, i->mac, 6);
+		rtnl_link_set_addr(link, mac);
+	}
+}
+
+int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const uint8_t mac[6],
+	       const struct ipaddr *dst, bool append, struct sbuf *err)
+{
+	struct ndmsg nd = {.ndm_family = AF_BRIDGE,
+			   .ndm_ifindex = (int)ifindex,
+			   .ndm_state = dst ? NUD_PERMANENT : NUD_NOARP,
+			   .ndm_flags = dst ? NTF_SELF : NTF_MASTER};
+	_cleanup_nlmsg_ struct nl_msg *msg =
+		nlmsg_alloc_simple(RTM_NEWNEIGH, NLM_F_CREATE | (append ? NLM_F_APPEND : NLM_F_EXCL));
+
+	/* `bridge fdb add ... master static` is NUD_NOARP on the port;
+	 * `... self permanent` on a VXLAN device is NUD_PERMANENT. */
+	if (!msg || nlmsg_append(msg, &nd, sizeof(nd), NLMSG_ALIGNTO) < 0 ||
+	    nla_put(msg, NDA_LLADDR, 6, mac) < 0 ||
+	    (dst && nla_put(msg, NDA_DST, (int)ipaddr_bytes(dst), dst->a) < 0))
+		return -ENOMEM;
+	return nl_request(nl, sk, msg, err);
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/* libnl plumbing for apply: one rtnetlink socket and one namespace fd per
+ * lab namespace, opened while the namespace is created, so no step ever
+ * needs a setns round trip. Errors keep the kernel's errno and its
+ * extended-ack text. */
+#pragma once
+
+#include "plan.h"
+
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+struct nl_ctx {
+	const struct plan *plan;
+	struct nl_sock **sk; /* by node index */
+	int *nsfd;           /* by node index, -1 when not open */
+	size_t n;
+	int orig_netns; /* where we came from */
+	int kerr;       /* the kernel's errno of the last failed request */
+	char extack[256];
+};
+
+int nl_ctx_init(struct nl_ctx *nl, const struct plan *p);
+void nl_ctx_free(struct nl_ctx *nl);
+
+/* A socket on the current network namespace, wired for error capture. */
+struct nl_sock *nl_open_here(struct nl_ctx *nl, int *ret_err);
+
+static inline struct nl_sock *nl_sk(const struct nl_ctx *nl, const struct topo_node *n)
+{
+	return nl->sk[n->index];
+}
+static inline int nl_nsfd(const struct nl_ctx *nl, const struct topo_node *n)
+{
+	return nl->nsfd[n->index];
+}
+
+/* Turn a libnl result into 0 or -errno (the kernel's own when it answered),
+ * with its text in err: "File exists (extack text)". */
+int nl_result(struct nl_ctx *nl, int nlerr, struct sbuf *err);
+/* Send a prepared message and wait for the kernel's answer. */
+int nl_request(struct nl_ctx *nl, struct nl_sock *sk, struct nl_msg *msg, struct sbuf *err);
+/* Create a link object and wait; consumes nothing. */
+int nl_link_add(struct nl_ctx *nl, struct nl_sock *sk, struct rtnl_link *link, struct sbuf *err);
+
+/* A permanent FDB entry: mac -> dst on a VXLAN device (self), or on a
+ * bridge port (master, static) when dst is NULL. */
+int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const uint8_t mac[6],
+	       const struct ipaddr *dst, bool append, struct sbuf *err);
+
+struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len);
+
+/* Common attributes of a new interface: name, index, mtu, mac. */
+void nl_link_setup(struct rtnl_link *link, const struct topo_iface *i);
+
+static inline void rtnl_link_putp(struct rtnl_link **l)
+{
+	if (*l)
+		rtnl_link_put(*l);
+}
+static inline void nl_addr_putp(struct nl_addr **a)
+{
+	if (*a)
+		nl_addr_put(*a);
+}
+static inline void nlmsg_freep(struct nl_msg **m)
+{
+	if (*m)
+		nlmsg_free(*m);
+}
+#define _cleanup_link_ _cleanup_(rtnl_link_putp)
+#define _cleanup_nladdr_ _cleanup_(nl_addr_putp)
+#define _cleanup_nlmsg_ _cleanup_(nlmsg_freep)

@@ -1,0 +1,888 @@
+// SPDX-License-Identifier: MIT
+/* inih does the key = value splitting; our reader in front of it counts
+ * lines, catches what inih would only report as "first error at line N"
+ * (long lines, NUL bytes, lines that are not key = value, section headers)
+ * and keeps track of the current section. */
+#include "parse.h"
+#include "kind.h"
+#include "validate.h"
+
+#include <ini.h>
+#include <libgen.h>
+
+enum sect_type {
+	SECT_NONE, /* before the first header */
+	SECT_LAB,
+	SECT_NODE,
+	SECT_LINKS,
+	SECT_DEV,
+	SECT_DNS,
+	SECT_IGNORE, /* a bad header: its keys are not checked again */
+};
+
+struct parser {
+	struct topo_lab *lab;
+	struct diag *d;
+	FILE *f;              /* or NULL: text */
+	const char *text;     /* reading from memory */
+	unsigned lineno;
+	bool stop;
+	char *line;
+	size_t cap;
+	enum sect_type st;
+	char *sect_label; /* "[node h1]" for messages */
+	struct topo_node *node;
+	struct topo_dev *dev;
+	struct strmap seen; /* single-valued keys of the current section */
+	VEC(char *) seen_keys;
+};
+
+static const char *const section_words[] = {"lab", "node", "links", "bridge", "vxlan", "gre", "dns"};
+static const char *const lab_keys[] = {"name", "description"};
+static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
+					"fdb",     "sysctl", "iface"};
+static const char *const dns_keys[] = {"server", "domain", "record"};
+static const char *const multi_keys[] = {"addr", "route",  "neigh", "fdb",
+					 "sysctl", "iface", "link", "record"};
+
+static struct topo_loc here(const struct parser *p)
+{
+	return (struct topo_loc){.file = p->lab->file, .line = p->lineno};
+}
+
+static void reset_seen(struct parser *p)
+{
+	strmap_free(&p->seen);
+	vec_foreach(k, &p->seen_keys) free(*k);
+	vec_free(&p->seen_keys);
+}
+
+static const char *hint_key(const char *key, const char *const *keys, size_t n, char *buf,
+			    size_t len)
+{
+	const char *best = closest_word(key, keys, n);
+	struct sbuf b = {0};
+
+	if (best) {
+		snprintf(buf, len, "did you mean '%s'?", best);
+		return buf;
+	}
+	sbuf_adds(&b, "keys here are");
+	for (size_t i = 0; i < n; i++)
+		sbuf_addf(&b, "%s '%s'", i ? "," : "", keys[i]);
+	snprintf(buf, len, "%s", b.s);
+	sbuf_free(&b);
+	return buf;
+}
+
+/* Keys that may appear once per section: a second one is an error. */
+static bool first_time(struct parser *p, const char *key)
+{
+	struct topo_loc loc = here(p);
+
+	for (size_t i = 0; i < ARRAY_SIZE(multi_keys); i++)
+		if (streq(key, multi_keys[i]))
+			return true;
+	unsigned *prev = strmap_get(&p->seen, key);
+	if (prev) {
+		diag_add(p->d, &loc, "give it once; remove one of the two lines",
+			 "key '%s' given twice in %s (first at line %u)", key, p->sect_label,
+			 *prev);
+		return false;
+	}
+	char *k = xstrdup(key);
+	unsigned *l = xmalloc(sizeof(*l));
+	*l = p->lineno;
+	vec_push(&p->seen_keys, k);
+	strmap_put(&p->seen, k, l);
+	return true;
+}
+
+static void lab_key(struct parser *p, const char *key, char *value)
+{
+	struct topo_loc loc = here(p);
+	struct topo_lab *lab = p->lab;
+	char hint[256];
+
+	if (streq(key, "name")) {
+		const char *why = topo_name_error(value, TOPO_LAB_NAME_MAX);
+		if (why) {
+			diag_add(p->d, &loc,
+				 "use up to 32 letters, digits, '_', '-' or '.', e.g. 'name = lab1'",
+				 "lab name '%s' %s", value, why);
+			return;
+		}
+		free(lab->name);
+		lab->name = xstrdup(value);
+		lab->name_loc = loc;
+	} else if (streq(key, "description")) {
+		free(lab->description);
+		lab->description = xstrdup(value);
+	} else {
+		diag_add(p->d, &loc,
+			 hint_key(key, lab_keys, ARRAY_SIZE(lab_keys), hint, sizeof(hint)),
+			 "unknown key '%s' in [lab]", key);
+	}
+}
+
+static void dns_key(struct parser *p, const char *key, char *value)
+{
+	struct topo_loc loc = here(p);
+	struct topo_dns *dns = &p->lab->dns;
+	char hint[256];
+
+	if (streq(key, "server")) {
+		const char *why = topo_name_error(value, TOPO_NODE_NAME_MAX);
+		if (why) {
+			diag_add(p->d, &loc, "name the node that runs dnsmasq: 'server = r1'",
+				 "DNS server '%s' %s", value, why);
+			return;
+		}
+		free(dns->server);
+		dns->server = xstrdup(value);
+		dns->server_loc = loc;
+	} else if (streq(key, "domain")) {
+		const char *why = topo_name_error(value, 253);
+		if (why) {
+			diag_add(p->d, &loc, "write a DNS domain such as 'domain = lab.test'",
+				 "DNS domain '%s' %s", value, why);
+			return;
+		}
+		free(dns->domain);
+		dns->domain = xstrdup(value);
+		dns->domain_loc = loc;
+	} else if (streq(key, "record")) {
+		char *w[3];
+		struct ipaddr a;
+		size_t n = split_words(value, w, 2);
+		if (n != 2 || topo_name_error(w[0], 253) || ipaddr_parse_host(w[1], &a) < 0) {
+			diag_add(p->d, &loc, "write 'record = NAME ADDRESS', e.g. 'record = www 10.0.0.80'",
+				 "bad DNS record '%s'", n ? w[0] : "");
+			return;
+		}
+		struct topo_record *r = vec_add(&dns->records);
+		r->loc = loc;
+		r->name = xstrdup(w[0]);
+		r->addr = a;
+	} else {
+		diag_add(p->d, &loc,
+			 hint_key(key, dns_keys, ARRAY_SIZE(dns_keys), hint, sizeof(hint)),
+			 "unknown key '%s' in [dns]", key);
+	}
+}
+
+static int ifname_word(struct parser *p, const char *what, const char *name)
+{
+	struct topo_loc loc = here(p);
+	const char *why = topo_ifname_error(name);
+
+	if (!why)
+		return 0;
+	diag_add(p->d, &loc, "interface names have 1 to 15 letters, digits, '_', '-' or '.'",
+		 "%s '%s' %s", what, name, why);
+	return -EINVAL;
+}
+
+static void iface_key(struct parser *p, char *value)
+{
+	struct topo_loc loc = here(p);
+	const char *hint = "write 'iface = IF [mtu N] [mac XX:XX:XX:XX:XX:XX]'";
+	char *w[8];
+	size_t n = split_words(value, w, ARRAY_SIZE(w));
+
+	if (n == 0 || n > ARRAY_SIZE(w)) {
+		diag_add(p->d, &loc, hint, "bad 'iface' line");
+		return;
+	}
+	if (ifname_word(p, "interface", w[0]) < 0)
+		return;
+	struct topo_ifattr a = {.loc = loc};
+	for (size_t i = 1; i < n; i++) {
+		if (streq(w[i], "mtu") && i + 1 < n) {
+			if (parse_u32(w[++i], 68, 65535, &a.mtu) < 0) {
+				diag_add(p->d, &loc, "an MTU is a number from 68 to 65535",
+					 "bad MTU '%s'", w[i]);
+				return;
+			}
+		} else if ((streq(w[i], "mac") || streq(w[i], "address")) && i + 1 < n) {
+			if (mac_parse(w[++i], a.mac) < 0 || (a.mac[0] & 1)) {
+				diag_add(p->d, &loc,
+					 "write a unicast MAC such as 02:00:00:00:00:01",
+					 "bad MAC address '%s'", w[i]);
+				return;
+			}
+			a.has_mac = true;
+		} else {
+			diag_add(p->d, &loc, hint, "unexpected '%s' in 'iface'", w[i]);
+			return;
+		}
+	}
+	a.ifname = xstrdup(w[0]);
+	vec_push(&p->node->ifattrs, a);
+}
+
+static void neigh_key(struct parser *p, char *value)
+{
+	struct topo_loc loc = here(p);
+	const char *hint = "write 'neigh = ADDRESS lladdr XX:XX:XX:XX:XX:XX dev IF'";
+	char *w[8];
+	size_t n = split_words(value, w, ARRAY_SIZE(w));
+	struct topo_neigh ne = {.loc = loc};
+	const char *dev = NULL;
+	bool has_ll = false;
+
+	if (n == 0 || n > ARRAY_SIZE(w) || ipaddr_parse_host(w[0], &ne.addr) < 0) {
+		diag_add(p->d, &loc, hint, "bad neighbour address '%s'", n ? w[0] : "");
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (streq(w[i], "lladdr") && i + 1 < n) {
+			if (mac_parse(w[++i], ne.lladdr) < 0) {
+				diag_add(p->d, &loc, hint, "bad MAC address '%s'", w[i]);
+				return;
+			}
+			has_ll = true;
+		} else if (streq(w[i], "dev") && i + 1 < n) {
+			dev = w[++i];
+		} else if (streq(w[i], "permanent")) {
+			/* the only kind nslab makes; accepted for ip(8) users */
+		} else {
+			diag_add(p->d, &loc, hint, "unexpected '%s' in 'neigh'", w[i]);
+			return;
+		}
+	}
+	if (!has_ll || !dev) {
+		diag_add(p->d, &loc, hint, "'neigh' needs 'lladdr' and 'dev'");
+		return;
+	}
+	if (ifname_word(p, "interface", dev) < 0)
+		return;
+	ne.ifname = xstrdup(dev);
+	vec_push(&p->node->neighs, ne);
+}
+
+static void fdb_key(struct parser *p, char *value)
+{
+	struct topo_loc loc = here(p);
+	const char *hint = "write 'fdb = XX:XX:XX:XX:XX:XX dev IF [dst ADDRESS]'";
+	char *w[8];
+	size_t n = split_words(value, w, ARRAY_SIZE(w));
+	struct topo_fdb f = {.loc = loc};
+	const char *dev = NULL;
+
+	if (n == 0 || n > ARRAY_SIZE(w) || mac_parse(w[0], f.mac) < 0) {
+		diag_add(p->d, &loc, hint, "bad FDB MAC address '%s'", n ? w[0] : "");
+		return;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (streq(w[i], "dev") && i + 1 < n) {
+			dev = w[++i];
+		} else if (streq(w[i], "dst") && i + 1 < n) {
+			if (ipaddr_parse_host(w[++i], &f.dst) < 0) {
+				diag_add(p->d, &loc, hint, "bad FDB destination '%s'", w[i]);
+				return;
+			}
+			f.has_dst = true;
+		} else {
+			diag_add(p->d, &loc, hint, "unexpected '%s' in 'fdb'", w[i]);
+			return;
+		}
+	}
+	if (!dev) {
+		diag_add(p->d, &loc, hint, "'fdb' needs 'dev'");
+		return;
+	}
+	if (ifname_word(p, "interface", dev) < 0)
+		return;
+	f.ifname = xstrdup(dev);
+	vec_push(&p->node->fdbs, f);
+}
+
+static void sysctl_key(struct parser *p, char *value)
+{
+	struct topo_loc loc = here(p);
+	const char *hint = "write 'sysctl = net.ipv4.conf.all.rp_filter 0' (only net.* is per namespace)";
+	char *eq = strchr(value, '=');
+	char *w[3];
+	size_t n;
+
+	if (eq)
+		*eq = ' ';
+	n = split_words(value, w, 2);
+	if (n != 2) {
+		diag_add(p->d, &loc, hint, "bad 'sysctl' line");
+		return;
+	}
+	/* Only net.* lives in the network namespace; anything else would
+	 * change the host. Path tricks are refused here too. */
+	if (strncmp(w[0], "net.", 4) != 0 || strstr(w[0], "..") || strchr(w[0], '/') ||
+	    w[0][strlen(w[0]) - 1] == '.') {
+		diag_add(p->d, &loc, hint, "sysctl '%s' is not a net.* key", w[0]);
+		return;
+	}
+	for (const char *c = w[1]; *c; c++)
+		if (*c < 0x20 || *c == 0x7f) {
+			diag_add(p->d, &loc, hint, "sysctl value for '%s' has control characters",
+				 w[0]);
+			return;
+		}
+	struct topo_sysctl *s = vec_add(&p->node->sysctls);
+	s->loc = loc;
+	s->key = xstrdup(w[0]);
+	s->value = xstrdup(w[1]);
+}
+
+int topo_parse_addr(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
+{
+	const char *hint = "write 'addr = 10.0.0.1/24 dev eth0' (or 'A peer B/32 dev IF')";
+	char *w[8];
+	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
+	struct topo_addr a = {.loc = *loc, .node = n};
+	const char *dev = NULL;
+	int r;
+
+	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
+		diag_add(d, loc, hint, "bad 'addr' line");
+		return -EINVAL;
+	}
+	r = ipaddr_parse(w[0], true, &a.local);
+	if (r < 0) {
+		diag_add(d, loc, hint, r == -ERANGE ? "bad prefix length in '%s'" : "bad address '%s'",
+			 w[0]);
+		return -EINVAL;
+	}
+	for (size_t i = 1; i < cnt; i++) {
+		if (streq(w[i], "dev") && i + 1 < cnt) {
+			dev = w[++i];
+		} else if (streq(w[i], "peer") && i + 1 < cnt) {
+			r = ipaddr_parse(w[++i], true, &a.peer);
+			if (r < 0 || a.peer.family != a.local.family) {
+				diag_add(d, loc, hint, "bad peer address '%s'", w[i]);
+				return -EINVAL;
+			}
+			a.has_peer = true;
+		} else {
+			diag_add(d, loc, hint, "unexpected '%s' in 'addr'", w[i]);
+			return -EINVAL;
+		}
+	}
+	if (!dev) {
+		diag_add(d, loc, hint, "'addr' needs 'dev IF'");
+		return -EINVAL;
+	}
+	if (a.has_peer && !strchr(w[0], '/'))
+		a.local.len = a.peer.len;
+	const char *why = topo_ifname_error(dev);
+	if (why) {
+		diag_add(d, loc, "interface names have 1 to 15 letters, digits, '_', '-' or '.'",
+			 "interface '%s' %s", dev, why);
+		return -EINVAL;
+	}
+	a.ifname = xstrdup(dev);
+	vec_push(&n->addrs, a);
+	return 0;
+}
+
+int topo_parse_route(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
+{
+	const char *hint =
+		"write 'route = DEST [via GW] [dev IF] [onlink] [metric N] [src ADDR]', DEST being "
+		"'default' or a prefix";
+	char *w[16];
+	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
+	struct topo_route rt = {.loc = *loc};
+	const char *dev = NULL;
+	int r;
+
+	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
+		diag_add(d, loc, hint, "bad 'route' line");
+		return -EINVAL;
+	}
+	bool def = streq(w[0], "default") || streq(w[0], "default6");
+	if (def) {
+		rt.dst.family = streq(w[0], "default6") ? AF_INET6 : 0; /* 0: from via */
+	} else {
+		r = ipaddr_parse(w[0], true, &rt.dst);
+		if (r < 0) {
+			diag_add(d, loc, hint,
+				 r == -ERANGE ? "bad prefix length in '%s'" : "bad route destination '%s'",
+				 w[0]);
+			return -EINVAL;
+		}
+		if (!ipaddr_is_network(&rt.dst)) {
+			char buf[IPADDR_STRLEN], hb[128];
+			struct ipaddr net = ipaddr_network(&rt.dst);
+			snprintf(hb, sizeof(hb), "write '%s' (ip route refuses host bits: \"Invalid prefix\")",
+				 ipaddr_cidr(&net, buf));
+			diag_add(d, loc, hb, "route destination '%s' has host bits set", w[0]);
+			return -EINVAL;
+		}
+	}
+	for (size_t i = 1; i < cnt; i++) {
+		if (streq(w[i], "via") && i + 1 < cnt) {
+			if (ipaddr_parse_host(w[++i], &rt.via) < 0) {
+				diag_add(d, loc, hint, "bad gateway '%s'", w[i]);
+				return -EINVAL;
+			}
+			rt.has_via = true;
+		} else if (streq(w[i], "dev") && i + 1 < cnt) {
+			dev = w[++i];
+		} else if (streq(w[i], "onlink")) {
+			rt.onlink = true;
+		} else if (streq(w[i], "metric") && i + 1 < cnt) {
+			if (parse_u32(w[++i], 0, UINT32_MAX, &rt.metric) < 0) {
+				diag_add(d, loc, hint, "bad metric '%s'", w[i]);
+				return -EINVAL;
+			}
+			rt.has_metric = true;
+		} else if (streq(w[i], "src") && i + 1 < cnt) {
+			if (ipaddr_parse_host(w[++i], &rt.src) < 0) {
+				diag_add(d, loc, hint, "bad source address '%s'", w[i]);
+				return -EINVAL;
+			}
+			rt.has_src = true;
+		} else {
+			diag_add(d, loc, hint, "unexpected '%s' in 'route'", w[i]);
+			return -EINVAL;
+		}
+	}
+	if (def) {
+		if (!rt.dst.family)
+			rt.dst.family = rt.has_via ? rt.via.family : AF_INET;
+		rt.dst.len = 0;
+	}
+	if (!rt.has_via && !dev) {
+		diag_add(d, loc, hint, "route to '%s' needs 'via GW' or 'dev IF'", w[0]);
+		return -EINVAL;
+	}
+	if (rt.has_via && rt.via.family != rt.dst.family) {
+		diag_add(d, loc, "use a gateway of the destination's family", "gateway '%s' is not %s",
+			 value, rt.dst.family == AF_INET ? "IPv4" : "IPv6");
+		return -EINVAL;
+	}
+	if (rt.onlink && !dev) {
+		diag_add(d, loc, "add 'dev IF': the kernel needs the device for an onlink route",
+			 "'onlink' route without 'dev'");
+		return -EINVAL;
+	}
+	if (dev) {
+		const char *why = topo_ifname_error(dev);
+		if (why) {
+			diag_add(d, loc,
+				 "interface names have 1 to 15 letters, digits, '_', '-' or '.'",
+				 "interface '%s' %s", dev, why);
+			return -EINVAL;
+		}
+		rt.ifname = xstrdup(dev);
+	}
+	vec_push(&n->routes, rt);
+	return 0;
+}
+
+static void node_key(struct parser *p, const char *key, char *value)
+{
+	struct topo_loc loc = here(p);
+	struct topo_node *n = p->node;
+	char hint[256];
+
+	if (streq(key, "forward")) {
+		if (kind_bool(key, value, &loc, p->d, &n->forward) == 0)
+			n->forward_loc = loc;
+	} else if (streq(key, "addr")) {
+		(void)topo_parse_addr(n, value, &loc, p->d);
+	} else if (streq(key, "route")) {
+		(void)topo_parse_route(n, value, &loc, p->d);
+	} else if (streq(key, "neigh")) {
+		neigh_key(p, value);
+	} else if (streq(key, "fdb")) {
+		fdb_key(p, value);
+	} else if (streq(key, "sysctl")) {
+		sysctl_key(p, value);
+	} else if (streq(key, "iface")) {
+		iface_key(p, value);
+	} else {
+		diag_add(p->d, &loc,
+			 hint_key(key, node_keys, ARRAY_SIZE(node_keys), hint, sizeof(hint)),
+			 "unknown key '%s' in [node %s]", key, n->name);
+	}
+}
+
+static struct topo_dev *dev_new(struct parser *p, const struct link_kind *kind)
+{
+	struct topo_dev *dev = xcalloc(1, sizeof(*dev));
+
+	dev->kind = kind;
+	dev->loc = here(p);
+	vec_push(&p->lab->devs, dev);
+	return dev;
+}
+
+static void dev_key(struct parser *p, struct topo_dev *dev, const char *key, char *value)
+{
+	struct topo_loc loc = here(p);
+	char hint[256];
+	size_t nkeys = 0;
+
+	if (dev->kind->parse(p->lab, dev, key, value, &loc, p->d) != KIND_KEY_UNKNOWN)
+		return;
+	while (dev->kind->keys[nkeys])
+		nkeys++;
+	diag_add(p->d, &loc, hint_key(key, dev->kind->keys, nkeys, hint, sizeof(hint)),
+		 "unknown key '%s' in %s", key, p->sect_label);
+}
+
+static int handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+	struct topo_loc loc = here(p);
+	char *v = xstrdup(value);
+	char hint[256];
+
+	(void)section; /* we track sections in the reader */
+	if (*name && !first_time(p, name))
+		goto out;
+	switch (p->st) {
+	case SECT_NONE:
+		diag_add(p->d, &loc, "start the file with a section, e.g. [lab] or [node h1]",
+			 "key '%s' outside a section", name);
+		break;
+	case SECT_LAB:
+		lab_key(p, name, v);
+		break;
+	case SECT_NODE:
+		node_key(p, name, v);
+		break;
+	case SECT_LINKS:
+		if (streq(name, "link")) {
+			struct topo_dev *dev = dev_new(p, &kind_veth);
+			dev_key(p, dev, name, v);
+		} else {
+			static const char *const k[] = {"link"};
+			diag_add(p->d, &loc, hint_key(name, k, 1, hint, sizeof(hint)),
+				 "unknown key '%s' in [links]; write 'link = NODE:IF NODE:IF'", name);
+		}
+		break;
+	case SECT_DEV:
+		dev_key(p, p->dev, name, v);
+		break;
+	case SECT_DNS:
+		dns_key(p, name, v);
+		break;
+	case SECT_IGNORE:
+		break;
+	}
+out:
+	free(v);
+	return 1;
+}
+
+static void begin_section(struct parser *p, char *head)
+{
+	struct topo_loc loc = here(p);
+	char *w[3];
+	size_t n = split_words(head, w, 2);
+	char hint[256];
+	const char *word = n ? w[0] : "";
+	const char *arg = n >= 2 ? w[1] : NULL;
+
+	reset_seen(p);
+	free(p->sect_label);
+	p->sect_label = arg ? xasprintf("[%s %s]", word, arg) : xasprintf("[%s]", word);
+	p->st = SECT_IGNORE;
+	p->node = NULL;
+	p->dev = NULL;
+
+	if (n > 2) {
+		diag_add(p->d, &loc, "write '[node NAME]' with one name", "bad section header '[%s %s ...]'",
+			 w[0], w[1]);
+		return;
+	}
+	bool known = false;
+	for (size_t i = 0; i < ARRAY_SIZE(section_words); i++)
+		known |= streq(word, section_words[i]);
+	if (!known) {
+		const char *best = closest_word(word, section_words, ARRAY_SIZE(section_words));
+		if (best)
+			snprintf(hint, sizeof(hint), "did you mean '[%s%s%s]'?", best, arg ? " " : "",
+				 arg ? arg : "");
+		else
+			snprintf(hint, sizeof(hint),
+				 "sections are [lab], [node NAME], [links], [bridge NAME], "
+				 "[vxlan NAME], [gre NAME] and [dns]");
+		diag_add(p->d, &loc, hint, "unknown section '[%s]'", head);
+		return;
+	}
+	bool wants_arg = !streq(word, "lab") && !streq(word, "links") && !streq(word, "dns");
+	if (wants_arg && !arg) {
+		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
+		diag_add(p->d, &loc, hint, "section [%s] needs a name", word);
+		return;
+	}
+	if (!wants_arg && arg) {
+		snprintf(hint, sizeof(hint), "write '[%s]'", word);
+		diag_add(p->d, &loc, hint, "section [%s] takes no name", word);
+		return;
+	}
+
+	/* One section per object; [links] may be split for readability. */
+	if (!streq(word, "links") && !streq(word, "node")) {
+		char *key = arg ? xasprintf("%s %s", word, arg) : xstrdup(word);
+		struct topo_loc *l = xmalloc(sizeof(*l));
+		*l = loc;
+		struct topo_loc *prev = strmap_put(&p->lab->sections, key, l);
+		if (prev) {
+			diag_add(p->d, &loc, "merge the two sections into one",
+				 "section %s appears twice (first at line %u)", p->sect_label,
+				 prev->line);
+			free(key);
+			free(l);
+			return;
+		}
+		vec_push(&p->lab->section_locs, l);
+	}
+
+	if (streq(word, "lab")) {
+		p->st = SECT_LAB;
+	} else if (streq(word, "links")) {
+		p->st = SECT_LINKS;
+	} else if (streq(word, "dns")) {
+		p->st = SECT_DNS;
+		p->lab->dns.loc = loc;
+	} else if (streq(word, "node")) {
+		const char *why = topo_name_error(arg, TOPO_NODE_NAME_MAX);
+		if (why) {
+			diag_add(p->d, &loc,
+				 "node names have up to 63 letters, digits, '_', '-' or '.', starting "
+				 "and ending with a letter or digit",
+				 "node name '%s' %s", arg, why);
+			return;
+		}
+		struct topo_node *prev = topo_node_find(p->lab, arg);
+		if (prev) {
+			diag_add(p->d, &loc, "give every node its own name, or merge the sections",
+				 "node '%s' is declared twice (first at line %u)", arg,
+				 prev->loc.line);
+			return;
+		}
+		p->node = topo_node_add(p->lab, arg, &loc);
+		p->st = SECT_NODE;
+	} else {
+		const struct link_kind *kind = kind_by_section(word);
+		char *colon = strchr(arg, ':');
+		const char *ifn = colon ? colon + 1 : arg;
+		if (colon) {
+			*colon = '\0';
+			const char *why = topo_name_error(arg, TOPO_NODE_NAME_MAX);
+			if (why) {
+				diag_add(p->d, &loc, "write '[KIND NODE:NAME]' with a valid node name",
+					 "node name '%s' %s", arg, why);
+				return;
+			}
+		}
+		const char *why = topo_ifname_error(ifn);
+		if (why) {
+			snprintf(hint, sizeof(hint),
+				 "a %s is an interface: 1 to 15 letters, digits, '_', '-' or '.'",
+				 word);
+			diag_add(p->d, &loc, hint, "%s name '%s' %s", word, ifn, why);
+			return;
+		}
+		p->dev = dev_new(p, kind);
+		p->dev->name = xstrdup(ifn);
+		p->dev->node_name = colon ? xstrdup(arg) : NULL;
+		p->st = SECT_DEV;
+	}
+}
+
+/* Returns 0 with the line in p->line, or -1 at the end. */
+static int next_line(struct parser *p, size_t *ret_len)
+{
+	if (p->f) {
+		ssize_t n = getline(&p->line, &p->cap, p->f);
+		if (n < 0)
+			return -1;
+		*ret_len = (size_t)n;
+		return 0;
+	}
+	if (!*p->text)
+		return -1;
+	const char *nl = strchr(p->text, '\n');
+	size_t n = nl ? (size_t)(nl - p->text) + 1 : strlen(p->text);
+	if (n + 1 > p->cap) {
+		p->cap = n + 1;
+		p->line = xrealloc(p->line, p->cap);
+	}
+	memcpy(p->line, p->text, n);
+	p->line[n] = '\0';
+	p->text += n;
+	*ret_len = n;
+	return 0;
+}
+
+static char *strip(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Cut an inline comment: ';' or '#' at the start or after a blank. */
+static void cut_comment(char *s)
+{
+	for (char *c = s; *c; c++)
+		if ((*c == ';' || *c == '#') && (c == s || c[-1] == ' ' || c[-1] == '\t')) {
+			*c = '\0';
+			return;
+		}
+}
+
+static char *reader(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	size_t len;
+
+	for (;;) {
+		if (p->stop || next_line(p, &len) < 0)
+			return NULL;
+		p->lineno++;
+		struct topo_loc loc = here(p);
+		if (memchr(p->line, '\0', len)) {
+			diag_add(p->d, &loc, "a topology is a text file; check the file name",
+				 "binary data (a NUL byte); stopped reading");
+			p->stop = true;
+			return NULL;
+		}
+		if (len > TOPO_LINE_MAX) {
+			diag_add(p->d, &loc, "split it: every key can be given on several lines",
+				 "line is %zu characters long; the limit is %d", len, TOPO_LINE_MAX);
+			continue;
+		}
+		char *s = strip(p->line);
+		if (!*s || *s == ';' || *s == '#')
+			continue;
+		if (*s == '[') {
+			cut_comment(s);
+			s = strip(s);
+			size_t n = strlen(s);
+			if (s[n - 1] != ']') {
+				diag_add(p->d, &loc, "close the header: '[node NAME]'",
+					 "section header without ']'");
+				reset_seen(p);
+				p->st = SECT_IGNORE;
+				continue;
+			}
+			s[n - 1] = '\0';
+			begin_section(p, s + 1);
+			continue;
+		}
+		char *eq = strchr(s, '=');
+		char *colon = strchr(s, ':');
+		if (!eq) {
+			diag_add(p->d, &loc,
+				 p->st == SECT_LINKS ? "write 'link = NODE:IF NODE:IF'"
+						     : "write 'key = value'",
+				 "expected 'key = value'");
+			continue;
+		}
+		if (colon && colon < eq) {
+			/* inih would split here, and a key never holds ':' */
+			diag_add(p->d, &loc,
+				 p->st == SECT_LINKS ? "write 'link = NODE:IF NODE:IF'"
+						     : "keys are single words such as 'addr'",
+				 "key '%.*s' contains ':'", (int)(eq - s), s);
+			continue;
+		}
+		if ((size_t)num <= strlen(s) + 1)
+			continue; /* cannot happen: ini_max_line > TOPO_LINE_MAX */
+		strcpy(str, s);
+		return str;
+	}
+}
+
+static struct topo_lab *parse(struct parser *p, struct diag *d)
+{
+	/* Debian's libinih takes these at run time (upstream: compile time). */
+	ini_allow_multiline = false; /* indented lines are ordinary lines */
+	ini_use_stack = false;
+	ini_max_line = TOPO_LINE_MAX + 3;
+	ini_inline_comment_prefixes = (char *)";#";
+	ini_stop_on_first_error = false;
+
+	(void)ini_parse_stream(reader, p, handler, p);
+	reset_seen(p);
+	free(p->sect_label);
+	free(p->line);
+	(void)d;
+	return p->lab;
+}
+
+static char *default_name(const char *file)
+{
+	_cleanup_free_ char *copy = xstrdup(file);
+	char *base = basename(copy);
+	size_t n = strlen(base);
+
+	if (n > 4 && streq(base + n - 4, ".ini"))
+		base[n - 4] = '\0';
+	return xstrdup(base);
+}
+
+static void finish(struct topo_lab *lab, struct diag *d, bool from_file)
+{
+	if (!lab->name) {
+		lab->name = from_file ? default_name(lab->file) : xstrdup("lab");
+		lab->name_loc = (struct topo_loc){.file = lab->file, .line = 0};
+		const char *why = topo_name_error(lab->name, TOPO_LAB_NAME_MAX);
+		if (why) {
+			struct topo_loc l1 = {.file = lab->file, .line = 1};
+			diag_add(d, &l1, "add '[lab]' with 'name = NAME' (letters, digits, '_', '-', '.')",
+				 "lab name '%s' (from the file name) %s", lab->name, why);
+		}
+	}
+}
+
+struct topo_lab *topo_parse_file(FILE *f, const char *file, struct diag *d)
+{
+	struct parser p = {.lab = topo_lab_new(file), .d = d, .f = f};
+	parse(&p, d);
+	finish(p.lab, d, f != stdin);
+	return p.lab;
+}
+
+struct topo_lab *topo_parse_string(const char *text, const char *file, struct diag *d)
+{
+	struct parser p = {.lab = topo_lab_new(file), .d = d, .text = text};
+	parse(&p, d);
+	finish(p.lab, d, true);
+	return p.lab;
+}
+
+struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err)
+{
+	if (streq(path, "-"))
+		return topo_parse_file(stdin, "<stdin>", d);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f) {
+		*ret_err = -errno;
+		return NULL;
+	}
+	return topo_parse_file(f, path, d);
+}
+
+struct topo_lab *topo_load(const char *path, struct diag *d, int *ret_err)
+{
+	struct topo_lab *lab = topo_parse_path(path, d, ret_err);
+
+	if (!lab)
+		return NULL;
+	topo_validate(lab, d);
+	if (diag_count(d)) {
+		diag_sort(d);
+		topo_lab_free(lab);
+		return NULL;
+	}
+	return lab;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+#pragma once
+
+#include "topology.h"
+
+/* The longest line a topology may have. */
+#define TOPO_LINE_MAX 1024
+
+/* Parse a topology from f, naming it file in diagnostics. Syntax errors and
+ * bad values go to d; the returned lab is complete as far as it could be
+ * read (never NULL). */
+struct topo_lab *topo_parse_file(FILE *f, const char *file, struct diag *d);
+/* Open path ("-" for standard input) and parse it. Returns NULL with -errno
+ * in *ret_err when it cannot be read. */
+struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err);
+/* Parse from memory (the built-in default lab, tests). */
+struct topo_lab *topo_parse_string(const char *text, const char *file, struct diag *d);
+
+/* Parse + validate. NULL with errors in d, or -errno in *ret_err if unreadable. */
+struct topo_lab *topo_load(const char *path, struct diag *d, int *ret_err);
+
+/* Word-level parsers for node keys, shared with validate and tests. */
+int topo_parse_addr(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);
+int topo_parse_route(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);

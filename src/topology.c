@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+#include "topology.h"
+#include "kind.h"
+
+struct topo_lab *topo_lab_new(const char *file)
+{
+	struct topo_lab *lab = xcalloc(1, sizeof(*lab));
+	lab->file = xstrdup(file);
+	return lab;
+}
+
+static void node_free(struct topo_node *n)
+{
+	vec_foreach(i, &n->ifaces) free(*i);
+	vec_free(&n->ifaces);
+	vec_foreach(a, &n->addrs) free(a->ifname);
+	vec_free(&n->addrs);
+	vec_foreach(r, &n->routes) free(r->ifname);
+	vec_free(&n->routes);
+	vec_foreach(x, &n->neighs) free(x->ifname);
+	vec_free(&n->neighs);
+	vec_foreach(f, &n->fdbs) free(f->ifname);
+	vec_free(&n->fdbs);
+	vec_foreach(s, &n->sysctls)
+	{
+		free(s->key);
+		free(s->value);
+	}
+	vec_free(&n->sysctls);
+	vec_foreach(a, &n->ifattrs) free(a->ifname);
+	vec_free(&n->ifattrs);
+	free(n->name);
+	free(n->netns);
+	free(n);
+}
+
+void topo_lab_free(struct topo_lab *lab)
+{
+	if (!lab)
+		return;
+	vec_foreach(n, &lab->nodes) node_free(*n);
+	vec_free(&lab->nodes);
+	strmap_free(&lab->node_by_name);
+	vec_foreach(dp, &lab->devs)
+	{
+		struct topo_dev *dev = *dp;
+		if (dev->kind->free)
+			dev->kind->free(dev);
+		free(dev->name);
+		free(dev->node_name);
+		free(dev);
+	}
+	vec_free(&lab->devs);
+	free(lab->dns.server);
+	free(lab->dns.domain);
+	vec_foreach(r, &lab->dns.records) free(r->name);
+	vec_free(&lab->dns.records);
+	for (size_t i = 0; i < lab->sections.cap; i++)
+		free((char *)lab->sections.keys[i]);
+	strmap_free(&lab->sections);
+	vec_foreach(l, &lab->section_locs) free(*l);
+	vec_free(&lab->section_locs);
+	free(lab->name);
+	free(lab->description);
+	free(lab->file);
+	free(lab);
+}
+
+struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc)
+{
+	struct topo_node *n = xcalloc(1, sizeof(*n));
+
+	n->name = xstrdup(name);
+	n->loc = *loc;
+	n->next_ifindex = 2; /* lo is 1 in every namespace */
+	if (strmap_put(&lab->node_by_name, n->name, n)) {
+		node_free(n);
+		return NULL;
+	}
+	n->index = (uint32_t)lab->nodes.n;
+	vec_push(&lab->nodes, n);
+	return n;
+}
+
+struct topo_node *topo_switch_node(struct topo_lab *lab)
+{
+	if (lab->switch_node)
+		return lab->switch_node;
+	struct topo_node *n = xcalloc(1, sizeof(*n));
+	n->name = xstrdup(TOPO_SWITCH_NS_SUFFIX);
+	n->is_switch = true;
+	n->loc = (struct topo_loc){.file = lab->file, .line = 0};
+	n->next_ifindex = 2;
+	n->index = (uint32_t)lab->nodes.n;
+	vec_push(&lab->nodes, n);
+	lab->switch_node = n;
+	return n;
+}
+
+struct topo_iface *topo_iface_find(const struct topo_node *node, const char *name)
+{
+	/* Nodes have a handful of interfaces; the switch may have thousands,
+	 * but it is only searched while declaring its ports. */
+	vec_foreach(i, &node->ifaces) if (streq((*i)->name, name)) return *i;
+	return NULL;
+}
+
+struct topo_iface *topo_iface_add(struct topo_node *node, const char *name, struct topo_dev *dev,
+				  const struct topo_loc *loc, struct diag *d)
+{
+	struct topo_iface *old = topo_iface_find(node, name);
+
+	if (old || streq(name, "lo")) {
+		char where[64] = "";
+		if (old && old->loc.line)
+			snprintf(where, sizeof(where), " (first at line %u)", old->loc.line);
+		diag_add(d, loc, "give each interface of a node its own name",
+			 "interface '%s' of node '%s' is declared twice%s", name, node->name,
+			 where);
+		return NULL;
+	}
+	struct topo_iface *i = xcalloc(1, sizeof(*i));
+	snprintf(i->name, sizeof(i->name), "%s", name);
+	i->node = node;
+	i->dev = dev;
+	i->loc = *loc;
+	vec_push(&node->ifaces, i);
+	return i;
+}
+
+char *topo_iface_list(const struct topo_node *node)
+{
+	struct sbuf b = {0};
+
+	sbuf_adds(&b, "lo");
+	vec_foreach(i, &node->ifaces)
+	{
+		if (b.len > 200) {
+			sbuf_adds(&b, ", ...");
+			break;
+		}
+		sbuf_addf(&b, ", %s", (*i)->name);
+	}
+	return sbuf_steal(&b);
+}
+
+const struct topo_addr *topo_iface_addr(const struct topo_node *node, const struct topo_iface *iface,
+					int family)
+{
+	vec_foreach(a, &node->addrs) if (a->iface == iface && a->local.family == family) return a;
+	return NULL;
+}
+
+static bool is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+const char *topo_name_error(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return "is empty";
+	if (n > max)
+		return "is too long";
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+			return "has a character other than letters, digits, '_', '-' and '.'";
+	if (!is_alnum(s[0]) || !is_alnum(s[n - 1]))
+		return "must start and end with a letter or digit";
+	if (strstr(s, ".."))
+		return "contains '..'";
+	return NULL;
+}
+
+const char *topo_ifname_error(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0)
+		return "is empty";
+	if (n > TOPO_IFNAME_MAX)
+		return "is longer than 15 characters (IFNAMSIZ)";
+	for (size_t i = 0; i < n; i++)
+		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+			return "has a character other than letters, digits, '_', '-' and '.'";
+	if (s[0] == '.' || s[0] == '-')
+		return "must start with a letter, digit or '_'";
+	return NULL;
+}

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: MIT */
+/* The topology model: plain structs, no kernel calls, no I/O. parse.c fills
+ * it, validate.c checks it and links the pieces, plan.c turns it into steps. */
+#pragma once
+
+#include "diag.h"
+#include "inet.h"
+#include "util.h"
+
+#include <net/if.h>
+
+#define TOPO_LAB_NAME_MAX 32
+#define TOPO_NODE_NAME_MAX 63
+#define TOPO_IFNAME_MAX (IFNAMSIZ - 1)
+/* Suffix of the lab's switch namespace: "LAB-.sw". Node names cannot start
+ * with '.', so it never clashes with a node's namespace. */
+#define TOPO_SWITCH_NS_SUFFIX ".sw"
+
+struct link_kind;
+struct topo_dev;
+struct topo_node;
+
+struct topo_iface {
+	char name[IFNAMSIZ];
+	struct topo_node *node;
+	struct topo_dev *dev;      /* the device that creates it; NULL for lo */
+	struct topo_iface *peer;   /* the other end of a veth */
+	struct topo_iface *master; /* the bridge this is a port of */
+	struct topo_loc loc;       /* where it comes from */
+	uint32_t ifindex;          /* in its namespace, assigned in creation order */
+	uint32_t mtu;              /* 0: kernel default */
+	bool has_mac;
+	bool is_bridge;
+	bool auto_name; /* a bridge port named by nslab */
+	uint8_t mac[6];
+};
+
+struct topo_addr {
+	struct topo_loc loc;
+	struct topo_node *node;
+	char *ifname;
+	struct topo_iface *iface;
+	struct ipaddr local;
+	bool has_peer;
+	struct ipaddr peer;
+};
+
+struct topo_route {
+	struct topo_loc loc;
+	struct ipaddr dst; /* len 0: default */
+	bool has_via;
+	struct ipaddr via;
+	char *ifname; /* "dev", or NULL */
+	struct topo_iface *iface;
+	bool onlink;
+	bool has_metric;
+	uint32_t metric;
+	bool has_src;
+	struct ipaddr src;
+};
+
+struct topo_neigh {
+	struct topo_loc loc;
+	struct ipaddr addr;
+	uint8_t lladdr[6];
+	char *ifname;
+	struct topo_iface *iface;
+};
+
+struct topo_fdb {
+	struct topo_loc loc;
+	uint8_t mac[6];
+	char *ifname;
+	struct topo_iface *iface;
+	bool has_dst;
+	struct ipaddr dst;
+};
+
+struct topo_sysctl {
+	struct topo_loc loc;
+	char *key; /* dotted, "net.ipv4.conf.all.rp_filter" */
+	char *value;
+};
+
+struct topo_ifattr {
+	struct topo_loc loc;
+	char *ifname;
+	uint32_t mtu;
+	bool has_mac;
+	uint8_t mac[6];
+};
+
+struct topo_node {
+	struct topo_loc loc;
+	char *name;
+	char *netns; /* "LAB-NAME", set by validate */
+	bool is_switch;
+	bool forward;
+	struct topo_loc forward_loc; /* line 0: not given */
+	uint32_t index;              /* position in lab->nodes */
+	uint32_t next_ifindex;
+	VEC(struct topo_iface *) ifaces;
+	VEC(struct topo_addr) addrs;
+	VEC(struct topo_route) routes;
+	VEC(struct topo_neigh) neighs;
+	VEC(struct topo_fdb) fdbs;
+	VEC(struct topo_sysctl) sysctls;
+	VEC(struct topo_ifattr) ifattrs;
+};
+
+/* A device-making section ([bridge ...], [vxlan ...], [gre ...]) or one
+ * `link =` line of [links]. Everything kind-specific lives behind priv. */
+struct topo_dev {
+	const struct link_kind *kind;
+	struct topo_loc loc;
+	char *name;      /* NAME of [kind NAME] / [kind NODE:NAME]; NULL for links */
+	char *node_name; /* NODE of [kind NODE:NAME], or NULL */
+	struct topo_node *node;
+	void *priv;
+};
+
+struct topo_record {
+	struct topo_loc loc;
+	char *name;
+	struct ipaddr addr;
+};
+
+struct topo_dns {
+	struct topo_loc loc; /* line 0: no [dns] section */
+	char *server;
+	struct topo_loc server_loc;
+	struct topo_node *server_node;
+	char *domain;
+	struct topo_loc domain_loc;
+	VEC(struct topo_record) records;
+};
+
+struct topo_lab {
+	char *file; /* as given on the command line */
+	char *name;
+	struct topo_loc name_loc;
+	char *description;
+	VEC(struct topo_node *) nodes; /* in file order; the switch node first once validated */
+	struct strmap node_by_name;
+	VEC(struct topo_dev *) devs;
+	struct topo_node *switch_node; /* NULL when no bridge needs it */
+	struct topo_dns dns;
+	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
+	struct strmap sections;
+	VEC(struct topo_loc *) section_locs;
+};
+
+struct topo_lab *topo_lab_new(const char *file);
+void topo_lab_free(struct topo_lab *lab);
+struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc);
+static inline struct topo_node *topo_node_find(const struct topo_lab *lab, const char *name)
+{
+	return strmap_get(&lab->node_by_name, name);
+}
+/* The lab's switch namespace, made on first use. */
+struct topo_node *topo_switch_node(struct topo_lab *lab);
+struct topo_iface *topo_iface_find(const struct topo_node *node, const char *name);
+/* Adds an interface to node; NULL (after a diagnostic) when the name is taken. */
+struct topo_iface *topo_iface_add(struct topo_node *node, const char *name, struct topo_dev *dev,
+				  const struct topo_loc *loc, struct diag *d);
+/* The node's interface names, comma separated, for hints. */
+char *topo_iface_list(const struct topo_node *node);
+/* First address of iface of the given family, or NULL. */
+const struct topo_addr *topo_iface_addr(const struct topo_node *node, const struct topo_iface *iface,
+					int family);
+
+/* Names of labs, nodes, bridges: [A-Za-z0-9_.-], starting and ending with a
+ * letter or digit, no "..". Returns NULL if fine, else why not. */
+const char *topo_name_error(const char *s, size_t max);
+/* Interface names: what the kernel's dev_valid_name() takes, and nothing a
+ * shell or file name would trip on. */
+const char *topo_ifname_error(const char *s);

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/* Whole-topology checks. Each pass reports everything it finds and goes on,
+ * so one run lists every error. */
+#include "validate.h"
+#include "kind.h"
+#include "plan.h"
+
+static struct topo_iface *resolve_ifname(struct topo_node *n, const char *ifname,
+					 const struct topo_loc *loc, struct diag *d)
+{
+	struct topo_iface *i = topo_iface_find(n, ifname);
+	char hint[320];
+
+	if (i || streq(ifname, "lo"))
+		return i; /* NULL for lo: it has no topo_iface */
+	_cleanup_free_ char *list = topo_iface_list(n);
+	snprintf(hint, sizeof(hint), "interfaces of '%s': %s; links, bridges and tunnels make them",
+		 n->name, list);
+	diag_add(d, loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
+	return NULL;
+}
+
+static bool has_iface(struct topo_node *n, const char *ifname)
+{
+	return streq(ifname, "lo") || topo_iface_find(n, ifname);
+}
+
+static void check_ifattrs(struct topo_node *n, struct diag *d)
+{
+	vec_foreach(a, &n->ifattrs)
+	{
+		struct topo_iface *i = resolve_ifname(n, a->ifname, &a->loc, d);
+		if (!i) {
+			if (streq(a->ifname, "lo"))
+				diag_add(d, &a->loc, "leave lo as the kernel makes it",
+					 "'iface' cannot change lo");
+			continue;
+		}
+		if (a->mtu)
+			i->mtu = a->mtu;
+		if (a->has_mac) {
+			i->has_mac = true;
+			memcpy(i->mac, a->mac, 6);
+		}
+	}
+}
+
+static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap *seen,
+			struct strvec *keys, struct diag *d)
+{
+	char buf[IPADDR_STRLEN];
+
+	vec_foreach(a, &n->addrs)
+	{
+		if (!has_iface(n, a->ifname)) {
+			(void)resolve_ifname(n, a->ifname, &a->loc, d);
+			continue;
+		}
+		a->iface = topo_iface_find(n, a->ifname);
+		char *key = xasprintf("%d/%s", a->local.family, ipaddr_str(&a->local, buf));
+		struct topo_addr *prev = strmap_put(seen, key, a);
+		if (prev) {
+			char hint[128];
+			snprintf(hint, sizeof(hint), "first assigned at line %u; give each interface its own address",
+				 prev->loc.line);
+			diag_add(d, &a->loc, hint, "address %s is already assigned to %s:%s", buf,
+				 prev->node->name, prev->ifname);
+			free(key);
+			continue;
+		}
+		vec_push(keys, key);
+	}
+}
+
+/* Is gw on a subnet the node reaches directly (through dev, if given)? */
+static bool gateway_connected(const struct topo_node *n, const struct topo_route *r)
+{
+	vec_foreach(a, &n->addrs)
+	{
+		if (r->ifname && !streq(a->ifname, r->ifname))
+			continue;
+		if (a->has_peer) {
+			if (ipaddr_contains(&a->peer, &r->via))
+				return true;
+			continue;
+		}
+		if (a->local.len < ipaddr_maxlen(&a->local) && ipaddr_contains(&a->local, &r->via))
+			return true;
+	}
+	return false;
+}
+
+static bool own_address(const struct topo_node *n, const struct ipaddr *ip)
+{
+	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, ip)) return true;
+	return false;
+}
+
+static void check_routes(struct topo_node *n, struct diag *d)
+{
+	char via[IPADDR_STRLEN], dst[IPADDR_STRLEN], hint[256];
+
+	for (size_t i = 0; i < n->routes.n; i++) {
+		struct topo_route *r = &n->routes.v[i];
+		if (r->ifname) {
+			if (!has_iface(n, r->ifname)) {
+				(void)resolve_ifname(n, r->ifname, &r->loc, d);
+				continue;
+			}
+			r->iface = topo_iface_find(n, r->ifname);
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct topo_route *o = &n->routes.v[j];
+			if (o->dst.family == r->dst.family && o->dst.len == r->dst.len &&
+			    ipaddr_equal(&o->dst, &r->dst) && o->metric == r->metric) {
+				snprintf(hint, sizeof(hint),
+					 "remove one, or give them different 'metric's (first at line %u)",
+					 o->loc.line);
+				diag_add(d, &r->loc, hint, "route to %s is given twice in node '%s'",
+					 r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name);
+				break;
+			}
+		}
+		if (!r->has_via)
+			continue;
+		ipaddr_str(&r->via, via);
+		if (own_address(n, &r->via)) {
+			diag_add(d, &r->loc, "a gateway is a neighbour's address, not the node's own",
+				 "gateway %s is an address of node '%s' itself", via, n->name);
+			continue;
+		}
+		if (r->onlink)
+			continue;
+		/* IPv6 link-local gateways are reached through the named device. */
+		if (r->via.family == AF_INET6 && r->via.a[0] == 0xfe && (r->via.a[1] & 0xc0) == 0x80) {
+			if (!r->ifname)
+				diag_add(d, &r->loc, "add 'dev IF'",
+					 "link-local gateway %s needs 'dev'", via);
+			continue;
+		}
+		if (!gateway_connected(n, r)) {
+			if (r->ifname)
+				snprintf(hint, sizeof(hint),
+					 "add 'onlink' to use it anyway (ip route would say \"Network "
+					 "is unreachable\"), or an address on '%s' whose subnet holds it",
+					 r->ifname);
+			else
+				snprintf(hint, sizeof(hint),
+					 "add 'dev IF onlink' to use it anyway (ip route would say "
+					 "\"Network is unreachable\"), or an address whose subnet holds it");
+			diag_add(d, &r->loc, hint,
+				 "gateway %s of route '%s' is not on a connected subnet of node '%s'%s%s",
+				 via, r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name,
+				 r->ifname ? " via " : "", r->ifname ? r->ifname : "");
+		}
+	}
+}
+
+static void check_neighs_fdbs(struct topo_node *n, struct diag *d)
+{
+	vec_foreach(x, &n->neighs)
+	{
+		if (has_iface(n, x->ifname))
+			x->iface = topo_iface_find(n, x->ifname);
+		else
+			(void)resolve_ifname(n, x->ifname, &x->loc, d);
+	}
+	vec_foreach(f, &n->fdbs)
+	{
+		struct topo_iface *i = resolve_ifname(n, f->ifname, &f->loc, d);
+		if (!i) {
+			if (streq(f->ifname, "lo"))
+				diag_add(d, &f->loc, "use a bridge port or a VXLAN device",
+					 "FDB entries cannot go on lo");
+			continue;
+		}
+		f->iface = i;
+		bool tunnel = i->dev && i->dev->kind == &kind_vxlan;
+		if (f->has_dst && !tunnel)
+			diag_add(d, &f->loc,
+				 "'dst' is for VXLAN devices; drop it for a bridge port",
+				 "FDB entry with 'dst' on '%s', which is not a VXLAN device", i->name);
+		else if (!tunnel && !i->master)
+			diag_add(d, &f->loc, "put FDB entries on a bridge port or a VXLAN device",
+				 "interface '%s' is neither a bridge port nor a VXLAN device", i->name);
+		else if (tunnel && !f->has_dst)
+			diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
+				 "FDB entry on VXLAN device '%s' without 'dst'", i->name);
+	}
+	vec_foreach(s, &n->sysctls)
+	{
+		_cleanup_free_ char *path = plan_sysctl_path(s->key);
+		if (!path)
+			diag_add(d, &s->loc, "write a net.* key such as net.ipv4.conf.all.rp_filter",
+				 "sysctl '%s' is not a net.* key", s->key);
+	}
+}
+
+static void declare_devs(struct topo_lab *lab, struct diag *d)
+{
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t k = 0; k < link_kinds_n; k++)
+			vec_foreach(dp, &lab->devs)
+			{
+				struct topo_dev *dev = *dp;
+				if (dev->kind == link_kinds[k] && dev->kind->declare)
+					dev->kind->declare(lab, dev, pass, d);
+			}
+}
+
+static void resolve_dev_nodes(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(dp, &lab->devs)
+	{
+		struct topo_dev *dev = *dp;
+		if (!dev->node_name)
+			continue;
+		dev->node = topo_node_find(lab, dev->node_name);
+		if (!dev->node) {
+			char hint[128];
+			snprintf(hint, sizeof(hint), "declare it with '[node %s]'", dev->node_name);
+			diag_add(d, &dev->loc, hint, "[%s %s:%s] names unknown node '%s'",
+				 dev->kind->section, dev->node_name, dev->name, dev->node_name);
+		}
+	}
+}
+
+static void check_dns(struct topo_lab *lab, struct diag *d)
+{
+	struct topo_dns *dns = &lab->dns;
+
+	if (!dns->loc.line)
+		return;
+	if (!dns->server) {
+		diag_add(d, &dns->loc, "add 'server = NODE', the node that runs dnsmasq",
+			 "[dns] has no 'server'");
+		return;
+	}
+	dns->server_node = topo_node_find(lab, dns->server);
+	if (!dns->server_node) {
+		char hint[128];
+		snprintf(hint, sizeof(hint), "name one of the lab's nodes, or declare [node %s]",
+			 dns->server);
+		diag_add(d, &dns->server_loc, hint, "DNS server node '%s' does not exist",
+			 dns->server);
+	} else if (!dns->server_node->addrs.n) {
+		diag_add(d, &dns->server_loc, "give it an address other nodes can reach",
+			 "DNS server node '%s' has no address", dns->server);
+	}
+}
+
+size_t topo_validate(struct topo_lab *lab, struct diag *d)
+{
+	size_t before = diag_count(d);
+	struct strmap seen = {0};
+	struct strvec keys = {0};
+
+	if (!lab->nodes.n) {
+		struct topo_loc l1 = {.file = lab->file, .line = 1};
+		diag_add(d, &l1, "declare at least one node: '[node h1]'",
+			 "the topology declares no nodes");
+		return diag_count(d) - before;
+	}
+	resolve_dev_nodes(lab, d);
+	declare_devs(lab, d);
+	vec_foreach(np, &lab->nodes) check_ifattrs(*np, d);
+	vec_foreach(np, &lab->nodes) check_addrs(lab, *np, &seen, &keys, d);
+	vec_foreach(np, &lab->nodes)
+	{
+		check_routes(*np, d);
+		check_neighs_fdbs(*np, d);
+	}
+	vec_foreach(dp, &lab->devs) if ((*dp)->kind->validate)(*dp)->kind->validate(lab, *dp, d);
+	check_dns(lab, d);
+
+	vec_foreach(np, &lab->nodes)
+	{
+		free((*np)->netns);
+		(*np)->netns = plan_netns_name(lab->name, (*np)->is_switch ? NULL : (*np)->name);
+	}
+	vec_foreach(k, &keys) free(*k);
+	vec_free(&keys);
+	strmap_free(&seen);
+	return diag_count(d) - before;
+}
