@@ -9,6 +9,7 @@
 
 #include <ini.h>
 #include <libgen.h>
+#include <sys/stat.h>
 
 enum sect_type {
 	SECT_NONE, /* before the first header */
@@ -579,6 +580,7 @@ out:
 static void begin_section(struct parser *p, char *head)
 {
 	struct topo_loc loc = here(p);
+	_cleanup_free_ char *orig = xstrdup(head);
 	char *w[3];
 	size_t n = split_words(head, w, 2);
 	char hint[256];
@@ -609,7 +611,7 @@ static void begin_section(struct parser *p, char *head)
 			snprintf(hint, sizeof(hint),
 				 "sections are [lab], [node NAME], [links], [bridge NAME], "
 				 "[vxlan NAME], [gre NAME] and [dns]");
-		diag_add(p->d, &loc, hint, "unknown section '[%s]'", head);
+		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
 		return;
 	}
 	bool wants_arg = !streq(word, "lab") && !streq(word, "links") && !streq(word, "dns");
@@ -755,9 +757,13 @@ static char *reader(char *str, int num, void *stream)
 			p->stop = true;
 			return NULL;
 		}
-		if (len > TOPO_LINE_MAX) {
+		size_t text_len = len;
+		while (text_len && (p->line[text_len - 1] == '\n' || p->line[text_len - 1] == '\r'))
+			text_len--;
+		if (text_len > TOPO_LINE_MAX) {
 			diag_add(p->d, &loc, "split it: every key can be given on several lines",
-				 "line is %zu characters long; the limit is %d", len, TOPO_LINE_MAX);
+				 "line is %zu characters long; the limit is %d", text_len,
+				 TOPO_LINE_MAX);
 			continue;
 		}
 		char *s = strip(p->line);
@@ -789,10 +795,13 @@ static char *reader(char *str, int num, void *stream)
 		}
 		if (colon && colon < eq) {
 			/* inih would split here, and a key never holds ':' */
+			int klen = (int)(eq - s);
+			while (klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
+				klen--;
 			diag_add(p->d, &loc,
 				 p->st == SECT_LINKS ? "write 'link = NODE:IF NODE:IF'"
 						     : "keys are single words such as 'addr'",
-				 "key '%.*s' contains ':'", (int)(eq - s), s);
+				 "key '%.*s' contains ':'", klen, s);
 			continue;
 		}
 		if ((size_t)num <= strlen(s) + 1)
@@ -865,8 +874,14 @@ struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err)
 	if (streq(path, "-"))
 		return topo_parse_file(stdin, "<stdin>", d);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	if (!f) {
+	struct stat st;
+
+	if (!f || fstat(fileno(f), &st) < 0) {
 		*ret_err = -errno;
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+		*ret_err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		return NULL;
 	}
 	return topo_parse_file(f, path, d);

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: MIT
+# Shared by scripts/*.sh: package installation and the build.
+BUILD=${BUILD:-build}
+
+NSLAB_BUILD_PACKAGES=(gcc meson ninja-build pkg-config libnl-3-dev libnl-route-3-dev libinih-dev)
+NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
+NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
+	bind9-dnsutils tcpdump)
+
+# install_missing PKG...: apt-get install the ones dpkg does not know as installed.
+install_missing() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "missing Debian packages: ${missing[*]}; run as root, or: sudo apt-get install ${missing[*]}" >&2
+		return 1
+	fi
+	echo "installing: ${missing[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
+		apt-get update -q >/dev/null
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+	}
+}
+
+build_nslab() {
+	if [ ! -f "$BUILD/build.ninja" ]; then
+		meson setup "$BUILD" >/dev/null
+	fi
+	ninja -C "$BUILD" >/dev/null
+}
+
+# report_counts TESTLOG: count TAP subtests of every test in meson's log.
+report_counts() {
+	awk '
+		/^ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else p++; next }
+		/^not ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else f++; next }
+		END { printf "%d passed, %d failed, %d skipped\n", p, f, s }
+	' "$1"
+}

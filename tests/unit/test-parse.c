@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: MIT
+/* Bad topologies: each case asserts the exact line and message, so a
+ * changed or lost diagnostic fails here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "parse.h"
+#include "validate.h"
+
+struct bad {
+	const char *ini;
+	unsigned line;
+	const char *msg;
+};
+
+/* Two linked nodes, for cases that need a working base. */
+#define BASE "[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n" \
+	     "[links]\nlink = h1:eth0 h2:eth0\n"
+
+static const struct bad cases[] = {
+	/* sections */
+	{"[nod h1]\n", 1, "unknown section '[nod h1]'"},
+	{"[node]\n", 1, "section [node] needs a name"},
+	{"[lab x]\n[node h1]\n", 1, "section [lab] takes no name"},
+	{"[lab]\n[lab]\n[node h1]\n", 2, "section [lab] appears twice (first at line 1)"},
+	{"[node h1\n", 1, "section header without ']'"},
+	{"[node h1]\n[node h1]\n", 2, "node 'h1' is declared twice (first at line 1)"},
+	{"[node a b c]\n", 1, "bad section header '[node a ...]'"},
+	/* lines */
+	{"x = 1\n[node h1]\n", 1, "key 'x' outside a section"},
+	{"[node h1]\nforward yes\n", 2, "expected 'key = value'"},
+	{"[links]\nh1:eth0 = h2:eth0\n", 2, "key 'h1:eth0' contains ':'"},
+	{"", 1, "the topology declares no nodes"},
+	{"; only a comment\n\n[lab]\nname = x\n", 1, "the topology declares no nodes"},
+	/* names */
+	{"[node a/b]\n", 1,
+	 "node name 'a/b' has a character other than letters, digits, '_', '-' and '.'"},
+	{"[node a..b]\n", 1, "node name 'a..b' contains '..'"},
+	{"[node .x]\n", 1, "node name '.x' must start and end with a letter or digit"},
+	{"[node n123456789012345678901234567890123456789012345678901234567890123]\n", 1,
+	 "node name 'n123456789012345678901234567890123456789012345678901234567890123' is too "
+	 "long"},
+	{"[lab]\nname = ../etc\n[node h1]\n", 2,
+	 "lab name '../etc' has a character other than letters, digits, '_', '-' and '.'"},
+	{"[lab]\nname = a23456789012345678901234567890123\n[node h1]\n", 2,
+	 "lab name 'a23456789012345678901234567890123' is too long"},
+	/* keys */
+	{"[node h1]\nadr = 10.0.0.1/24 dev eth0\n", 2, "unknown key 'adr' in [node h1]"},
+	{"[lab]\nnmae = x\n[node h1]\n", 2, "unknown key 'nmae' in [lab]"},
+	{"[node h1]\nforward = yes\nforward = no\n", 3,
+	 "key 'forward' given twice in [node h1] (first at line 2)"},
+	{"[node h1]\nforward = maybe\n", 2, "'forward' must be yes or no, not 'maybe'"},
+	{"[bridge lan]\nstpp = yes\n[node h1]\n", 2, "unknown key 'stpp' in [bridge lan]"},
+	/* addresses */
+	{"[node h1]\naddr = 10.0.0.300/24 dev eth0\n", 2, "bad address '10.0.0.300/24'"},
+	{"[node h1]\naddr = 10.0.0.1/33 dev eth0\n", 2, "bad prefix length in '10.0.0.1/33'"},
+	{"[node h1]\naddr = 10.0.0.1/24\n", 2, "'addr' needs 'dev IF'"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev eth9\n", 2, "node 'h1' has no interface 'eth9'"},
+	{BASE "[node h3]\naddr = 10.0.0.1/24 dev lo\n", 8,
+	 "address 10.0.0.1 is already assigned to h1:eth0"},
+	/* links */
+	{BASE "link = h1:eth1 h9:eth0\n", 7, "link end 'h9:eth0': unknown node 'h9'"},
+	{BASE "link = h1:eth1 h2\n", 7, "link end 'h2' is neither NODE:IF nor a bridge"},
+	{BASE "link = h1:eth1 sw\n", 7, "link end 'sw' is neither NODE:IF nor a bridge"},
+	{BASE "link = h1:eth0 h2:eth1\n", 7, "interface 'h1:eth0' is already used (line 6)"},
+	{BASE "link = h1:eth1\n", 7, "a link needs two ends, found 1 word"},
+	{BASE "link = h1:eth0123456789abc h2:eth1\n", 7,
+	 "link end 'h1:eth0123456789abc': interface name 'eth0123456789abc' is longer than 15 "
+	 "characters (IFNAMSIZ)"},
+	{BASE "link = h1:eth1 h2:eth1 mtu 10\n", 7, "bad mtu '10'"},
+	{BASE "link = h1:lo h2:eth1\n", 7, "link end 'h1:lo': lo cannot be a link end"},
+	{"[bridge lan]\n[node h1]\n[links]\nlink = lan lan\n", 4,
+	 "link connects bridge 'lan' to itself"},
+	{"[bridge k9:cni0]\n[node h1]\n", 1, "[bridge k9:cni0] names unknown node 'k9'"},
+	{"[bridge abcdefghijklmnop]\n[node h1]\n", 1,
+	 "bridge name 'abcdefghijklmnop' is longer than 15 characters (IFNAMSIZ)"},
+	/* routes */
+	{BASE "[node h3]\n", 0, NULL}, /* sanity: BASE is valid */
+	{BASE "route = default via 10.9.9.9\n", 7,
+	 "unknown key 'route' in [links]; write 'link = NODE:IF NODE:IF'"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\nroute = default via 10.9.9.9\n[node h2]\n"
+	 "[links]\nlink = h1:eth0 h2:eth0\n",
+	 3, "gateway 10.9.9.9 of route 'default' is not on a connected subnet of node 'h1'"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\nroute = 10.1.0.0/24 via 10.9.9.9 dev eth0\n"
+	 "[node h2]\n[links]\nlink = h1:eth0 h2:eth0\n",
+	 3,
+	 "gateway 10.9.9.9 of route '10.1.0.0/24' is not on a connected subnet of node 'h1' via "
+	 "eth0"},
+	{"[node h1]\nroute = 10.1.0.1/24 via 10.0.0.2\n", 2,
+	 "route destination '10.1.0.1/24' has host bits set"},
+	{"[node h1]\nroute = 10.1.0.0/24\n", 2, "route to '10.1.0.0/24' needs 'via GW' or 'dev IF'"},
+	{"[node h1]\nroute = default via 10.9.9.9 onlink\n", 2, "'onlink' route without 'dev'"},
+	{"[node h1]\nroute = default via 10.0.0.2 metric x\n", 2, "bad metric 'x'"},
+	{"[node h1]\nroute = default via 10.0.0.2 proto static\n", 2, "unexpected 'proto' in 'route'"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev lo\nroute = default via 10.0.0.1\n", 3,
+	 "gateway 10.0.0.1 is an address of node 'h1' itself"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev lo\nroute = default via 10.0.0.2\n"
+	 "route = default via 10.0.0.3\n",
+	 4, "route to default is given twice in node 'h1'"},
+	{"[node h1]\nroute = 10.2.0.0/24 dev eth7\n", 2, "node 'h1' has no interface 'eth7'"},
+	/* neighbours, fdb, sysctl, iface */
+	{"[node h1]\nneigh = 10.0.0.2 lladdr zz dev eth0\n", 2, "bad MAC address 'zz'"},
+	{"[node h1]\nneigh = 10.0.0.2 dev lo\n", 2, "'neigh' needs 'lladdr' and 'dev'"},
+	{BASE "[node h3]\nfdb = 02:00:00:00:00:01 dev lo\n", 8, "FDB entries cannot go on lo"},
+	{"[node h1]\nfdb = 02:00:00:00:00:01 dev eth0\n[node h2]\n[links]\nlink = h1:eth0 h2:eth0\n",
+	 2, "interface 'eth0' is neither a bridge port nor a VXLAN device"},
+	{"[node h1]\nsysctl = kernel.panic 1\n", 2, "sysctl 'kernel.panic' is not a net.* key"},
+	{"[node h1]\nsysctl = net.ipv4.ip_forward\n", 2, "bad 'sysctl' line"},
+	{"[node h1]\niface = eth5 mtu 9000\n", 2, "node 'h1' has no interface 'eth5'"},
+	{"[node h1]\niface = lo mtu 9000\n", 2, "'iface' cannot change lo"},
+	{"[node h1]\niface = eth0 mac 01:00:00:00:00:01\n", 2, "bad MAC address '01:00:00:00:00:01'"},
+	/* dns */
+	{"[dns]\nserver = ns\n[node h1]\n", 2, "DNS server node 'ns' does not exist"},
+	{"[dns]\ndomain = x\n[node h1]\n", 1, "[dns] has no 'server'"},
+	{"[dns]\nrecord = www\n[node h1]\n", 2, "bad DNS record 'www'"},
+	{"[dns]\nserver = h1\n[node h1]\n", 2, "DNS server node 'h1' has no address"},
+	/* tunnels */
+	{BASE "[vxlan vx0]\nmembers = h1 h2\ndev = eth0\n", 7, "[vxlan vx0] has no 'vni'"},
+	{BASE "[vxlan vx0]\nvni = 16777216\n", 8, "bad vni '16777216'"},
+	{BASE "[vxlan vx0]\nvni = 1\nmembers = h1 h9\ndev = eth0\n", 9, "member 'h9' is not a node"},
+	{BASE "[vxlan vx0]\nvni = 1\nmembers = h1\ndev = eth0\n", 9,
+	 "a VXLAN segment needs two or more members"},
+	{BASE "[vxlan vx0]\nvni = 1\nmembers = h1 h2\n", 7, "[vxlan vx0] has no 'dev'"},
+	{BASE "[vxlan vx0]\nvni = 1\nmembers = h1 h2\ndev = eth0\nremote = 10.0.0.9\n", 11,
+	 "'remote' is for [vxlan NODE:NAME], not a segment"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\n[links]\nlink = h1:eth0 h2:eth0\n"
+	 "[vxlan vx0]\nvni = 1\nmembers = h1 h2\ndev = eth0\n",
+	 6, "member 'h2' has no address on 'eth0' for the VXLAN local address"},
+	{BASE "[gre gre1]\ndev = eth0\n", 7, "[gre gre1] has no 'members'"},
+	{BASE "[node h3]\n[gre gre1]\nmembers = h1 h2 h3\ndev = eth0\n", 9, "more than 2 members"},
+	{BASE "[gre gre1]\nmembers = h1 h1\ndev = eth0\n", 8, "member 'h1' is listed twice"},
+	{BASE "[gre h1:gre1]\nlocal = 10.0.0.1\n", 7, "[gre h1:gre1] needs 'local' and 'remote'"},
+	{BASE "[gre h1:gre1]\nlocal = fd00::1\nremote = 10.0.0.2\n", 8, "bad local 'fd00::1'"},
+	{BASE "[gre h1:gre1]\nttl = 256\nlocal = 10.0.0.1\nremote = 10.0.0.2\n", 8, "bad ttl '256'"},
+	{BASE "[node h1]\n", 7, "node 'h1' is declared twice (first at line 1)"},
+};
+
+static void print_all(const struct diag *d)
+{
+	vec_foreach(m, &d->msgs) fprintf(stderr, "#   got %s:%u: %s\n", m->loc.file, m->loc.line, m->msg);
+}
+
+static void test_bad_case(void **state)
+{
+	const struct bad *c = *state;
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
+	bool found = false;
+
+	topo_validate(lab, &d);
+	if (!c->msg) {
+		print_all(&d);
+		assert_int_equal(diag_count(&d), 0);
+	} else {
+		vec_foreach(m, &d.msgs) found |= m->loc.line == c->line && streq(m->msg, c->msg) &&
+						 streq(m->loc.file, "t.ini") && m->hint;
+		if (!found) {
+			fprintf(stderr, "# expected t.ini:%u: %s (with a hint)\n", c->line, c->msg);
+			print_all(&d);
+		}
+		assert_true(found);
+	}
+	topo_lab_free(lab);
+	diag_free(&d);
+}
+
+/* Every error of a file is reported in one run, in line order. */
+static void test_all_errors_reported(void **state)
+{
+	const char *ini = "[node h1]\nadr = x\n[nod h2]\n[node h3]\nforward = perhaps\n"
+			  "[links]\nlink = h1:eth0 h9:eth0\n";
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
+
+	topo_validate(lab, &d);
+	diag_sort(&d);
+	assert_int_equal(diag_count(&d), 4);
+	assert_int_equal(d.msgs.v[0].loc.line, 2);
+	assert_int_equal(d.msgs.v[1].loc.line, 3);
+	assert_int_equal(d.msgs.v[2].loc.line, 5);
+	assert_int_equal(d.msgs.v[3].loc.line, 7);
+	topo_lab_free(lab);
+	diag_free(&d);
+}
+
+static void test_long_line(void **state)
+{
+	char *ini = xmalloc(20000);
+	struct diag d = {0};
+
+	strcpy(ini, "[node h1]\ndescription = ");
+	memset(ini + strlen(ini), 'x', 10000);
+	strcpy(ini + 10024, "\n[node h2]\n");
+	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
+	assert_int_equal(diag_count(&d), 1);
+	assert_int_equal(d.msgs.v[0].loc.line, 2);
+	assert_string_equal(d.msgs.v[0].msg, "line is 10014 characters long; the limit is 1024");
+	/* the next line is still read */
+	assert_non_null(topo_node_find(lab, "h2"));
+	topo_lab_free(lab);
+	diag_free(&d);
+	free(ini);
+}
+
+static void test_binary(void **state)
+{
+	static const char data[] = "[node h1]\n\x7f" "ELF\0\x01\x02garbage\n[node h2]\n";
+	FILE *f = fmemopen((void *)data, sizeof(data) - 1, "r");
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_file(f, "t.ini", &d);
+
+	assert_int_equal(diag_count(&d), 1);
+	assert_int_equal(d.msgs.v[0].loc.line, 2);
+	assert_string_equal(d.msgs.v[0].msg, "binary data (a NUL byte); stopped reading");
+	assert_null(topo_node_find(lab, "h2"));
+	topo_lab_free(lab);
+	diag_free(&d);
+	fclose(f);
+}
+
+static void test_missing_file(void **state)
+{
+	struct diag d = {0};
+	int e = 0;
+
+	assert_null(topo_load("/nonexistent/x.ini", &d, &e));
+	assert_int_equal(e, -ENOENT);
+	assert_null(topo_load("/", &d, &e));
+	assert_int_equal(e, -EISDIR);
+}
+
+static void test_lab_name_default(void **state)
+{
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string("[node h1]\n", "dir/my-lab.ini", &d);
+
+	assert_string_equal(lab->name, "my-lab");
+	topo_lab_free(lab);
+	lab = topo_parse_string("[node h1]\n", "dir/my lab.ini", &d);
+	assert_int_equal(diag_count(&d), 1);
+	assert_string_equal(d.msgs.v[0].msg,
+			    "lab name 'my lab' (from the file name) has a character other than letters, "
+			    "digits, '_', '-' and '.'");
+	topo_lab_free(lab);
+	diag_free(&d);
+}
+
+/* Comments, indentation and CRLF line ends are all fine. */
+static void test_lenient_syntax(void **state)
+{
+	const char *ini = "# comment\r\n[lab]  ; inline\r\n  name = x   # trailing\r\n"
+			  "[node h1]\r\n\taddr = 10.0.0.1/24 dev lo ; lo address\r\n";
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
+
+	topo_validate(lab, &d);
+	print_all(&d);
+	assert_int_equal(diag_count(&d), 0);
+	assert_string_equal(lab->name, "x");
+	struct topo_node *n = topo_node_find(lab, "h1");
+	assert_int_equal(n->addrs.n, 1);
+	assert_string_equal(n->addrs.v[0].ifname, "lo");
+	topo_lab_free(lab);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_binary),              cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_lab_name_default),    cmocka_unit_test(test_lenient_syntax),
+	};
+	size_t nbad = ARRAY_SIZE(cases), n = 0;
+	struct CMUnitTest *tests = xcalloc(nbad + ARRAY_SIZE(fixed), sizeof(*tests));
+	char (*names)[80] = xcalloc(nbad, sizeof(*names));
+
+	for (size_t i = 0; i < nbad; i++) {
+		const char *msg = cases[i].msg ? cases[i].msg : "(valid)";
+		snprintf(names[i], sizeof(names[i]), "bad input %zu: %.60s", i, msg);
+		tests[n++] = (struct CMUnitTest){.name = names[i],
+						 .test_func = test_bad_case,
+						 .initial_state = (void *)&cases[i]};
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		tests[n++] = fixed[i];
+	int r = _cmocka_run_group_tests("parse", tests, n, NULL, NULL);
+	free(tests);
+	free(names);
+	return r;
+}

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: MIT
+/* Every shipped topology validates; the plan of two-nodes matches its
+ * golden file (regenerate with: nslab plan topologies/two-nodes.ini). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+
+#include "parse.h"
+#include "plan.h"
+
+static const char *srcdir(void)
+{
+	const char *s = getenv("NSLAB_SRCDIR");
+	return s ? s : ".";
+}
+
+static const char *const scenarios[] = {"two-nodes", "lan",   "router",
+					"onlink",    "gre",   "vxlan",
+					"k8s-flannel-vxlan", "k8s-host-gw", "dns"};
+
+static void test_scenarios_present(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/topologies/%s.ini", srcdir(), scenarios[i]);
+		assert_int_equal(access(path, R_OK), 0);
+	}
+}
+
+static void test_all_validate(void **state)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/topologies", srcdir());
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int files = 0, bad = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp))) {
+		size_t n = strlen(e->d_name);
+		if (n < 5 || !streq(e->d_name + n - 4, ".ini"))
+			continue;
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+		struct diag d = {0};
+		int err = 0;
+		struct topo_lab *lab = topo_load(path, &d, &err);
+		if (!lab) {
+			fprintf(stderr, "# %s does not validate:\n", path);
+			diag_print(&d, stderr);
+			bad++;
+		} else {
+			struct plan p;
+			plan_build(lab, &p);
+			assert_true(p.steps.n > 0);
+			plan_free(&p);
+		}
+		topo_lab_free(lab);
+		diag_free(&d);
+		files++;
+	}
+	closedir(dp);
+	assert_true(files >= 9);
+	assert_int_equal(bad, 0);
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	struct sbuf b = {0};
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return NULL;
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		sbuf_adds(&b, buf);
+	}
+	fclose(f);
+	return sbuf_steal(&b);
+}
+
+static void test_golden_two_nodes(void **state)
+{
+	_cleanup_free_ char *path = xasprintf("%s/topologies/two-nodes.ini", srcdir());
+	_cleanup_free_ char *golden_path = xasprintf("%s/tests/unit/golden/two-nodes.sh", srcdir());
+	_cleanup_free_ char *golden = slurp(golden_path);
+	struct diag d = {0};
+	int err = 0;
+	struct topo_lab *lab = topo_load(path, &d, &err);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	struct plan p;
+
+	assert_non_null(lab);
+	assert_non_null(golden);
+	/* The golden file names the topology as the CLI would. */
+	free(lab->file);
+	lab->file = xstrdup("topologies/two-nodes.ini");
+	plan_build(lab, &p);
+	plan_print(&p, f);
+	fclose(f);
+	if (!streq(out, golden))
+		fprintf(stderr, "# plan differs from the golden file:\n%s", out);
+	assert_string_equal(out, golden);
+	free(out);
+	plan_free(&p);
+	topo_lab_free(lab);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scenarios_present),
+		cmocka_unit_test(test_all_validate),
+		cmocka_unit_test(test_golden_two_nodes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
