@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "lab.h"
+#include "parse.h"
+
+/* LAB or FILE: a file that exists names its lab. */
+static char *lab_name_of(const char *arg, int *ret)
+{
+	if (strchr(arg, '/') || (strlen(arg) > 4 && streq(arg + strlen(arg) - 4, ".ini"))) {
+		struct topo_lab *lab = NULL;
+		*ret = cmd_load(arg, &lab);
+		if (*ret)
+			return NULL;
+		char *name = xstrdup(lab->name);
+		topo_lab_free(lab);
+		return name;
+	}
+	const char *why = topo_name_error(arg, TOPO_LAB_NAME_MAX);
+	if (why) {
+		err("down: lab name '%s' %s", arg, why);
+		*ret = EXIT_USAGE;
+		return NULL;
+	}
+	*ret = 0;
+	return xstrdup(arg);
+}
+
+static int down_one(const char *name)
+{
+	struct sbuf e = {0};
+	bool found;
+	int r = lab_down(name, &found, &e);
+
+	if (r < 0)
+		err("down '%s': %s", name, e.s ? e.s : strerror(-r));
+	else if (found)
+		printf("lab '%s' is down\n", name);
+	else
+		printf("lab '%s' is not up; nothing to do\n", name);
+	sbuf_free(&e);
+	return r < 0 ? EXIT_FAIL : 0;
+}
+
+static int down_run(int argc, char **argv)
+{
+	extern const struct cmd cmd_down;
+	bool all = false;
+	int status = 0, names = 0;
+	const char *why;
+
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--all") || streq(argv[i], "-a"))
+			all = true;
+		else if (argv[i][0] == '-')
+			return cmd_usage_error(&cmd_down, "unknown option '%s'", argv[i]);
+		else
+			names++;
+	}
+	if (!all && !names)
+		return cmd_usage_error(&cmd_down, "name a lab (or a topology file), or give --all");
+	if (all && names)
+		return cmd_usage_error(&cmd_down, "--all takes no lab names");
+	if ((why = lab_privilege_error())) {
+		err("down: %s; nothing was changed", why);
+		return EXIT_FAIL;
+	}
+	if (all) {
+		struct lab_infos labs = {0};
+		struct strvec orphans = {0};
+		(void)lab_list(&labs);
+		(void)lab_discover_orphans(&orphans);
+		vec_foreach(l, &labs)
+		{
+			status |= down_one(l->name);
+			lab_info_free(l);
+		}
+		vec_foreach(o, &orphans)
+		{
+			status |= down_one(*o);
+			free(*o);
+		}
+		if (!labs.n && !orphans.n)
+			printf("no labs are up\n");
+		vec_free(&labs);
+		vec_free(&orphans);
+		return status;
+	}
+	for (int i = 1; i < argc; i++) {
+		int r;
+		_cleanup_free_ char *name = lab_name_of(argv[i], &r);
+		if (!name) {
+			status = status ? status : r;
+			continue;
+		}
+		r = down_one(name);
+		status = status ? status : r;
+	}
+	return status;
+}
+
+const struct cmd cmd_down = {
+	.name = "down",
+	.args = "LAB|FILE... | --all",
+	.summary = "Tear a lab down completely; a lab that is not up is no error.",
+	.help = "Kills every process inside the lab's namespaces, deletes the namespaces (the\n"
+		"switch first: its ports go with it in one batch), /etc/netns/LAB-NODE and\n"
+		"/run/nslab/LAB. Works from the journal, or, when that is gone, finds the lab's\n"
+		"namespaces by name and by the 'nslab:LAB' alias nslab puts on their lo.\n\n"
+		"  -a, --all   every lab, including ones whose run directory is gone\n",
+	.run = down_run,
+};

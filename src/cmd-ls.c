@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "json.h"
+#include "lab.h"
+
+#include <time.h>
+
+static int ls_run(int argc, char **argv)
+{
+	extern const struct cmd cmd_ls;
+	struct lab_infos labs = {0};
+	bool json = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--json") || streq(argv[i], "-j"))
+			json = true;
+		else
+			return cmd_usage_error(&cmd_ls, "unexpected '%s'", argv[i]);
+	}
+	int r = lab_list(&labs);
+	if (r < 0) {
+		err("ls: %s", strerror(-r));
+		return EXIT_FAIL;
+	}
+	if (json) {
+		struct json j = {.f = stdout};
+		json_begin_array(&j, NULL);
+		vec_foreach(l, &labs)
+		{
+			json_begin_object(&j, NULL);
+			json_str(&j, "name", l->name);
+			json_str(&j, "file", l->file);
+			json_uint(&j, "nodes", l->nodes);
+			json_uint(&j, "links", l->links);
+			json_int(&j, "since", l->since);
+			json_str(&j, "state", l->complete ? "up" : "broken");
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		fputc('\n', stdout);
+	} else if (labs.n) {
+		printf("%-20s %6s %6s  %-19s  %s\n", "LAB", "NODES", "LINKS", "SINCE", "FILE");
+		vec_foreach(l, &labs)
+		{
+			char since[32] = "-";
+			time_t t = (time_t)l->since;
+			struct tm tm;
+			if (l->since && localtime_r(&t, &tm))
+				strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
+			if (l->complete)
+				printf("%-20s %6u %6u  %-19s  %s\n", l->name, l->nodes, l->links, since,
+				       l->file ? l->file : "-");
+			else
+				printf("%-20s %6s %6s  %-19s  (interrupted up: 'nslab down %s')\n",
+				       l->name, "-", "-", "-", l->name);
+		}
+	}
+	vec_foreach(l, &labs) lab_info_free(l);
+	vec_free(&labs);
+	return 0;
+}
+
+const struct cmd cmd_ls = {
+	.name = "ls",
+	.args = "[--json]",
+	.summary = "List running labs: name, nodes, links, since when, from which file.",
+	.run = ls_run,
+};

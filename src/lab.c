@@ -1,0 +1,517 @@
+// SPDX-License-Identifier: MIT
+/* Undo is by construction: everything a lab makes lives inside namespaces
+ * it owns, so deleting those namespaces (after killing what runs in them)
+ * removes every interface, address and route at once. The journal only has
+ * to name the namespaces, and it names each one before it is created. */
+#include "lab.h"
+#include "apply.h"
+#include "kind.h"
+#include "netns.h"
+
+#include <config.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+#define JOURNAL_NETNS "ip netns add "
+#define JOURNAL_DONE "# up complete"
+
+static char *run_path(const char *lab, const char *file)
+{
+	return file ? xasprintf("%s/%s/%s", NSLAB_RUNDIR, lab, file)
+		    : xasprintf("%s/%s", NSLAB_RUNDIR, lab);
+}
+
+const char *lab_privilege_error(void)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct d[2] = {0};
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return geteuid() == 0 ? NULL : "this needs root";
+	bool admin = d[0].effective & (1u << CAP_SYS_ADMIN);
+	bool net = d[0].effective & (1u << CAP_NET_ADMIN);
+	if (admin && net)
+		return NULL;
+	if (!admin && !net)
+		return "this needs root (CAP_SYS_ADMIN to create network namespaces, CAP_NET_ADMIN "
+		       "to configure them); run it with sudo";
+	return admin ? "this needs CAP_NET_ADMIN too; run it as root"
+		     : "this needs CAP_SYS_ADMIN too (for network namespaces); run it as root";
+}
+
+/* Take the lab's lock, creating its run directory. Returns the fd. */
+static int lock_lab(const char *name, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = run_path(name, NULL);
+	_cleanup_free_ char *path = run_path(name, "lock");
+	int fd;
+
+	if (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) {
+		sbuf_addf(err, "create %s: %s", NSLAB_RUNDIR, strerror(errno));
+		return -errno;
+	}
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		sbuf_addf(err, "open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
+		close(fd);
+		return e == EWOULDBLOCK ? -EBUSY : -e;
+	}
+	return fd;
+}
+
+/* Namespaces named in the journal, in order. */
+static int journal_netns(const char *name, struct strvec *ret, bool *ret_complete)
+{
+	_cleanup_free_ char *path = run_path(name, "journal");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	*ret_complete = false;
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strncmp(line, JOURNAL_NETNS, strlen(JOURNAL_NETNS)) == 0) {
+			const char *ns = line + strlen(JOURNAL_NETNS);
+			/* Only our own names: a damaged journal must not make
+			 * us delete someone else's namespace. */
+			if (strncmp(ns, name, strlen(name)) == 0 && ns[strlen(name)] == '-' &&
+			    !strchr(ns, '/'))
+				vec_push(ret, xstrdup(ns));
+		} else if (strncmp(line, JOURNAL_DONE, strlen(JOURNAL_DONE)) == 0) {
+			*ret_complete = true;
+		}
+	}
+	return 0;
+}
+
+static bool has_marker(const char *ns, const char *marker)
+{
+	char alias[256];
+	return netns_lo_alias(ns, alias, sizeof(alias)) == 0 && streq(alias, marker);
+}
+
+/* Namespaces of lab `name` that exist, from the journal and, failing
+ * that, by discovery: LAB- prefixed names whose lo carries our marker. */
+static void collect_netns(const char *name, struct strvec *ret, bool *ret_complete)
+{
+	_cleanup_free_ char *prefix = xasprintf("%s-", name);
+	_cleanup_free_ char *marker = plan_lab_marker(name);
+
+	if (journal_netns(name, ret, ret_complete) == 0 && ret->n)
+		return;
+	struct strvec all = {0};
+	(void)netns_list(prefix, &all);
+	vec_foreach(ns, &all)
+	{
+		if (has_marker(*ns, marker))
+			vec_push(ret, *ns);
+		else
+			free(*ns);
+	}
+	vec_free(&all);
+}
+
+static bool is_switch_ns(const char *ns)
+{
+	size_t n = strlen(ns), s = strlen(TOPO_SWITCH_NS_SUFFIX);
+	return n > s && streq(ns + n - s, TOPO_SWITCH_NS_SUFFIX) && ns[n - s - 1] == '-';
+}
+
+/* Kill, then delete namespaces (switch first: its veths go in one batch
+ * with it), /etc/netns entries. Goes on past errors; returns the first. */
+static int teardown(struct strvec *nss, struct sbuf *err)
+{
+	_cleanup_free_ uint64_t *inodes = xmalloc((nss->n + 1) * sizeof(*inodes));
+	size_t n = 0;
+	int first = 0;
+
+	vec_foreach(ns, nss)
+	{
+		uint64_t ino = netns_inode(*ns);
+		if (ino)
+			inodes[n++] = ino;
+	}
+	(void)netns_kill_procs(inodes, n, 1000);
+	for (int pass = 0; pass < 2; pass++)
+		vec_foreach(ns, nss)
+		{
+			if (is_switch_ns(*ns) != (pass == 0))
+				continue;
+			int r = netns_delete(*ns);
+			if (r == 0)
+				r = netns_remove_etc(*ns);
+			if (r < 0 && !first) {
+				first = r;
+				sbuf_addf(err, "delete namespace '%s': %s", *ns, strerror(-r));
+			}
+		}
+	return first;
+}
+
+/* keep_lock: an up that cleared the way goes on holding (and using) it. */
+static void remove_run_dir(const char *name, bool keep_lock)
+{
+	_cleanup_free_ char *dir = run_path(name, NULL);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, "..") &&
+		    !(keep_lock && streq(e->d_name, "lock")))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	if (!keep_lock)
+		(void)rmdir(dir);
+}
+
+static void strvec_free(struct strvec *v)
+{
+	vec_foreach(s, v) free(*s);
+	vec_free(v);
+}
+
+/* With the lock held. */
+static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct sbuf *err)
+{
+	struct strvec nss = {0};
+	bool complete;
+	int r;
+
+	collect_netns(name, &nss, &complete);
+	*ret_found = nss.n > 0;
+	r = teardown(&nss, err);
+	strvec_free(&nss);
+	if (r == 0)
+		remove_run_dir(name, keep_lock);
+	return r;
+}
+
+int lab_down(const char *name, bool *ret_found, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = run_path(name, NULL);
+	_cleanup_free_ char *prefix = xasprintf("%s-", name);
+	struct strvec any = {0};
+	struct stat st;
+	int lock, r;
+
+	*ret_found = false;
+	/* Nothing of it at all: a second down is a no-op that creates nothing. */
+	(void)netns_list(prefix, &any);
+	bool none = any.n == 0 && stat(dir, &st) < 0;
+	strvec_free(&any);
+	if (none)
+		return 0;
+	lock = lock_lab(name, err);
+	if (lock < 0)
+		return lock;
+	r = down_locked(name, false, ret_found, err);
+	if (r == 0)
+		*ret_found = true;
+	close(lock);
+	return r;
+}
+
+static int write_info(const struct topo_lab *lab, unsigned links)
+{
+	_cleanup_free_ char *path = run_path(lab->name, "info");
+	_cleanup_free_ char *tmp = run_path(lab->name, "info.tmp");
+	_cleanup_free_ char *abs = realpath(lab->file, NULL);
+	FILE *f = fopen(tmp, "we");
+	unsigned nodes = 0;
+
+	if (!f)
+		return -errno;
+	vec_foreach(n, &lab->nodes) nodes += !(*n)->is_switch;
+	fprintf(f, "file=%s\nnodes=%u\nlinks=%u\nsince=%lld\n", abs ? abs : lab->file, nodes, links,
+		(long long)time(NULL));
+	if (fclose(f) != 0 || rename(tmp, path) < 0)
+		return -errno;
+	return 0;
+}
+
+static int probe_kernel(const struct plan *p, struct sbuf *err)
+{
+	for (size_t k = 0; k < link_kinds_n; k++) {
+		const struct link_kind *kind = link_kinds[k];
+		bool used = false;
+		if (!kind->probe_kind)
+			continue;
+		vec_foreach(d, &p->lab->devs) used |= (*d)->kind == kind;
+		if (!used)
+			continue;
+		int r = apply_probe_kind(kind->probe_kind);
+		if (r == -EOPNOTSUPP) {
+			sbuf_addf(err, "kernel lacks %s support (module %s); nothing was created",
+				  kind->name == kind_gre.name ? "GRE" : kind->name, kind->probe_module);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/* Test-only fault injection: NSLAB_TEST_FAIL_STEP=N fails step N (from 0)
+ * as the kernel would; NSLAB_TEST_KILL_STEP=N dies by SIGKILL before it. */
+static long test_step(const char *var)
+{
+	const char *v = getenv(var);
+	return v && *v ? strtol(v, NULL, 10) : -1;
+}
+
+static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, struct strvec *made,
+		     struct sbuf *err)
+{
+	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
+	struct sbuf line = {0}, why = {0};
+	int r = 0;
+
+	for (size_t i = 0; i < p->steps.n; i++) {
+		const struct step *s = &p->steps.v[i];
+		sbuf_reset(&line);
+		plan_step_print(p, s, &line);
+		fputs(line.s, journal);
+		/* A namespace must be on record before it exists; what happens
+		 * inside one goes with it, so it needs no flush. */
+		if (s->type == STEP_NETNS) {
+			if (fflush(journal) != 0) {
+				r = -errno;
+				sbuf_addf(err, "write journal: %s", strerror(errno));
+				break;
+			}
+			vec_push(made, xstrdup(s->node->netns));
+		}
+		if ((long)i == kill_at)
+			raise(SIGKILL);
+		sbuf_reset(&why);
+		r = (long)i == fail_at ? (sbuf_adds(&why, "injected failure"), -EIO)
+				       : apply_step(nl, s, &why);
+		if (r < 0) {
+			plan_step_describe(p, s, err);
+			sbuf_addf(err, ": %s", why.s ? why.s : strerror(-r));
+			break;
+		}
+	}
+	sbuf_free(&line);
+	sbuf_free(&why);
+	return r;
+}
+
+static unsigned count_links(const struct topo_lab *lab)
+{
+	unsigned n = 0;
+	vec_foreach(d, &lab->devs) n += (*d)->kind == &kind_veth;
+	return n;
+}
+
+int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
+	   struct sbuf *notes)
+{
+	_cleanup_free_ char *journal_path = run_path(lab->name, "journal");
+	_cleanup_free_ char *info_path = run_path(lab->name, "info");
+	struct strvec made = {0};
+	struct plan p;
+	struct nl_ctx nl;
+	FILE *journal = NULL;
+	struct stat st;
+	int lock, r;
+
+	plan_build(lab, &p);
+	r = probe_kernel(&p, err);
+	if (r < 0) {
+		plan_free(&p);
+		return r;
+	}
+	lock = lock_lab(lab->name, err);
+	if (lock < 0) {
+		plan_free(&p);
+		return lock;
+	}
+	if (stat(info_path, &st) == 0 && !o->replace) {
+		struct lab_info info = {0};
+		(void)lab_get(lab->name, &info);
+		sbuf_addf(err, "lab '%s' is already up (from %s); 'nslab down %s' first, or 'nslab up "
+			       "--replace'",
+			  lab->name, info.file ? info.file : "?", lab->name);
+		lab_info_free(&info);
+		r = -EEXIST;
+		goto out;
+	}
+	/* Remains of an interrupted up (its lock died with it), or --replace. */
+	{
+		bool found = false;
+		struct sbuf why = {0};
+		r = down_locked(lab->name, true, &found, &why);
+		if (found && stat(info_path, &st) != 0)
+			sbuf_addf(notes, "%s the earlier lab '%s'\n",
+				  o->replace ? "replaced" : "cleaned up the remains of", lab->name);
+		if (r < 0) {
+			sbuf_addf(err, "cannot remove the earlier lab '%s': %s", lab->name, why.s);
+			sbuf_free(&why);
+			goto out;
+		}
+		sbuf_free(&why);
+	}
+	journal = fopen(journal_path, "we");
+	if (!journal) {
+		r = -errno;
+		sbuf_addf(err, "create %s: %s", journal_path, strerror(errno));
+		goto out;
+	}
+	fprintf(journal, "# nslab journal: lab '%s' from %s, pid %d, started %lld\n", lab->name,
+		lab->file, (int)getpid(), (long long)time(NULL));
+	r = netns_prepare_dir();
+	if (r < 0) {
+		sbuf_addf(err, "prepare %s: %s", NSLAB_NETNS_DIR, strerror(-r));
+		goto out;
+	}
+	nl_ctx_init(&nl, &p);
+	nl.orig_netns = netns_open_current();
+	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, journal, &made, err);
+	nl_ctx_free(&nl);
+	if (r == 0) {
+		fprintf(journal, JOURNAL_DONE " %lld\n", (long long)time(NULL));
+		if (fflush(journal) != 0)
+			r = -errno;
+		if (r == 0)
+			r = write_info(lab, count_links(lab));
+		if (r < 0)
+			sbuf_addf(err, "write %s: %s", info_path, strerror(-r));
+	}
+	if (r < 0) {
+		struct sbuf why = {0};
+		if (teardown(&made, &why) == 0)
+			remove_run_dir(lab->name, false);
+		else
+			sbuf_addf(notes, "undoing the partial lab failed too: %s\n", why.s);
+		sbuf_free(&why);
+	}
+out:
+	if (journal)
+		fclose(journal);
+	strvec_free(&made);
+	plan_free(&p);
+	if (lock >= 0)
+		close(lock);
+	return r;
+}
+
+static int read_info(const char *name, struct lab_info *i)
+{
+	_cleanup_free_ char *path = run_path(name, "info");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[4200];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq++ = '\0';
+		if (streq(line, "file"))
+			i->file = xstrdup(eq);
+		else if (streq(line, "nodes"))
+			i->nodes = (unsigned)strtoul(eq, NULL, 10);
+		else if (streq(line, "links"))
+			i->links = (unsigned)strtoul(eq, NULL, 10);
+		else if (streq(line, "since"))
+			i->since = strtoll(eq, NULL, 10);
+	}
+	return 0;
+}
+
+int lab_get(const char *name, struct lab_info *ret)
+{
+	_cleanup_free_ char *dir = run_path(name, NULL);
+	struct lab_info i = {.name = xstrdup(name)};
+	bool complete = false;
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		free(i.name);
+		return -ENOENT;
+	}
+	(void)journal_netns(name, &i.netns, &complete);
+	i.complete = read_info(name, &i) == 0 && complete;
+	*ret = i;
+	return 0;
+}
+
+void lab_info_free(struct lab_info *i)
+{
+	free(i->name);
+	free(i->file);
+	strvec_free(&i->netns);
+	memset(i, 0, sizeof(*i));
+}
+
+static int cmp_info(const void *a, const void *b)
+{
+	return strcmp(((const struct lab_info *)a)->name, ((const struct lab_info *)b)->name);
+}
+
+int lab_list(struct lab_infos *ret)
+{
+	DIR *d = opendir(NSLAB_RUNDIR);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d))) {
+		struct lab_info i;
+		if (e->d_name[0] == '.' || topo_name_error(e->d_name, TOPO_LAB_NAME_MAX))
+			continue;
+		if (lab_get(e->d_name, &i) == 0)
+			vec_push(ret, i);
+	}
+	closedir(d);
+	qsort(ret->v, ret->n, sizeof(*ret->v), cmp_info);
+	return 0;
+}
+
+int lab_discover_orphans(struct strvec *ret)
+{
+	struct strvec all = {0};
+	struct strmap seen = {0};
+
+	(void)netns_list("", &all);
+	vec_foreach(ns, &all)
+	{
+		char alias[256];
+		if (netns_lo_alias(*ns, alias, sizeof(alias)) < 0 || strncmp(alias, "nslab:", 6) != 0)
+			continue;
+		const char *name = alias + 6;
+		_cleanup_free_ char *dir = run_path(name, NULL);
+		struct stat st;
+		if (topo_name_error(name, TOPO_LAB_NAME_MAX) || stat(dir, &st) == 0 ||
+		    strmap_get(&seen, name))
+			continue;
+		char *copy = xstrdup(name);
+		strmap_put(&seen, copy, copy);
+		vec_push(ret, copy);
+	}
+	strvec_free(&all);
+	strmap_free(&seen);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/* The lifecycle of running labs: up, down, listing. State lives in
+ * RUNDIR/LAB/: `lock` (flock), `journal` (every step, as its ip(8)
+ * command, written before it runs) and `info` (written when up completes). */
+#pragma once
+
+#include "plan.h"
+
+struct lab_up_opts {
+	bool replace; /* take an existing lab of the same name down first */
+};
+
+/* Build the lab. On failure everything made so far is undone; err says
+ * which step failed and why. notes gets things worth telling the user. */
+int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
+	   struct sbuf *notes);
+
+/* Tear down lab `name` completely. *ret_found is false when nothing of it
+ * existed (and 0 is returned). */
+int lab_down(const char *name, bool *ret_found, struct sbuf *err);
+
+struct lab_info {
+	char *name;
+	char *file;
+	unsigned nodes, links;
+	long long since; /* unix time; 0 if unknown */
+	bool complete;   /* false: an interrupted up left it */
+	struct strvec netns; /* its namespaces, switch first */
+};
+struct lab_infos {
+	struct lab_info *v;
+	size_t n, cap;
+};
+/* Running labs (from RUNDIR), sorted by name. */
+int lab_list(struct lab_infos *ret);
+/* One lab; -ENOENT if it is not known. */
+int lab_get(const char *name, struct lab_info *ret);
+void lab_info_free(struct lab_info *i);
+/* Labs whose namespaces exist but whose run directory is gone. */
+int lab_discover_orphans(struct strvec *ret);
+
+/* Root, or at least CAP_SYS_ADMIN and CAP_NET_ADMIN? NULL if so, else a
+ * sentence naming what is missing. */
+const char *lab_privilege_error(void);

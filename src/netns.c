@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+#include "netns.h"
+
+#include <config.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <netlink/netlink.h>
+#include <netlink/route/link.h>
+
+int netns_prepare_dir(void)
+{
+	if (mkdir(NSLAB_NETNS_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* iproute2's netns_add(): make it shared; if it is not a mount point
+	 * yet, bind it on itself first. */
+	if (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) == 0)
+		return 0;
+	if (errno != EINVAL)
+		return -errno;
+	if (mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+		return -errno;
+	if (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static char *ns_path(const char *name)
+{
+	return xasprintf("%s/%s", NSLAB_NETNS_DIR, name);
+}
+
+int netns_open_current(void)
+{
+	int fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int netns_open(const char *name)
+{
+	_cleanup_free_ char *path = ns_path(name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int netns_enter(int fd)
+{
+	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;
+}
+
+int netns_create_and_enter(const char *name)
+{
+	_cleanup_free_ char *path = ns_path(name);
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	if (unshare(CLONE_NEWNET) < 0)
+		goto fail;
+	/* A single-threaded process: /proc/self is this thread. */
+	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+		goto fail;
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		goto fail;
+	return fd;
+fail:
+	r = -errno;
+	(void)unlink(path);
+	return r;
+}
+
+int netns_delete(const char *name)
+{
+	_cleanup_free_ char *path = ns_path(name);
+
+	/* MNT_DETACH: a process that still has the file open must not make
+	 * down fail; the namespace dies with its last reference. */
+	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+		return -errno;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int netns_remove_etc(const char *name)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, name);
+	DIR *d = opendir(path);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+	return rmdir(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+uint64_t netns_inode(const char *name)
+{
+	_cleanup_free_ char *path = ns_path(name);
+	struct stat st;
+
+	struct stat nsfs;
+
+	/* stat() follows the bind mount to the nsfs inode; a file left by an
+	 * interrupted create is on another device and matches no process. */
+	if (stat(path, &st) < 0 || stat("/proc/self/ns/net", &nsfs) < 0 || st.st_dev != nsfs.st_dev)
+		return 0;
+	return (uint64_t)st.st_ino;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* PIDs whose network namespace is in inodes. */
+static size_t find_procs(const uint64_t *inodes, size_t n, pid_t *pids, size_t max)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	size_t found = 0;
+	pid_t self = getpid();
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) && found < max) {
+		char path[64], link[64];
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end || pid <= 0 || pid == self)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/ns/net", pid);
+		ssize_t len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		uint64_t ino;
+		if (sscanf(link, "net:[%lu]", &ino) != 1)
+			continue;
+		if (bsearch(&ino, inodes, n, sizeof(*inodes), cmp_u64))
+			pids[found++] = (pid_t)pid;
+	}
+	closedir(d);
+	return found;
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+int netns_kill_procs(const uint64_t *inodes, size_t n, unsigned grace_ms)
+{
+	_cleanup_free_ uint64_t *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+	pid_t pids[4096];
+	size_t found;
+	int total = 0;
+
+	if (!n)
+		return 0;
+	memcpy(sorted, inodes, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_u64);
+	found = find_procs(sorted, n, pids, ARRAY_SIZE(pids));
+	total = (int)found;
+	for (size_t i = 0; i < found; i++)
+		(void)kill(pids[i], SIGTERM);
+	for (unsigned waited = 0; found; waited += 10) {
+		sleep_ms(10);
+		found = find_procs(sorted, n, pids, ARRAY_SIZE(pids));
+		if (waited >= grace_ms)
+			for (size_t i = 0; i < found; i++)
+				(void)kill(pids[i], SIGKILL);
+		if (waited > grace_ms + 5000)
+			break; /* unkillable (D state): the namespace outlives us */
+	}
+	return total;
+}
+
+int netns_list(const char *prefix, struct strvec *ret)
+{
+	DIR *d = opendir(NSLAB_NETNS_DIR);
+	struct dirent *e;
+	size_t plen = strlen(prefix);
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, "..") &&
+		    strncmp(e->d_name, prefix, plen) == 0)
+			vec_push(ret, xstrdup(e->d_name));
+	closedir(d);
+	return 0;
+}
+
+int netns_lo_alias(const char *name, char *buf, size_t len)
+{
+	_cleanup_close_ int orig = netns_open_current();
+	_cleanup_close_ int fd = netns_open(name);
+	struct nl_sock *sk = NULL;
+	struct rtnl_link *lo = NULL;
+	int r;
+
+	buf[0] = '\0';
+	if (orig < 0 || fd < 0)
+		return fd < 0 ? fd : orig;
+	if ((r = netns_enter(fd)) < 0)
+		return r;
+	sk = nl_socket_alloc();
+	if (sk && nl_connect(sk, NETLINK_ROUTE) == 0 && rtnl_link_get_kernel(sk, 1, NULL, &lo) == 0) {
+		const char *a = rtnl_link_get_ifalias(lo);
+		snprintf(buf, len, "%s", a ? a : "");
+		rtnl_link_put(lo);
+	}
+	if (sk)
+		nl_socket_free(sk);
+	if (netns_enter(orig) < 0)
+		abort(); /* never carry on in the wrong namespace */
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* Named network namespaces, compatible with `ip netns`: a bind mount of the
+ * namespace on /run/netns/NAME. */
+#pragma once
+
+#include "util.h"
+
+/* Make /run/netns a shared mount point, as iproute2 does, so namespaces
+ * created later propagate into other mount namespaces. Idempotent. */
+int netns_prepare_dir(void);
+
+/* Create namespace `name` and move the calling thread into it. The caller
+ * does its work inside, then returns with netns_enter(orig). Returns an fd
+ * of the new namespace, or -errno (-EEXIST if the name is taken). */
+int netns_create_and_enter(const char *name);
+int netns_enter(int fd);
+int netns_open(const char *name); /* O_RDONLY fd of /run/netns/NAME, or -errno */
+int netns_open_current(void);
+
+/* Unmount and remove /run/netns/NAME; 0 if it was not there. */
+int netns_delete(const char *name);
+/* Remove /etc/netns/NAME and the files in it; 0 if it was not there. */
+int netns_remove_etc(const char *name);
+
+/* The namespace's inode (what /proc/PID/ns/net points at), or 0. */
+uint64_t netns_inode(const char *name);
+
+/* Kill every process whose network namespace is one of inodes (sorted),
+ * SIGTERM first, SIGKILL after grace_ms, and wait until they are gone.
+ * Returns the number of processes found. */
+int netns_kill_procs(const uint64_t *inodes, size_t n, unsigned grace_ms);
+
+/* Names in /run/netns that start with prefix. */
+int netns_list(const char *prefix, struct strvec *ret);
+/* Read the ifalias of lo inside namespace name into buf ("" if none). */
+int netns_lo_alias(const char *name, char *buf, size_t len);
