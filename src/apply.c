@@ -70,6 +70,10 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 		r = write_sysctl("net.ipv6.conf.all.disable_ipv6", "1", err);
 		if (r == 0)
 			r = write_sysctl("net.ipv6.conf.default.disable_ipv6", "1", err);
+	} else if (r == 0 && nl->plan->lab->uses_ipv6) {
+		r = write_sysctl("net.ipv6.conf.all.accept_dad", "0", err);
+		if (r == 0)
+			r = write_sysctl("net.ipv6.conf.default.accept_dad", "0", err);
 	}
 	if (netns_enter(nl->orig_netns) < 0)
 		abort(); /* never carry on in the wrong namespace */

@@ -282,6 +282,9 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 		     struct sbuf *err)
 {
 	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
+	bool profile = getenv("NSLAB_PROFILE") != NULL;
+	double spent[_STEP_MAX] = {0};
+	unsigned count[_STEP_MAX] = {0};
 	struct sbuf line = {0}, why = {0};
 	int r = 0;
 
@@ -303,14 +306,27 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 		if ((long)i == kill_at)
 			raise(SIGKILL);
 		sbuf_reset(&why);
+		struct timespec t0, t1;
+		if (profile)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = (long)i == fail_at ? (sbuf_adds(&why, "injected failure"), -EIO)
 				       : apply_step(nl, s, &why);
+		if (profile) {
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			spent[s->type] += (double)(t1.tv_sec - t0.tv_sec) +
+					  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+			count[s->type]++;
+		}
 		if (r < 0) {
 			plan_step_describe(p, s, err);
 			sbuf_addf(err, ": %s", why.s ? why.s : strerror(-r));
 			break;
 		}
 	}
+	for (int t = 0; profile && t < _STEP_MAX; t++)
+		if (count[t])
+			fprintf(stderr, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n",
+				step_type_to_string(t), count[t], spent[t], spent[t] * 1e6 / count[t]);
 	sbuf_free(&line);
 	sbuf_free(&why);
 	return r;

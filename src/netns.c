@@ -8,14 +8,42 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
 #include <time.h>
 
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 
+static bool dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	bool empty = true;
+
+	if (!d)
+		return false;
+	while ((e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			empty = false;
+	closedir(d);
+	return empty;
+}
+
 int netns_prepare_dir(void)
 {
+	struct statfs sf;
+
 	if (mkdir(NSLAB_NETNS_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* Where /run is not a tmpfs (some VMs and containers), creating the
+	 * mount-point file of each namespace costs a disk filesystem's inode
+	 * allocation: a fifth of `up` for a 500-node lab, measured. An empty
+	 * /run/netns gets the tmpfs a standard system has there anyway. */
+	if (statfs(NSLAB_NETNS_DIR, &sf) == 0 && sf.f_type != TMPFS_MAGIC &&
+	    sf.f_type != RAMFS_MAGIC && dir_is_empty(NSLAB_NETNS_DIR) &&
+	    mount("nslab-netns", NSLAB_NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755") < 0)
 		return -errno;
 	/* iproute2's netns_add(): make it shared; if it is not a mount point
 	 * yet, bind it on itself first. */

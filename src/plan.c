@@ -142,6 +142,13 @@ void plan_step_print(const struct plan *p, const struct step *s, struct sbuf *ou
 				  "ip netns exec %s sysctl -qw net.ipv6.conf.all.disable_ipv6=1 "
 				  "net.ipv6.conf.default.disable_ipv6=1\n",
 				  ns);
+		else if (p->lab->uses_ipv6)
+			/* Link-local addresses usable at once: without this a
+			 * router's first IPv6 answers wait ~2 s for DAD. */
+			sbuf_addf(out,
+				  "ip netns exec %s sysctl -qw net.ipv6.conf.all.accept_dad=0 "
+				  "net.ipv6.conf.default.accept_dad=0\n",
+				  ns);
 		break;
 	}
 	case STEP_LINK:

@@ -144,6 +144,7 @@ struct topo_lab {
 	struct strmap node_by_name;
 	VEC(struct topo_dev *) devs;
 	struct topo_node *switch_node; /* NULL when no bridge needs it */
+	bool uses_ipv6;                /* any IPv6 address: nodes skip DAD */
 	struct topo_dns dns;
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
 	struct strmap sections;

@@ -57,6 +57,7 @@ static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap
 			continue;
 		}
 		a->iface = topo_iface_find(n, a->ifname);
+		lab->uses_ipv6 |= a->local.family == AF_INET6;
 		char *key = xasprintf("%d/%s", a->local.family, ipaddr_str(&a->local, buf));
 		struct topo_addr *prev = strmap_put(seen, key, a);
 		if (prev) {
