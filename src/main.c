@@ -4,11 +4,11 @@
 
 #include <config.h>
 
-extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls;
+extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls, cmd_show;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
-	&cmd_up, &cmd_down, &cmd_ls, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_up, &cmd_down, &cmd_ls, &cmd_show, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 

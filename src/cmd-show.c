@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "json.h"
+#include "lab.h"
+#include "show.h"
+
+static void print_text(const struct show_lab *s)
+{
+	vec_foreach(n, &s->nodes)
+	{
+		printf("%s %s  (netns %s)\n", streq(n->name, "(switch)") ? "switch" : "node",
+		       streq(n->name, "(switch)") ? "" : n->name, n->netns);
+		vec_foreach(i, &n->ifaces)
+		{
+			if (i->ifindex == 1 && !i->addrs.n)
+				continue; /* lo: always up, only interesting with addresses */
+			printf("  %-15s %-8s %-5s mtu %-5u %s", i->name, i->kind,
+			       !i->up ? "DOWN" : i->carrier ? "UP" : "NO-CARRIER", i->mtu, i->mac);
+			if (i->master[0])
+				printf("  master %s", i->master);
+			if (i->peer[0])
+				printf("  peer %s", i->peer);
+			putchar('\n');
+			vec_foreach(a, &i->addrs) printf("  %-15s %s\n", "", *a);
+		}
+		if (n->routes.n) {
+			printf("  routes:\n");
+			vec_foreach(r, &n->routes) printf("    %s\n", *r);
+		}
+	}
+}
+
+static void print_json(const struct show_lab *s)
+{
+	struct json j = {.f = stdout};
+
+	json_begin_object(&j, NULL);
+	json_str(&j, "lab", s->name);
+	json_begin_array(&j, "nodes");
+	vec_foreach(n, &s->nodes)
+	{
+		json_begin_object(&j, NULL);
+		json_str(&j, "name", n->name);
+		json_str(&j, "netns", n->netns);
+		json_begin_array(&j, "interfaces");
+		vec_foreach(i, &n->ifaces)
+		{
+			json_begin_object(&j, NULL);
+			json_str(&j, "name", i->name);
+			json_str(&j, "kind", i->kind);
+			json_uint(&j, "ifindex", i->ifindex);
+			json_bool(&j, "up", i->up);
+			json_bool(&j, "carrier", i->carrier);
+			json_uint(&j, "mtu", i->mtu);
+			json_str(&j, "mac", i->mac[0] ? i->mac : NULL);
+			json_str(&j, "master", i->master[0] ? i->master : NULL);
+			json_str(&j, "peer", i->peer[0] ? i->peer : NULL);
+			json_begin_array(&j, "addresses");
+			vec_foreach(a, &i->addrs) json_str(&j, NULL, *a);
+			json_end_array(&j);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_begin_array(&j, "routes");
+		vec_foreach(r, &n->routes) json_str(&j, NULL, *r);
+		json_end_array(&j);
+		json_end_object(&j);
+	}
+	json_end_array(&j);
+	json_end_object(&j);
+	putchar('\n');
+}
+
+static int show_run(int argc, char **argv)
+{
+	extern const struct cmd cmd_show;
+	const char *args[2] = {0};
+	int nargs = 0;
+	bool json = false;
+	struct show_lab s;
+
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--json") || streq(argv[i], "-j"))
+			json = true;
+		else if (argv[i][0] == '-')
+			return cmd_usage_error(&cmd_show, "unknown option '%s'", argv[i]);
+		else if (nargs < 2)
+			args[nargs++] = argv[i];
+		else
+			return cmd_usage_error(&cmd_show, "unexpected '%s'", argv[i]);
+	}
+	if (!nargs) {
+		struct lab_infos labs = {0};
+		(void)lab_list(&labs);
+		if (labs.n != 1) {
+			vec_foreach(l, &labs) lab_info_free(l);
+			vec_free(&labs);
+			return cmd_usage_error(&cmd_show, labs.n ? "several labs are up; name one"
+								 : "no lab is up");
+		}
+		args[nargs++] = labs.v[0].name;
+		labs.v[0].name = NULL;
+		vec_foreach(l, &labs) lab_info_free(l);
+		vec_free(&labs);
+	}
+	if (topo_name_error(args[0], TOPO_LAB_NAME_MAX)) {
+		err("show: no lab '%s'", args[0]);
+		return EXIT_USAGE;
+	}
+	if (geteuid() != 0) {
+		err("show: reading the lab's namespaces needs root");
+		return EXIT_FAIL;
+	}
+	int r = show_read(args[0], args[1], &s);
+	if (r == -ENOENT) {
+		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
+		return EXIT_FAIL;
+	}
+	if (r == -ESRCH) {
+		err("show: lab '%s' has no node '%s'", args[0], args[1]);
+		show_free(&s);
+		return EXIT_FAIL;
+	}
+	if (json)
+		print_json(&s);
+	else
+		print_text(&s);
+	show_free(&s);
+	return 0;
+}
+
+const struct cmd cmd_show = {
+	.name = "show",
+	.args = "[--json] [LAB [NODE]]",
+	.summary = "Show a running lab as the kernel has it: interfaces, peers, addresses, routes.",
+	.help = "Reads every namespace of the lab (or one NODE) over netlink. LAB may be left out\n"
+		"while exactly one lab is up.\n\n"
+		"  -j, --json   machine-readable output\n",
+	.run = show_run,
+};

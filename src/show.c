@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+#include "show.h"
+#include "lab.h"
+#include "netns.h"
+#include "topology.h"
+
+#include <linux/net_namespace.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf *out)
+{
+	struct nl_addr *dst = rtnl_route_get_dst(r);
+	char buf[128];
+
+	if (!dst || nl_addr_get_prefixlen(dst) == 0)
+		sbuf_adds(out, "default");
+	else
+		sbuf_adds(out, nl_addr2str(dst, buf, sizeof(buf)));
+	if (rtnl_route_get_nnexthops(r) > 0) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
+		struct nl_addr *gw = rtnl_route_nh_get_gateway(nh);
+		int oif = rtnl_route_nh_get_ifindex(nh);
+		if (gw)
+			sbuf_addf(out, " via %s", nl_addr2str(gw, buf, sizeof(buf)));
+		if (oif > 0)
+			sbuf_addf(out, " dev %s", rtnl_link_i2name(links, oif, buf, sizeof(buf)));
+		if (rtnl_route_nh_get_flags(nh) & RTNH_F_ONLINK)
+			sbuf_adds(out, " onlink");
+	}
+	if (rtnl_route_get_protocol(r) == RTPROT_KERNEL)
+		sbuf_adds(out, " proto kernel");
+	if (rtnl_route_get_scope(r) == RT_SCOPE_LINK)
+		sbuf_adds(out, " scope link");
+	if (rtnl_route_get_priority(r))
+		sbuf_addf(out, " metric %u", rtnl_route_get_priority(r));
+}
+
+static void read_node(struct show_node *n)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL;
+	char buf[128];
+
+	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
+		goto out;
+	if (rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0 ||
+	    rtnl_addr_alloc_cache(sk, &addrs) < 0 || rtnl_route_alloc_cache(sk, AF_UNSPEC, 0, &routes) < 0)
+		goto out;
+	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		struct show_iface *i = vec_add(&n->ifaces);
+		const char *kind = rtnl_link_get_type(l);
+		struct nl_addr *mac = rtnl_link_get_addr(l);
+		int master = rtnl_link_get_master(l);
+		snprintf(i->name, sizeof(i->name), "%s", rtnl_link_get_name(l));
+		snprintf(i->kind, sizeof(i->kind), "%s",
+			 kind ? kind : (rtnl_link_get_ifindex(l) == 1 ? "loopback" : "device"));
+		i->ifindex = (uint32_t)rtnl_link_get_ifindex(l);
+		i->up = rtnl_link_get_flags(l) & IFF_UP;
+		i->carrier = rtnl_link_get_flags(l) & 0x10000 /* IFF_LOWER_UP; <net/if.h> lacks it */;
+		i->mtu = rtnl_link_get_mtu(l);
+		if (mac && nl_addr_get_len(mac) == 6)
+			nl_addr2str(mac, i->mac, sizeof(i->mac));
+		if (master > 0)
+			rtnl_link_i2name(links, master, i->master, sizeof(i->master));
+		i->link = (uint32_t)rtnl_link_get_link(l);
+		i->link_nsid = -1;
+		(void)rtnl_link_get_link_netnsid(l, &i->link_nsid);
+		for (struct nl_object *a = nl_cache_get_first(addrs); a; a = nl_cache_get_next(a)) {
+			struct rtnl_addr *ra = (struct rtnl_addr *)a;
+			if (rtnl_addr_get_ifindex(ra) != (int)i->ifindex)
+				continue;
+			if (rtnl_addr_get_scope(ra) == RT_SCOPE_HOST && i->ifindex == 1)
+				continue; /* 127.0.0.1, ::1 */
+			if (rtnl_addr_get_scope(ra) == RT_SCOPE_LINK)
+				continue; /* fe80:: */
+			struct nl_addr *local = rtnl_addr_get_local(ra);
+			if (local)
+				vec_push(&i->addrs, xstrdup(nl_addr2str(local, buf, sizeof(buf))));
+		}
+	}
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct sbuf b = {0};
+		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+			continue;
+		struct nl_addr *dst = rtnl_route_get_dst(r);
+		if (dst && nl_addr_get_family(dst) == AF_INET6 && nl_addr_get_prefixlen(dst) == 64 &&
+		    ((uint8_t *)nl_addr_get_binary_addr(dst))[0] == 0xfe)
+			continue; /* fe80::/64 on every interface */
+		fmt_route(r, links, &b);
+		vec_push(&n->routes, sbuf_steal(&b));
+	}
+out:
+	nl_cache_free(links);
+	nl_cache_free(addrs);
+	nl_cache_free(routes);
+	if (sk)
+		nl_socket_free(sk);
+}
+
+static int nsid_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[NETNSA_MAX + 1];
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct rtgenmsg), tb, NETNSA_MAX, NULL) == 0 &&
+	    tb[NETNSA_NSID])
+		*(int32_t *)arg = (int32_t)nla_get_u32(tb[NETNSA_NSID]);
+	return NL_OK;
+}
+
+/* The id namespace `fd` has from inside the current namespace, or -1. */
+static int32_t nsid_of(struct nl_sock *sk, int fd)
+{
+	struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNSID, NLM_F_REQUEST);
+	int32_t id = -1;
+
+	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, NETNSA_FD, (uint32_t)fd) < 0 || nl_send_auto(sk, msg) < 0) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	nlmsg_free(msg);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nsid_cb, &id);
+	(void)nl_recvmsgs_default(sk);
+	/* nl_send_auto() asked for an ACK too: read it, or the next query
+	 * would take it for its answer. */
+	(void)nl_wait_for_ack(sk);
+	return id;
+}
+
+/* Name the other end of every veth: candidates are interfaces whose index
+ * is our IFLA_LINK and whose IFLA_LINK is our index; the namespace id
+ * settles it when there is more than one. */
+static void resolve_peers(struct show_lab *s, int orig)
+{
+	vec_foreach(a, &s->nodes)
+	{
+		struct nl_sock *sk = NULL;
+		vec_foreach(i, &a->ifaces)
+		{
+			if (!streq(i->kind, "veth") || !i->link)
+				continue;
+			vec_foreach(b, &s->nodes) vec_foreach(j, &b->ifaces)
+			{
+				if (j->ifindex != i->link || j->link != i->ifindex ||
+				    !streq(j->kind, "veth") || (a == b && i == j))
+					continue;
+				if (i->link_nsid >= 0 && a != b) {
+					if (!sk) {
+						if (netns_enter(a->nsfd) < 0)
+							break;
+						sk = nl_socket_alloc();
+						if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
+							break;
+					}
+					if (nsid_of(sk, b->nsfd) != i->link_nsid)
+						continue;
+				}
+				snprintf(i->peer, sizeof(i->peer), "%s:%s", b->name, j->name);
+			}
+		}
+		if (sk) {
+			nl_socket_free(sk);
+			if (netns_enter(orig) < 0)
+				abort();
+		}
+	}
+}
+
+static void node_free(struct show_node *n)
+{
+	vec_foreach(i, &n->ifaces)
+	{
+		vec_foreach(x, &i->addrs) free(*x);
+		vec_free(&i->addrs);
+	}
+	vec_free(&n->ifaces);
+	vec_foreach(x, &n->routes) free(*x);
+	vec_free(&n->routes);
+	free(n->name);
+	free(n->netns);
+	closep(&n->nsfd);
+}
+
+int show_read(const char *name, const char *only_node, struct show_lab *ret)
+{
+	struct lab_info info;
+	_cleanup_close_ int orig = netns_open_current();
+	_cleanup_free_ char *prefix = xasprintf("%s-", name);
+	bool found_node = !only_node;
+	int r = lab_get(name, &info);
+
+	if (r < 0)
+		return r;
+	memset(ret, 0, sizeof(*ret));
+	ret->name = xstrdup(name);
+	vec_foreach(ns, &info.netns)
+	{
+		int fd = netns_open(*ns);
+		if (fd < 0)
+			continue;
+		struct show_node *n = vec_add(&ret->nodes);
+		const char *node = *ns + strlen(prefix);
+		n->netns = xstrdup(*ns);
+		n->name = xstrdup(streq(node, TOPO_SWITCH_NS_SUFFIX) ? "(switch)" : node);
+		n->nsfd = fd;
+		found_node |= only_node && streq(n->name, only_node);
+		if (netns_enter(fd) < 0)
+			continue;
+		read_node(n);
+		if (netns_enter(orig) < 0)
+			abort();
+	}
+	lab_info_free(&info);
+	resolve_peers(ret, orig);
+	if (only_node) {
+		size_t keep = 0;
+		vec_foreach(n, &ret->nodes)
+		{
+			if (streq(n->name, only_node))
+				ret->nodes.v[keep++] = *n;
+			else
+				node_free(n);
+		}
+		ret->nodes.n = keep;
+	}
+	return found_node ? 0 : -ESRCH;
+}
+
+void show_free(struct show_lab *s)
+{
+	vec_foreach(n, &s->nodes) node_free(n);
+	vec_free(&s->nodes);
+	free(s->name);
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* What a running lab looks like, read from the kernel (never the file). */
+#pragma once
+
+#include "util.h"
+
+#include <net/if.h>
+
+struct show_iface {
+	char name[IFNAMSIZ];
+	char kind[16];
+	uint32_t ifindex;
+	bool up, carrier;
+	uint32_t mtu;
+	char mac[18];
+	char master[IFNAMSIZ];
+	char peer[96]; /* "NODE:IF" for veths whose other end is in the lab */
+	struct strvec addrs;
+	/* for peer matching */
+	uint32_t link;
+	int32_t link_nsid;
+};
+
+struct show_node {
+	char *name;  /* node name, or "(switch)" */
+	char *netns;
+	VEC(struct show_iface) ifaces;
+	struct strvec routes; /* in ip route's words */
+	int nsfd;
+};
+
+struct show_lab {
+	char *name;
+	VEC(struct show_node) nodes;
+};
+
+/* Read every namespace of lab `name` (only_node: just that node, peers
+ * still resolved). -ENOENT: no such lab; -ESRCH: no such node. */
+int show_read(const char *name, const char *only_node, struct show_lab *ret);
+void show_free(struct show_lab *s);
