@@ -5,7 +5,7 @@ BUILD=${BUILD:-build}
 NSLAB_BUILD_PACKAGES=(gcc meson ninja-build pkg-config libnl-3-dev libnl-route-3-dev libinih-dev)
 NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
-	bind9-dnsutils tcpdump)
+	bind9-dnsutils tcpdump jq)
 
 # install_missing PKG...: apt-get install the ones dpkg does not know as installed.
 install_missing() {

@@ -292,16 +292,23 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 		const struct step *s = &p->steps.v[i];
 		sbuf_reset(&line);
 		plan_step_print(p, s, &line);
+		/* Someone else's namespace must never be on our record: down
+		 * deletes what the journal names. */
+		if (s->type == STEP_NETNS && netns_exists(s->node->netns)) {
+			plan_step_describe(p, s, err);
+			sbuf_addf(err, ": namespace '%s' already exists (another lab, or made by "
+				       "hand: 'ip netns del %s')",
+				  s->node->netns, s->node->netns);
+			r = -EEXIST;
+			break;
+		}
 		fputs(line.s, journal);
 		/* A namespace must be on record before it exists; what happens
 		 * inside one goes with it, so it needs no flush. */
-		if (s->type == STEP_NETNS) {
-			if (fflush(journal) != 0) {
-				r = -errno;
-				sbuf_addf(err, "write journal: %s", strerror(errno));
-				break;
-			}
-			vec_push(made, xstrdup(s->node->netns));
+		if (s->type == STEP_NETNS && fflush(journal) != 0) {
+			r = -errno;
+			sbuf_addf(err, "write journal: %s", strerror(errno));
+			break;
 		}
 		if ((long)i == kill_at)
 			raise(SIGKILL);
@@ -317,6 +324,8 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 					  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 			count[s->type]++;
 		}
+		if (s->type == STEP_NETNS && r != -EEXIST)
+			vec_push(made, xstrdup(s->node->netns)); /* ours, even half made */
 		if (r < 0) {
 			plan_step_describe(p, s, err);
 			sbuf_addf(err, ": %s", why.s ? why.s : strerror(-r));

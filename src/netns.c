@@ -76,6 +76,12 @@ int netns_open(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+bool netns_exists(const char *name)
+{
+	_cleanup_free_ char *path = ns_path(name);
+	return access(path, F_OK) == 0;
+}
+
 int netns_enter(int fd)
 {
 	return setns(fd, CLONE_NEWNET) < 0 ? -errno : 0;

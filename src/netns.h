@@ -16,6 +16,7 @@ int netns_create_and_enter(const char *name);
 int netns_enter(int fd);
 int netns_open(const char *name); /* O_RDONLY fd of /run/netns/NAME, or -errno */
 int netns_open_current(void);
+bool netns_exists(const char *name);
 
 /* Unmount and remove /run/netns/NAME; 0 if it was not there. */
 int netns_delete(const char *name);

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* Integration tests: run the real nslab binary as root and look at the
+ * kernel from outside with ip -j, bridge -j and ping. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include "util.h"
+
+/* Run a shell command; returns its exit status (-1 if it did not exit). */
+int sh(const char *fmt, ...) _printf_(1, 2);
+/* Run a shell command and return its standard output (trailing newlines
+ * cut); NULL on failure to run. */
+char *capture(const char *fmt, ...) _printf_(1, 2);
+/* Path of the nslab binary and of the source tree. */
+const char *nslab(void);
+const char *srcdir(void);
+
+/* Group setup: skip everything (with the reason) unless root. */
+int require_root(void **state);
+
+/* The root namespace as `ip -j` sees it, normalised. */
+char *root_snapshot(void);
+/* A namespace as `ip -j` sees it, without what changes between builds
+ * (indexes, MACs, netns ids). */
+char *netns_snapshot(const char *ns);
+/* Assert nothing of lab `name` is left anywhere. */
+void assert_lab_gone(const char *name);

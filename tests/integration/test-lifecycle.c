@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: MIT
+/* nslab up / down / ls / show on real namespaces. Every test leaves the
+ * machine as it found it, and asserts so. */
+#include "harness.h"
+
+#include "parse.h"
+
+static char *root_before;
+
+static int group_setup(void **state)
+{
+	if (require_root(state) < 0)
+		return -1;
+	root_before = root_snapshot();
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	_cleanup_free_ char *after = root_snapshot();
+	(void)sh("%s down --all >/dev/null 2>&1", nslab());
+	if (root_before && !streq(root_before, after))
+		printf("# root namespace changed:\n# before: %s\n# after: %s\n", root_before, after);
+	int same = root_before && streq(root_before, after);
+	free(root_before);
+	return same ? 0 : -1;
+}
+
+/* Cleanup that runs when a test fails half-way. */
+static int lab_teardown(void **state)
+{
+	const char *name = *state;
+	if (name)
+		(void)sh("%s down %s >/dev/null 2>&1", nslab(), name);
+	return 0;
+}
+
+static int conflict_teardown(void **state)
+{
+	(void)sh("ip netns del router-r1 2>/dev/null");
+	return lab_teardown(state);
+}
+
+static char *topo(const char *name)
+{
+	return xasprintf("%s/topologies/%s.ini", srcdir(), name);
+}
+
+static void assert_root_unchanged(void)
+{
+	_cleanup_free_ char *now = root_snapshot();
+	assert_string_equal(root_before, now);
+}
+
+/* The kernel has what the topology says: addresses, interfaces up and
+ * enslaved, routes. */
+static void assert_matches_topology(const struct topo_lab *lab)
+{
+	char buf[IPADDR_STRLEN], gw[IPADDR_STRLEN];
+
+	vec_foreach(np, &lab->nodes)
+	{
+		const struct topo_node *n = *np;
+		vec_foreach(ip, &n->ifaces)
+		{
+			const struct topo_iface *i = *ip;
+			_cleanup_free_ char *up = capture(
+				"ip -j -n %s link show dev %s | jq -r '.[0].flags | index(\"UP\") != null'",
+				n->netns, i->name);
+			assert_string_equal(up, "true");
+			if (i->master) {
+				_cleanup_free_ char *m = capture(
+					"ip -j -n %s link show dev %s | jq -r '.[0].master'", n->netns,
+					i->name);
+				assert_string_equal(m, i->master->name);
+			}
+		}
+		vec_foreach(a, &n->addrs)
+		{
+			_cleanup_free_ char *have = capture(
+				"ip -j -n %s addr show dev %s | jq -r '.[0].addr_info[] | \"\\(.local)/\\(.prefixlen)\"'",
+				n->netns, a->ifname);
+			assert_non_null(strstr(have, ipaddr_cidr(&a->local, buf)));
+		}
+		vec_foreach(r, &n->routes)
+		{
+			const char *dst = r->dst.len ? ipaddr_cidr(&r->dst, buf) : "default";
+			_cleanup_free_ char *have = capture(
+				"ip -j -n %s %s route show %s | jq -r '.[] | \"\\(.gateway) \\(.dev) \\(.flags)\"'",
+				n->netns, r->dst.family == AF_INET6 ? "-6" : "-4", dst);
+			if (r->has_via)
+				assert_non_null(strstr(have, ipaddr_str(&r->via, gw)));
+			if (r->ifname)
+				assert_non_null(strstr(have, r->ifname));
+			if (r->onlink)
+				assert_non_null(strstr(have, "onlink"));
+		}
+	}
+}
+
+/* Every node reaches every IPv4 and IPv6 address of every other node. */
+static void assert_all_ping(const struct topo_lab *lab)
+{
+	char buf[IPADDR_STRLEN];
+
+	vec_foreach(ap, &lab->nodes) vec_foreach(bp, &lab->nodes)
+	{
+		if (*ap == *bp || (*ap)->is_switch || (*bp)->is_switch)
+			continue;
+		vec_foreach(a, &(*bp)->addrs)
+		{
+			int r = sh("ip netns exec %s ping -c 1 -W 2 -q %s >/dev/null",
+				   (*ap)->netns, ipaddr_str(&a->local, buf));
+			if (r)
+				printf("# %s cannot reach %s (%s)\n", (*ap)->name, buf, (*bp)->name);
+			assert_int_equal(r, 0);
+		}
+	}
+}
+
+static char *lab_snapshot(const struct topo_lab *lab)
+{
+	struct sbuf b = {0};
+	vec_foreach(np, &lab->nodes)
+	{
+		_cleanup_free_ char *s = netns_snapshot((*np)->netns);
+		sbuf_addf(&b, "== %s\n%s\n", (*np)->netns, s);
+	}
+	return sbuf_steal(&b);
+}
+
+static void scenario(void **state, const char *name)
+{
+	_cleanup_free_ char *file = topo(name);
+	struct diag d = {0};
+	int e = 0;
+	struct topo_lab *lab = topo_load(file, &d, &e);
+
+	*state = (void *)name;
+	assert_non_null(lab);
+	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	assert_matches_topology(lab);
+	assert_all_ping(lab);
+	if (lab->switch_node) {
+		/* the switch learnt every host's MAC */
+		vec_foreach(np, &lab->nodes)
+		{
+			if ((*np)->is_switch)
+				continue;
+			_cleanup_free_ char *mac = capture(
+				"ip -j -n %s link show dev eth0 | jq -r '.[0].address'", (*np)->netns);
+			assert_int_equal(sh("bridge -j -n %s fdb show | jq -e '.[] | select(.mac == \"%s\")' >/dev/null",
+					    lab->switch_node->netns, mac), 0);
+		}
+	}
+
+	/* A process in the lab dies with it. */
+	_cleanup_free_ char *pid =
+		capture("ip netns exec %s sleep 600 >/dev/null 2>&1 & echo $!", lab->nodes.v[lab->nodes.n - 1]->netns);
+	_cleanup_free_ char *built = lab_snapshot(lab);
+	assert_int_equal(sh("%s down %s >/dev/null", nslab(), lab->name), 0);
+	assert_lab_gone(lab->name);
+	/* gone, or a zombie nobody reaps (PID 1 of some sandboxes) */
+	assert_int_equal(sh("! kill -0 %1$s 2>/dev/null || test \"$(awk '{print $3}' /proc/%1$s/stat)\" = Z", pid), 0);
+	assert_root_unchanged();
+
+	/* The printed plan builds the same lab; down finds it by discovery. */
+	assert_int_equal(sh("%s plan %s | sh -e >/dev/null 2>&1", nslab(), file), 0);
+	_cleanup_free_ char *scripted = lab_snapshot(lab);
+	if (!streq(built, scripted))
+		printf("# nslab up:\n%s\n# plan | sh:\n%s\n", built, scripted);
+	assert_string_equal(built, scripted);
+	assert_int_equal(sh("%s down %s >/dev/null", nslab(), lab->name), 0);
+	assert_lab_gone(lab->name);
+	assert_root_unchanged();
+	topo_lab_free(lab);
+	*state = NULL;
+}
+
+static void test_two_nodes(void **state)
+{
+	scenario(state, "two-nodes");
+}
+static void test_lan(void **state)
+{
+	scenario(state, "lan");
+}
+static void test_router(void **state)
+{
+	scenario(state, "router");
+}
+static void test_onlink(void **state)
+{
+	scenario(state, "onlink");
+}
+
+static void test_up_twice_and_replace(void **state)
+{
+	_cleanup_free_ char *file = topo("two-nodes");
+	*state = "two-nodes";
+	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	_cleanup_free_ char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
+	assert_non_null(strstr(out, "lab 'two-nodes' is already up"));
+	assert_non_null(strstr(out, "rc=1"));
+	_cleanup_free_ char *ls = capture("%s ls --json | jq -r '.[] | select(.name == \"two-nodes\") | \"\\(.nodes) \\(.links) \\(.state)\"'", nslab());
+	assert_string_equal(ls, "2 1 up");
+	assert_int_equal(sh("%s up --replace %s >/dev/null 2>&1", nslab(), file), 0);
+	assert_int_equal(sh("ip netns exec two-nodes-h1 ping -c1 -W2 -q 10.0.0.2 >/dev/null"), 0);
+	_cleanup_free_ char *show = capture("%s show --json two-nodes h1 | jq -r '.nodes[0].interfaces[] | select(.name == \"eth0\") | \"\\(.peer) \\(.addresses[0])\"'", nslab());
+	assert_string_equal(show, "h2:eth0 10.0.0.1/24");
+	assert_int_equal(sh("%s down two-nodes >/dev/null", nslab()), 0);
+	_cleanup_free_ char *again = capture("%s down two-nodes; echo rc=$?", nslab());
+	assert_string_equal(again, "lab 'two-nodes' is not up; nothing to do\nrc=0");
+	assert_lab_gone("two-nodes");
+	*state = NULL;
+}
+
+/* A failure at every step of router (each kind of step) undoes everything. */
+static void test_fail_at_each_step(void **state)
+{
+	_cleanup_free_ char *file = topo("router");
+	int i;
+
+	*state = "router";
+	for (i = 0; i < 200; i++) {
+		_cleanup_free_ char *out =
+			capture("NSLAB_TEST_FAIL_STEP=%d %s up %s 2>&1; echo rc=$?", i, nslab(), file);
+		if (strstr(out, "rc=0"))
+			break; /* past the last step */
+		if (!strstr(out, "injected failure") || !strstr(out, "rc=1"))
+			printf("# step %d: %s\n", i, out);
+		assert_non_null(strstr(out, "injected failure"));
+		assert_non_null(strstr(out, "rc=1"));
+		assert_lab_gone("router");
+	}
+	printf("# failed each of %d steps\n", i);
+	assert_true(i >= 15);
+	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
+	assert_lab_gone("router");
+	assert_root_unchanged();
+	*state = NULL;
+}
+
+/* A namespace already there: up fails, names it, leaves it alone. */
+static void test_conflict(void **state)
+{
+	_cleanup_free_ char *file = topo("router");
+	*state = "router";
+	assert_int_equal(sh("ip netns add router-r1"), 0);
+	_cleanup_free_ char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
+	assert_non_null(strstr(out, "namespace 'router-r1' already exists"));
+	assert_non_null(strstr(out, "rc=1"));
+	_cleanup_free_ char *left = capture("ip netns list | awk '{print $1}' | grep '^router-' | sort | tr '\\n' ' '");
+	assert_string_equal(left, "router-r1 ");
+	assert_int_equal(sh("ip netns del router-r1"), 0);
+	assert_lab_gone("router");
+	*state = NULL;
+}
+
+/* up killed by SIGKILL at 20 moments; down (from the journal, or by
+ * discovery when the journal is gone too) leaves nothing. */
+static void test_killed_up(void **state)
+{
+	_cleanup_free_ char *file = topo("k8s-flannel-vxlan");
+	const char *name = "k8s-flannel-vxlan";
+	/* steps: command lines, less the lo and sysctl lines of a namespace step */
+	_cleanup_free_ char *steps = capture(
+		"%s plan %s | grep '^ip\\|^bridge' | grep -v 'link set lo up' | grep -vc 'disable_ipv6\\|accept_dad'",
+		nslab(), file);
+	int n = atoi(steps);
+
+	*state = (void *)name;
+	assert_true(n > 40);
+	for (int k = 0; k < 20; k++) {
+		int at = k * (n - 1) / 19;
+		int rc = sh("NSLAB_TEST_KILL_STEP=%d %s up %s >/dev/null 2>&1", at, nslab(), file);
+		assert_int_equal(rc, 128 + 9);
+		if (k % 2)
+			(void)sh("rm -f /run/nslab/%s/journal", name);
+		else {
+			_cleanup_free_ char *ls = capture("%s ls --json | jq -r '.[0].state'", nslab());
+			assert_string_equal(ls, "broken");
+		}
+		assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+		assert_lab_gone(name);
+	}
+	/* and the lab comes up right after */
+	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	assert_int_equal(sh("ip netns exec %s-k1p1 ping -c1 -W2 -q 10.244.3.3 >/dev/null", name), 0);
+	assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+	assert_lab_gone(name);
+	assert_root_unchanged();
+	*state = NULL;
+}
+
+/* An interrupted up is cleaned away by the next up of the same lab. */
+static void test_up_after_interrupted_up(void **state)
+{
+	_cleanup_free_ char *file = topo("router");
+	*state = "router";
+	assert_int_equal(sh("NSLAB_TEST_KILL_STEP=7 %s up %s >/dev/null 2>&1", nslab(), file), 137);
+	_cleanup_free_ char *out = capture("%s up %s 2>&1", nslab(), file);
+	assert_non_null(strstr(out, "cleaned up the remains of the earlier lab 'router'"));
+	assert_int_equal(sh("ip netns exec router-h1 ping -c1 -W2 -q 10.0.2.10 >/dev/null"), 0);
+	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
+	assert_lab_gone("router");
+	*state = NULL;
+}
+
+static void test_non_root(void **state)
+{
+	_cleanup_free_ char *file = topo("two-nodes");
+	_cleanup_free_ char *out = capture(
+		"setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "
+		"%s up %s 2>&1; echo rc=$?",
+		nslab(), file);
+	assert_non_null(strstr(out, "this needs root"));
+	assert_non_null(strstr(out, "nothing was changed"));
+	assert_non_null(strstr(out, "rc=1"));
+	assert_lab_gone("two-nodes");
+}
+
+static void test_default_lab(void **state)
+{
+	*state = "router";
+	_cleanup_free_ char *out = capture("%s up", nslab());
+	assert_non_null(strstr(out, "lab 'router' is up: 3 nodes"));
+	_cleanup_free_ char *hops = capture("ip netns exec router-h1 tracepath -n 10.0.2.10 | tail -1");
+	assert_non_null(strstr(hops, "hops 2"));
+	assert_int_equal(sh("ip netns exec router-h1 ping -c1 -W2 -q fd00:2::10 >/dev/null"), 0);
+	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
+	assert_lab_gone("router");
+	*state = NULL;
+}
+
+static void test_down_all_finds_orphans(void **state)
+{
+	_cleanup_free_ char *file = topo("lan");
+	*state = "lan";
+	assert_int_equal(sh("%s plan %s | sh -e", nslab(), file), 0);
+	_cleanup_free_ char *out = capture("%s down --all", nslab());
+	assert_non_null(strstr(out, "lab 'lan' is down"));
+	assert_lab_gone("lan");
+	*state = NULL;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_two_nodes, lab_teardown),
+		cmocka_unit_test_teardown(test_lan, lab_teardown),
+		cmocka_unit_test_teardown(test_router, lab_teardown),
+		cmocka_unit_test_teardown(test_onlink, lab_teardown),
+		cmocka_unit_test_teardown(test_up_twice_and_replace, lab_teardown),
+		cmocka_unit_test_teardown(test_fail_at_each_step, lab_teardown),
+		cmocka_unit_test_teardown(test_conflict, conflict_teardown),
+		cmocka_unit_test_teardown(test_killed_up, lab_teardown),
+		cmocka_unit_test_teardown(test_up_after_interrupted_up, lab_teardown),
+		cmocka_unit_test(test_non_root),
+		cmocka_unit_test_teardown(test_default_lab, lab_teardown),
+		cmocka_unit_test_teardown(test_down_all_finds_orphans, lab_teardown),
+	};
+	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
+}
