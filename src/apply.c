@@ -15,8 +15,8 @@
 #include <sched.h>
 #include <sys/wait.h>
 
-static int set_link(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const char *alias,
-		    struct sbuf *err)
+static int set_link(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, uint32_t master,
+		    const char *alias, struct sbuf *err)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
 				.ifi_index = (int)ifindex,
@@ -25,6 +25,7 @@ static int set_link(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, con
 	_cleanup_nlmsg_ struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
 
 	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (master && nla_put_u32(msg, IFLA_MASTER, master) < 0) ||
 	    (alias && nla_put_string(msg, IFLA_IFALIAS, alias) < 0))
 		return -ENOMEM;
 	return nl_request(nl, sk, msg, err);
@@ -63,7 +64,7 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	 * for good, and /proc/sys/net is its own. */
 	nl->sk[n->index] = nl_open_here(nl, &r);
 	if (nl->sk[n->index])
-		r = set_link(nl, nl->sk[n->index], 1, marker, err);
+		r = set_link(nl, nl->sk[n->index], 1, 0, marker, err);
 	else
 		sbuf_addf(err, "netlink socket: %s", strerror(-r));
 	if (r == 0 && n->is_switch) {
@@ -202,7 +203,8 @@ int apply_step(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	case STEP_LINK:
 		return s->dev->kind->apply(nl, s, err);
 	case STEP_SET:
-		return set_link(nl, nl_sk(nl, s->node), s->iface->ifindex, NULL, err);
+		return set_link(nl, nl_sk(nl, s->node), s->iface->ifindex,
+				s->iface->master ? s->iface->master->ifindex : 0, NULL, err);
 	case STEP_ADDR:
 		return apply_addr(nl, s, err);
 	case STEP_SYSCTL:

@@ -64,5 +64,7 @@ const struct cmd cmd_ls = {
 	.name = "ls",
 	.args = "[--json]",
 	.summary = "List running labs: name, nodes, links, since when, from which file.",
+	.help = "  -j, --json   machine-readable output; 'state' is 'up', or 'broken' after an\n"
+		"               interrupted up ('nslab down LAB' clears it)\n",
 	.run = ls_run,
 };

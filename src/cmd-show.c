@@ -107,8 +107,9 @@ static int show_run(int argc, char **argv)
 		err("show: no lab '%s'", args[0]);
 		return EXIT_USAGE;
 	}
-	if (geteuid() != 0) {
-		err("show: reading the lab's namespaces needs root");
+	const char *why = lab_privilege_error();
+	if (why) {
+		err("show: %s", why);
 		return EXIT_FAIL;
 	}
 	int r = show_read(args[0], args[1], &s);

@@ -59,7 +59,7 @@ static int up_run(int argc, char **argv)
 		fprintf(stderr, "nslab: %s", notes.s);
 	if (r < 0) {
 		err("up '%s' failed: %s", lab->name, why_up.s ? why_up.s : strerror(-r));
-		if (r != -EEXIST && r != -EBUSY && r != -EOPNOTSUPP)
+		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP)
 			fprintf(stderr, "nslab: everything it had made was removed\n");
 	} else {
 		size_t nodes = 0;
@@ -78,8 +78,8 @@ const struct cmd cmd_up = {
 	.args = "[--replace] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
 	.help = "Creates one network namespace per node (LAB-NODE) and the lab's switch\n"
-		"namespace (LAB-.sw), then links, addresses, routes, neighbours, FDB entries\n"
-		"and sysctls, through netlink. Each step is written to /run/nslab/LAB/journal\n"
+		"namespace (LAB-.sw), then links, and per node addresses, sysctls, routes,\n"
+		"neighbours and FDB entries, through netlink. Each step is written to /run/nslab/LAB/journal\n"
 		"before it runs. If a step fails, everything made so far is removed and the\n"
 		"step and the kernel's reason are shown. Needs root.\n\n"
 		"  --replace   take a running lab of the same name down first\n",

@@ -15,6 +15,9 @@ void diag_add(struct diag *d, const struct topo_loc *loc, const char *hint, cons
 	va_end(ap);
 	struct diag_msg *m = vec_add(&d->msgs);
 	m->loc = *loc;
+	/* The model that loc points into may be freed before we are printed. */
+	m->file = xstrdup(loc->file);
+	m->loc.file = m->file;
 	m->msg = sbuf_steal(&b);
 	m->hint = hint ? xstrdup(hint) : NULL;
 }
@@ -25,6 +28,7 @@ void diag_free(struct diag *d)
 	{
 		free(m->msg);
 		free(m->hint);
+		free(m->file);
 	}
 	vec_free(&d->msgs);
 	d->dropped = 0;

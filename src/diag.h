@@ -14,6 +14,7 @@ struct diag_msg {
 	struct topo_loc loc;
 	char *msg;
 	char *hint; /* what to write instead; may be NULL */
+	char *file; /* our own copy; loc.file points here */
 };
 
 #define DIAG_MAX 100

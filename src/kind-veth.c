@@ -65,9 +65,13 @@ static int veth_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 	size_t n = split_words(value, w, ARRAY_SIZE(w));
 
 	dev->priv = v;
-	if (n < 2 || n > 4) {
-		diag_add(d, loc, link_hint, "a link needs two ends, found %zu word%s",
-			 n > ARRAY_SIZE(w) ? n - 1 : n, n == 1 ? "" : "s");
+	if (n < 2) {
+		diag_add(d, loc, link_hint, "a link needs two ends, found %zu word%s", n,
+			 n == 1 ? "" : "s");
+		goto bad;
+	}
+	if (n > 4) {
+		diag_add(d, loc, link_hint, "too many words in 'link'");
 		goto bad;
 	}
 	for (int i = 0; i < 2; i++)

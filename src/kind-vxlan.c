@@ -142,8 +142,8 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 	char hint[192];
 
 	if (!v->has_vni)
-		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)", "[vxlan %s] has no 'vni'",
-			 dev->name);
+		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)", "[vxlan %s%s%s] has no 'vni'",
+			 dev->node_name ? dev->node_name : "", dev->node_name ? ":" : "", dev->name);
 	if (!v->dev_name && !dev->node_name) {
 		diag_add(d, &dev->loc, "add 'dev = eth0', the members' underlay interface",
 			 "[vxlan %s] has no 'dev'", dev->name);
@@ -174,9 +174,13 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]%s",
 				 v->dev_name ? v->dev_name : "IF", m->name,
 				 dev->node_name ? ", or 'local = ADDRESS' here" : "");
-			diag_add(d, &dev->loc, hint,
-				 "member '%s' has no address on '%s' for the VXLAN local address",
-				 m->name, v->dev_name ? v->dev_name : "(no dev)");
+			if (v->dev_name)
+				diag_add(d, &dev->loc, hint,
+					 "member '%s' has no address on '%s' for the VXLAN local address",
+					 m->name, v->dev_name);
+			else
+				diag_add(d, &dev->loc, "add 'local = ADDRESS' or 'dev = IF'",
+					 "[vxlan %s:%s] needs 'local' or 'dev'", m->name, dev->name);
 			continue;
 		}
 		v->locals[i] = a->local;

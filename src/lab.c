@@ -157,8 +157,9 @@ static int teardown(struct strvec *nss, struct sbuf *err)
 			if (is_switch_ns(*ns) != (pass == 0))
 				continue;
 			int r = netns_delete(*ns);
-			if (r == 0)
-				r = netns_remove_etc(*ns);
+			/* /etc/netns/NS holds our files; anything else there is the
+			 * user's, and no reason to fail: it stays. */
+			(void)netns_remove_etc(*ns);
 			if (r < 0 && !first) {
 				first = r;
 				sbuf_addf(err, "delete namespace '%s': %s", *ns, strerror(-r));
@@ -198,8 +199,9 @@ static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct
 	bool complete;
 	int r;
 
+	_cleanup_free_ char *journal = run_path(name, "journal");
 	collect_netns(name, &nss, &complete);
-	*ret_found = nss.n > 0;
+	*ret_found = nss.n > 0 || access(journal, F_OK) == 0;
 	r = teardown(&nss, err);
 	strvec_free(&nss);
 	if (r == 0)
@@ -226,8 +228,6 @@ int lab_down(const char *name, bool *ret_found, struct sbuf *err)
 	if (lock < 0)
 		return lock;
 	r = down_locked(name, false, ret_found, err);
-	if (r == 0)
-		*ret_found = true;
 	close(lock);
 	return r;
 }
@@ -378,8 +378,26 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 			       "--replace'",
 			  lab->name, info.file ? info.file : "?", lab->name);
 		lab_info_free(&info);
-		r = -EEXIST;
+		r = -EALREADY;
 		goto out;
+	}
+	/* Namespaces of this lab without our journal: built by `nslab plan |
+	 * sh`, or their run directory was removed. Not ours to replace unasked. */
+	if (!o->replace && access(journal_path, F_OK) < 0) {
+		_cleanup_free_ char *prefix = xasprintf("%s-", lab->name);
+		_cleanup_free_ char *marker = plan_lab_marker(lab->name);
+		struct strvec nss = {0};
+		bool theirs = false;
+		(void)netns_list(prefix, &nss);
+		vec_foreach(ns, &nss) theirs |= has_marker(*ns, marker);
+		strvec_free(&nss);
+		if (theirs) {
+			sbuf_addf(err, "namespaces of lab '%s' exist already (made by 'nslab plan | sh'?); "
+				       "'nslab down %s' first, or 'nslab up --replace'",
+				  lab->name, lab->name);
+			r = -EALREADY;
+			goto out;
+		}
 	}
 	/* Remains of an interrupted up (its lock died with it), or --replace. */
 	{

@@ -77,7 +77,7 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	if (!lab) {
 		diag_print(&d, stderr);
 		size_t n = diag_count(&d);
-		err("%s: %zu error%s; nothing was changed", path, n, n == 1 ? "" : "s");
+		err("%s: %zu error%s", path, n, n == 1 ? "" : "s");
 		diag_free(&d);
 		return EXIT_USAGE;
 	}

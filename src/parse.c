@@ -5,6 +5,7 @@
  * and keeps track of the current section. */
 #include "parse.h"
 #include "kind.h"
+#include "plan.h"
 #include "validate.h"
 
 #include <ini.h>
@@ -303,21 +304,23 @@ static void sysctl_key(struct parser *p, char *value)
 {
 	struct topo_loc loc = here(p);
 	const char *hint = "write 'sysctl = net.ipv4.conf.all.rp_filter 0' (only net.* is per namespace)";
-	char *eq = strchr(value, '=');
-	char *w[3];
-	size_t n;
+	size_t klen = strcspn(value, " \t=");
+	char *w[2] = {value, value + klen};
 
-	if (eq)
-		*eq = ' ';
-	n = split_words(value, w, 2);
-	if (n != 2) {
+	/* KEY VALUE or KEY=VALUE; the value is the rest of the line, since
+	 * some take several words (net.ipv4.ip_local_port_range). */
+	if (*w[1])
+		*w[1]++ = '\0';
+	while (*w[1] == ' ' || *w[1] == '\t' || *w[1] == '=')
+		w[1]++;
+	if (!*w[0] || !*w[1]) {
 		diag_add(p->d, &loc, hint, "bad 'sysctl' line");
 		return;
 	}
 	/* Only net.* lives in the network namespace; anything else would
 	 * change the host. Path tricks are refused here too. */
-	if (strncmp(w[0], "net.", 4) != 0 || strstr(w[0], "..") || strchr(w[0], '/') ||
-	    w[0][strlen(w[0]) - 1] == '.') {
+	_cleanup_free_ char *path = plan_sysctl_path(w[0]);
+	if (!path) {
 		diag_add(p->d, &loc, hint, "sysctl '%s' is not a net.* key", w[0]);
 		return;
 	}
@@ -457,8 +460,9 @@ int topo_parse_route(struct topo_node *n, char *value, const struct topo_loc *lo
 		return -EINVAL;
 	}
 	if (rt.has_via && rt.via.family != rt.dst.family) {
+		char gw[IPADDR_STRLEN];
 		diag_add(d, loc, "use a gateway of the destination's family", "gateway '%s' is not %s",
-			 value, rt.dst.family == AF_INET ? "IPv4" : "IPv6");
+			 ipaddr_str(&rt.via, gw), rt.dst.family == AF_INET ? "IPv4" : "IPv6");
 		return -EINVAL;
 	}
 	if (rt.onlink && !dev) {
@@ -761,12 +765,15 @@ static char *reader(char *str, int num, void *stream)
 		while (text_len && (p->line[text_len - 1] == '\n' || p->line[text_len - 1] == '\r'))
 			text_len--;
 		if (text_len > TOPO_LINE_MAX) {
-			diag_add(p->d, &loc, "split it: every key can be given on several lines",
+			diag_add(p->d, &loc, "shorten it; repeatable keys (addr, route, link, ...) can go on several lines",
 				 "line is %zu characters long; the limit is %d", text_len,
 				 TOPO_LINE_MAX);
 			continue;
 		}
-		char *s = strip(p->line);
+		char *s = p->line;
+		if (p->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3; /* a UTF-8 byte order mark */
+		s = strip(s);
 		if (!*s || *s == ';' || *s == '#')
 			continue;
 		if (*s == '[') {
@@ -774,8 +781,10 @@ static char *reader(char *str, int num, void *stream)
 			s = strip(s);
 			size_t n = strlen(s);
 			if (s[n - 1] != ']') {
-				diag_add(p->d, &loc, "close the header: '[node NAME]'",
-					 "section header without ']'");
+				bool closed = strchr(s, ']');
+				diag_add(p->d, &loc,
+					 closed ? "put comments after ';' or '#'" : "close the header: '[node NAME]'",
+					 closed ? "text after the section header's ']'" : "section header without ']'");
 				reset_seen(p);
 				p->st = SECT_IGNORE;
 				continue;

@@ -155,7 +155,11 @@ void plan_step_print(const struct plan *p, const struct step *s, struct sbuf *ou
 		s->dev->kind->print(p, s, out);
 		break;
 	case STEP_SET:
-		sbuf_addf(out, "ip -n %s link set %s up\n", ns, s->iface->name);
+		if (s->iface->master)
+			sbuf_addf(out, "ip -n %s link set %s master %s up\n", ns, s->iface->name,
+				  s->iface->master->name);
+		else
+			sbuf_addf(out, "ip -n %s link set %s up\n", ns, s->iface->name);
 		break;
 	case STEP_ADDR: {
 		const struct topo_addr *a = s->addr;
@@ -238,11 +242,14 @@ void plan_step_describe(const struct plan *p, const struct step *s, struct sbuf 
 	case _STEP_INVALID:
 		break;
 	}
-	if (s->type != STEP_NETNS && s->type != STEP_SET && s->type != STEP_SYSCTL) {
-		const struct topo_loc *loc = s->type == STEP_LINK ? &s->dev->loc : &s->addr->loc;
-		if (loc->line)
-			sbuf_addf(out, " (%s:%u)", loc->file, loc->line);
-	}
+	const struct topo_loc *loc = s->type == STEP_LINK    ? &s->dev->loc
+				     : s->type == STEP_ADDR  ? &s->addr->loc
+				     : s->type == STEP_ROUTE ? &s->route->loc
+				     : s->type == STEP_NEIGH ? &s->neigh->loc
+				     : s->type == STEP_FDB   ? &s->fdb->loc
+							     : NULL;
+	if (loc && loc->line)
+		sbuf_addf(out, " (%s:%u)", loc->file, loc->line);
 }
 
 void plan_print(const struct plan *p, FILE *f)

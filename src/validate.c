@@ -38,7 +38,10 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 		}
 		if (a->mtu)
 			i->mtu = a->mtu;
-		if (a->has_mac) {
+		if (a->has_mac && i->dev && i->dev->kind == &kind_gre) {
+			diag_add(d, &a->loc, "drop 'mac': a GRE tunnel is a layer-3 device",
+				 "GRE tunnel '%s' has no MAC address", i->name);
+		} else if (a->has_mac) {
 			i->has_mac = true;
 			memcpy(i->mac, a->mac, 6);
 		}

@@ -338,9 +338,36 @@ static void test_down_all_finds_orphans(void **state)
 	_cleanup_free_ char *file = topo("lan");
 	*state = "lan";
 	assert_int_equal(sh("%s plan %s | sh -e", nslab(), file), 0);
+	/* not ours to replace unasked */
+	_cleanup_free_ char *up = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
+	assert_non_null(strstr(up, "namespaces of lab 'lan' exist already"));
+	assert_non_null(strstr(up, "rc=1"));
+	assert_int_equal(sh("ip netns exec lan-h1 ping -c1 -W2 -q 10.0.0.4 >/dev/null"), 0);
 	_cleanup_free_ char *out = capture("%s down --all", nslab());
 	assert_non_null(strstr(out, "lab 'lan' is down"));
 	assert_lab_gone("lan");
+	*state = NULL;
+}
+
+/* Two switches joined by a link: both ports are enslaved. */
+static void test_two_bridges(void **state)
+{
+	const char *t = "[lab]\nname = twosw\n[bridge a]\n[bridge b]\n[node h1]\naddr = 10.9.0.1/24 dev eth0\n"
+			"[node h2]\naddr = 10.9.0.2/24 dev eth0\n[links]\nlink = h1:eth0 a\nlink = a b\n"
+			"link = h2:eth0 b\n";
+	*state = "twosw";
+	FILE *f = fopen("/tmp/nslab-twosw.ini", "we");
+	assert_non_null(f);
+	fputs(t, f);
+	fclose(f);
+	assert_int_equal(sh("%s up /tmp/nslab-twosw.ini >/dev/null", nslab()), 0);
+	_cleanup_free_ char *masters =
+		capture("ip -j -n twosw-.sw link | jq -r '[.[] | select(.ifname | startswith(\"veth\")) | .master] | sort | join(\" \")'");
+	assert_string_equal(masters, "a b");
+	assert_int_equal(sh("ip netns exec twosw-h1 ping -c1 -W2 -q 10.9.0.2 >/dev/null"), 0);
+	assert_int_equal(sh("%s down twosw >/dev/null", nslab()), 0);
+	assert_lab_gone("twosw");
+	unlink("/tmp/nslab-twosw.ini");
 	*state = NULL;
 }
 
@@ -359,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_non_root),
 		cmocka_unit_test_teardown(test_default_lab, lab_teardown),
 		cmocka_unit_test_teardown(test_down_all_finds_orphans, lab_teardown),
+		cmocka_unit_test_teardown(test_two_bridges, lab_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }

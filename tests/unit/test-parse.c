@@ -135,6 +135,21 @@ static const struct bad cases[] = {
 	{BASE "[gre h1:gre1]\nlocal = fd00::1\nremote = 10.0.0.2\n", 8, "bad local 'fd00::1'"},
 	{BASE "[gre h1:gre1]\nttl = 256\nlocal = 10.0.0.1\nremote = 10.0.0.2\n", 8, "bad ttl '256'"},
 	{BASE "[node h1]\n", 7, "node 'h1' is declared twice (first at line 1)"},
+	{"[node h1]\nroute = 10.0.0.0/8 via fd00::1\n", 2, "gateway 'fd00::1' is not IPv4"},
+	{BASE "link = h1:eth1 h2:eth1 mtu 1500 x\n", 7, "too many words in 'link'"},
+	{"[node h1] extra\n", 1, "text after the section header's ']'"},
+	{BASE "[gre gre1]\nmembers = h1 h2\ndev = eth0\n[node h1]\n", 10,
+	 "node 'h1' is declared twice (first at line 1)"},
+	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\niface = gre1 mac 02:00:00:00:00:01\n[node h2]\n"
+	 "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[gre gre1]\nmembers = h1 h2\n"
+	 "dev = eth0\n",
+	 3, "GRE tunnel 'gre1' has no MAC address"},
+	{BASE "[vxlan h1:vx0]\ndev = eth0\n", 7, "[vxlan h1:vx0] has no 'vni'"},
+	{BASE "[vxlan h1:vx0]\nvni = 5\n", 7, "[vxlan h1:vx0] needs 'local' or 'dev'"},
+	{"[node h1]\nsysctl = net.ipv4.conf.flannel/1.rp_filter 0\n"
+	 "sysctl = net.ipv4.ip_local_port_range=20000 30000\n",
+	 0, NULL},
+	{"\xef\xbb\xbf[node h1]\n", 0, NULL},
 };
 
 static void print_all(const struct diag *d)
