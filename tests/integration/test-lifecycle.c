@@ -215,14 +215,15 @@ static void test_up_twice_and_replace(void **state)
 	*state = NULL;
 }
 
-/* A failure at every step of router (each kind of step) undoes everything. */
-static void test_fail_at_each_step(void **state)
+/* A failure at every step undoes everything: router has namespace, link,
+ * set, address, sysctl and route steps; flannel adds neighbour and FDB. */
+static void fail_at_each_step(void **state, const char *name, int min_steps)
 {
-	_cleanup_free_ char *file = topo("router");
+	_cleanup_free_ char *file = topo(name);
 	int i;
 
-	*state = "router";
-	for (i = 0; i < 200; i++) {
+	*state = (void *)name;
+	for (i = 0; i < 500; i++) {
 		_cleanup_free_ char *out =
 			capture("NSLAB_TEST_FAIL_STEP=%d %s up %s 2>&1; echo rc=$?", i, nslab(), file);
 		if (strstr(out, "rc=0"))
@@ -231,13 +232,56 @@ static void test_fail_at_each_step(void **state)
 			printf("# step %d: %s\n", i, out);
 		assert_non_null(strstr(out, "injected failure"));
 		assert_non_null(strstr(out, "rc=1"));
-		assert_lab_gone("router");
+		assert_lab_gone(name);
 	}
-	printf("# failed each of %d steps\n", i);
-	assert_true(i >= 15);
-	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
-	assert_lab_gone("router");
+	printf("# %s: failed each of %d steps\n", name, i);
+	assert_true(i >= min_steps);
+	assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+	assert_lab_gone(name);
 	assert_root_unchanged();
+	*state = NULL;
+}
+
+static void test_fail_at_each_step(void **state)
+{
+	fail_at_each_step(state, "router", 15);
+	fail_at_each_step(state, "k8s-flannel-vxlan", 60);
+}
+
+/* MTU, MAC, a bridge inside a node with an address, STP, a permanent
+ * neighbour and a static FDB entry on a bridge port. */
+static void test_attributes(void **state)
+{
+	const char *t =
+		"[lab]\nname = attrs\n[node r]\naddr = 10.8.0.1/24 dev br0\n"
+		"neigh = 10.8.0.99 lladdr 02:00:00:00:00:99 dev br0\n"
+		"fdb = 02:00:00:00:00:77 dev h1-eth0\n[bridge r:br0]\nstp = yes\n"
+		"[node h1]\naddr = 10.8.0.2/24 dev eth0\niface = eth0 mac 02:00:00:00:00:02 mtu 9000\n"
+		"[node h2]\naddr = 10.8.0.3/24 dev eth0\n[links]\nlink = h1:eth0 r:br0 mtu 9000\n"
+		"link = h2:eth0 r:br0 mtu 1400\n";
+	*state = "attrs";
+	FILE *f = fopen("/tmp/nslab-attrs.ini", "we");
+	assert_non_null(f);
+	fputs(t, f);
+	fclose(f);
+	assert_int_equal(sh("%s up /tmp/nslab-attrs.ini >/dev/null", nslab()), 0);
+	_cleanup_free_ char *h1 = capture("ip -j -n attrs-h1 link show eth0 | jq -r '.[0] | \"\\(.address) \\(.mtu)\"'");
+	assert_string_equal(h1, "02:00:00:00:00:02 9000");
+	_cleanup_free_ char *h2 = capture("ip -j -n attrs-h2 link show eth0 | jq -r '.[0].mtu'");
+	assert_string_equal(h2, "1400");
+	_cleanup_free_ char *port = capture("ip -j -n attrs-r link show h1-eth0 | jq -r '.[0] | \"\\(.master) \\(.mtu)\"'");
+	assert_string_equal(port, "br0 9000");
+	_cleanup_free_ char *stp = capture("ip -j -d -n attrs-r link show br0 | jq -r '.[0].linkinfo.info_data.stp_state'");
+	assert_string_equal(stp, "1");
+	_cleanup_free_ char *neigh = capture("ip -j -n attrs-r neigh show 10.8.0.99 | jq -r '.[0] | \"\\(.lladdr) \\(.state[0])\"'");
+	assert_string_equal(neigh, "02:00:00:00:00:99 PERMANENT");
+	_cleanup_free_ char *fdb = capture("bridge -j -n attrs-r fdb show dev h1-eth0 | jq -r '.[] | select(.mac == \"02:00:00:00:00:77\") | \"\\(.master) \\(.state)\"'");
+	assert_string_equal(fdb, "br0 static");
+	/* STP takes the ports through listening and learning: give it time */
+	assert_int_equal(sh("for i in $(seq 40); do ip netns exec attrs-h1 ping -c1 -W1 -q 10.8.0.1 >/dev/null && exit 0; sleep 1; done; exit 1"), 0);
+	assert_int_equal(sh("%s down attrs >/dev/null", nslab()), 0);
+	assert_lab_gone("attrs");
+	unlink("/tmp/nslab-attrs.ini");
 	*state = NULL;
 }
 
@@ -387,6 +431,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_default_lab, lab_teardown),
 		cmocka_unit_test_teardown(test_down_all_finds_orphans, lab_teardown),
 		cmocka_unit_test_teardown(test_two_bridges, lab_teardown),
+		cmocka_unit_test_teardown(test_attributes, lab_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }
