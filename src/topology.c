@@ -156,17 +156,26 @@ static bool is_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-const char *topo_name_error(const char *s, size_t max)
+/* The checks names and interface names share. */
+static const char *word_error(const char *s, size_t n, size_t max, const char *too_long)
 {
-	size_t n = strlen(s);
-
 	if (n == 0)
 		return "is empty";
 	if (n > max)
-		return "is too long";
+		return too_long;
 	for (size_t i = 0; i < n; i++)
 		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
 			return "has a character other than letters, digits, '_', '-' and '.'";
+	return NULL;
+}
+
+const char *topo_name_error(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	const char *why = word_error(s, n, max, "is too long");
+
+	if (why)
+		return why;
 	if (!is_alnum(s[0]) || !is_alnum(s[n - 1]))
 		return "must start and end with a letter or digit";
 	if (strstr(s, ".."))
@@ -176,15 +185,11 @@ const char *topo_name_error(const char *s, size_t max)
 
 const char *topo_ifname_error(const char *s)
 {
-	size_t n = strlen(s);
+	const char *why =
+		word_error(s, strlen(s), TOPO_IFNAME_MAX, "is longer than 15 characters (IFNAMSIZ)");
 
-	if (n == 0)
-		return "is empty";
-	if (n > TOPO_IFNAME_MAX)
-		return "is longer than 15 characters (IFNAMSIZ)";
-	for (size_t i = 0; i < n; i++)
-		if (!is_alnum(s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
-			return "has a character other than letters, digits, '_', '-' and '.'";
+	if (why)
+		return why;
 	if (s[0] == '.' || s[0] == '-')
 		return "must start with a letter, digit or '_'";
 	return NULL;

@@ -294,6 +294,20 @@ int parse_bool(const char *s, bool *ret)
 	return -EINVAL;
 }
 
+char *read_stream(FILE *f)
+{
+	struct sbuf b = {0};
+	char buf[4096];
+	size_t n;
+
+	sbuf_adds(&b, "");
+	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		sbuf_adds(&b, buf);
+	}
+	return sbuf_steal(&b);
+}
+
 int write_file_at(int dirfd, const char *path, const char *s)
 {
 	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY);

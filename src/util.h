@@ -129,6 +129,9 @@ int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *ret);
 /* yes/no, true/false, on/off, 1/0. Returns 0 or -EINVAL. */
 int parse_bool(const char *s, bool *ret);
 
+/* Everything left in f, as a string (never NULL). */
+char *read_stream(FILE *f);
+
 /* Write a whole string to a file (no O_CREAT). Returns 0 or -errno. */
 int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *path, const char *s);

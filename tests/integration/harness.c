@@ -27,21 +27,15 @@ char *capture(const char *fmt, ...)
 	_cleanup_free_ char *cmd = vfmt(fmt, ap);
 	va_end(ap);
 	FILE *p = popen(cmd, "r");
-	struct sbuf b = {0};
-	char buf[4096];
-	size_t n;
 
 	if (!p)
 		return NULL;
-	sbuf_adds(&b, "");
-	while ((n = fread(buf, 1, sizeof(buf) - 1, p)) > 0) {
-		buf[n] = '\0';
-		sbuf_adds(&b, buf);
-	}
+	char *out = read_stream(p);
 	pclose(p);
-	while (b.len && b.s[b.len - 1] == '\n')
-		b.s[--b.len] = '\0';
-	return sbuf_steal(&b);
+	size_t len = strlen(out);
+	while (len && out[len - 1] == '\n')
+		out[--len] = '\0';
+	return out;
 }
 
 const char *nslab(void)

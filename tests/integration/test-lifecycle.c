@@ -41,6 +41,14 @@ static int conflict_teardown(void **state)
 	return lab_teardown(state);
 }
 
+static void write_topology(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "we");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
 static char *topo(const char *name)
 {
 	return xasprintf("%s/topologies/%s.ini", srcdir(), name);
@@ -260,10 +268,7 @@ static void test_attributes(void **state)
 		"[node h2]\naddr = 10.8.0.3/24 dev eth0\n[links]\nlink = h1:eth0 r:br0 mtu 9000\n"
 		"link = h2:eth0 r:br0 mtu 1400\n";
 	*state = "attrs";
-	FILE *f = fopen("/tmp/nslab-attrs.ini", "we");
-	assert_non_null(f);
-	fputs(t, f);
-	fclose(f);
+	write_topology("/tmp/nslab-attrs.ini", t);
 	assert_int_equal(sh("%s up /tmp/nslab-attrs.ini >/dev/null", nslab()), 0);
 	_cleanup_free_ char *h1 = capture("ip -j -n attrs-h1 link show eth0 | jq -r '.[0] | \"\\(.address) \\(.mtu)\"'");
 	assert_string_equal(h1, "02:00:00:00:00:02 9000");
@@ -400,10 +405,7 @@ static void test_two_bridges(void **state)
 			"[node h2]\naddr = 10.9.0.2/24 dev eth0\n[links]\nlink = h1:eth0 a\nlink = a b\n"
 			"link = h2:eth0 b\n";
 	*state = "twosw";
-	FILE *f = fopen("/tmp/nslab-twosw.ini", "we");
-	assert_non_null(f);
-	fputs(t, f);
-	fclose(f);
+	write_topology("/tmp/nslab-twosw.ini", t);
 	assert_int_equal(sh("%s up /tmp/nslab-twosw.ini >/dev/null", nslab()), 0);
 	_cleanup_free_ char *masters =
 		capture("ip -j -n twosw-.sw link | jq -r '[.[] | select(.ifname | startswith(\"veth\")) | .master] | sort | join(\" \")'");

@@ -17,10 +17,8 @@ static char dir[] = "/tmp/nslab-cli-XXXXXX";
 static char *run(int *rc, const char *fmt, ...) _printf_(2, 3);
 static char *run(int *rc, const char *fmt, ...)
 {
-	struct sbuf cmd = {0}, out = {0};
+	struct sbuf cmd = {0};
 	va_list ap;
-	char buf[4096];
-	size_t n;
 
 	sbuf_addf(&cmd, "cd %s && %s ", dir, getenv("NSLAB_BIN"));
 	va_start(ap, fmt);
@@ -29,15 +27,11 @@ static char *run(int *rc, const char *fmt, ...)
 	sbuf_adds(&cmd, " 2>&1");
 	FILE *p = popen(cmd.s, "r");
 	assert_non_null(p);
-	sbuf_adds(&out, "");
-	while ((n = fread(buf, 1, sizeof(buf) - 1, p)) > 0) {
-		buf[n] = '\0';
-		sbuf_adds(&out, buf);
-	}
+	char *out = read_stream(p);
 	int st = pclose(p);
 	*rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 	sbuf_free(&cmd);
-	return sbuf_steal(&out);
+	return out;
 }
 
 static void write_file_text(const char *name, const char *text, size_t len)

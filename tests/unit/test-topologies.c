@@ -67,18 +67,12 @@ static void test_all_validate(void **state)
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "re");
-	struct sbuf b = {0};
-	char buf[4096];
-	size_t n;
 
 	if (!f)
 		return NULL;
-	while ((n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
-		buf[n] = '\0';
-		sbuf_adds(&b, buf);
-	}
+	char *s = read_stream(f);
 	fclose(f);
-	return sbuf_steal(&b);
+	return s;
 }
 
 static void test_golden_two_nodes(void **state)
