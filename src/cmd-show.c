@@ -112,7 +112,7 @@ static int show_run(int argc, char **argv)
 		err("show: %s", why);
 		return EXIT_FAIL;
 	}
-	int r = show_read(args[0], args[1], &s);
+	int r = show_read(args[0], args[1], SHOW_PEERS, &s);
 	if (r == -ENOENT) {
 		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
 		return EXIT_FAIL;

@@ -33,3 +33,20 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 int cmd_load(const char *path, struct topo_lab **ret);
 
 void err(const char *fmt, ...) _printf_(1, 2);
+
+/* The lab a command is about: `given`, or the only lab that is up.
+ * Prints why not and returns an exit status, or 0 with *ret set. */
+int cmd_pick_lab(const struct cmd *c, const char *given, char **ret);
+/* Split argv at "--": the words before it (options excluded) and after. */
+struct cmd_args {
+	const char *pos[4];
+	int npos;
+	char **rest; /* after "--", NULL-terminated; NULL if no "--" */
+	int nrest;
+};
+/* opts: options without values ("-j") accepted and counted in *flags bits
+ * by their index; returns an exit status or 0. */
+int cmd_split(const struct cmd *c, int argc, char **argv, const char *const *opts,
+	      unsigned *flags, struct cmd_args *ret);
+/* Exit status of a child, as a shell reports it (128+signal). */
+int cmd_wait_status(int status);

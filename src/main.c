@@ -2,13 +2,18 @@
 #include "cmd.h"
 #include "parse.h"
 
-#include <config.h>
+#include "lab.h"
 
-extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls, cmd_show;
+#include <config.h>
+#include <sys/wait.h>
+
+extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls,
+	cmd_show, cmd_exec, cmd_shell, cmd_ping, cmd_tracepath, cmd_capture, cmd_pingall;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
-	&cmd_up, &cmd_down, &cmd_ls, &cmd_show, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_up,     &cmd_down,  &cmd_ls,   &cmd_show,     &cmd_exec,     &cmd_shell,   &cmd_ping,
+	&cmd_tracepath, &cmd_capture, &cmd_pingall, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 
@@ -84,6 +89,65 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	diag_free(&d);
 	*ret = lab;
 	return 0;
+}
+
+int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
+{
+	struct lab_infos labs = {0};
+
+	if (given) {
+		struct lab_info i;
+		if (topo_name_error(given, TOPO_LAB_NAME_MAX) || lab_get(given, &i) < 0) {
+			err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, given);
+			return EXIT_FAIL;
+		}
+		lab_info_free(&i);
+		*ret = xstrdup(given);
+		return 0;
+	}
+	(void)lab_list(&labs);
+	int r = labs.n == 1 ? 0 : EXIT_USAGE;
+	if (labs.n == 1)
+		*ret = steal_pointer(&labs.v[0].name);
+	else
+		cmd_usage_error(c, labs.n ? "several labs are up; name one" : "no lab is up");
+	vec_foreach(l, &labs) lab_info_free(l);
+	vec_free(&labs);
+	return r;
+}
+
+int cmd_split(const struct cmd *c, int argc, char **argv, const char *const *opts,
+	      unsigned *flags, struct cmd_args *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--")) {
+			ret->rest = argv + i + 1;
+			ret->nrest = argc - i - 1;
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1]) {
+			int k = 0;
+			for (; opts && opts[k]; k++)
+				if (streq(argv[i], opts[k]))
+					break;
+			if (!opts || !opts[k])
+				return cmd_usage_error(c, "unknown option '%s'", argv[i]);
+			*flags |= 1u << k;
+			continue;
+		}
+		if (ret->npos == (int)ARRAY_SIZE(ret->pos))
+			return cmd_usage_error(c, "too many arguments");
+		ret->pos[ret->npos++] = argv[i];
+	}
+	return 0;
+}
+
+int cmd_wait_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_FAIL;
 }
 
 static void usage(FILE *f)

@@ -189,7 +189,7 @@ static void node_free(struct show_node *n)
 	closep(&n->nsfd);
 }
 
-int show_read(const char *name, const char *only_node, struct show_lab *ret)
+int show_read(const char *name, const char *only_node, unsigned flags, struct show_lab *ret)
 {
 	struct lab_info info;
 	_cleanup_close_ int orig = netns_open_current();
@@ -212,6 +212,8 @@ int show_read(const char *name, const char *only_node, struct show_lab *ret)
 		n->name = xstrdup(streq(node, TOPO_SWITCH_NS_SUFFIX) ? "(switch)" : node);
 		n->nsfd = fd;
 		found_node |= only_node && streq(n->name, only_node);
+		if (only_node && !(flags & SHOW_PEERS) && !streq(n->name, only_node))
+			continue; /* kept only for its name; read nothing */
 		if (netns_enter(fd) < 0)
 			continue;
 		read_node(n);
@@ -219,7 +221,8 @@ int show_read(const char *name, const char *only_node, struct show_lab *ret)
 			abort();
 	}
 	lab_info_free(&info);
-	resolve_peers(ret, orig);
+	if (flags & SHOW_PEERS)
+		resolve_peers(ret, orig);
 	if (only_node) {
 		size_t keep = 0;
 		vec_foreach(n, &ret->nodes)

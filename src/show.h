@@ -34,7 +34,10 @@ struct show_lab {
 	VEC(struct show_node) nodes;
 };
 
-/* Read every namespace of lab `name` (only_node: just that node, peers
- * still resolved). -ENOENT: no such lab; -ESRCH: no such node. */
-int show_read(const char *name, const char *only_node, struct show_lab *ret);
+enum {
+	SHOW_PEERS = 1 << 0, /* name the other end of veths (reads every namespace) */
+};
+/* Read the namespaces of lab `name` (only_node: keep just that node).
+ * -ENOENT: no such lab; -ESRCH: no such node. */
+int show_read(const char *name, const char *only_node, unsigned flags, struct show_lab *ret);
 void show_free(struct show_lab *s);

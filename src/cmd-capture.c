@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#include "access.h"
+#include "cmd.h"
+#include "plan.h"
+
+extern const struct cmd cmd_capture;
+
+static int capture_run(int argc, char **argv)
+{
+	_cleanup_free_ char *lab = NULL, *node = NULL;
+	const char *pos[2] = {0}, *file = NULL;
+	char **extra = NULL;
+	int npos = 0, nextra = 0, r;
+	struct sbuf why = {0};
+
+	for (int i = 1; i < argc; i++) {
+		if (streq(argv[i], "--")) {
+			extra = argv + i + 1;
+			nextra = argc - i - 1;
+			break;
+		}
+		if (streq(argv[i], "-w") && i + 1 < argc)
+			file = argv[++i];
+		else if (argv[i][0] == '-')
+			return cmd_usage_error(&cmd_capture, "unknown option '%s'", argv[i]);
+		else if (npos < 2)
+			pos[npos++] = argv[i];
+		else
+			return cmd_usage_error(&cmd_capture, "too many arguments");
+	}
+	const char *spec = npos ? pos[npos - 1] : NULL;
+	const char *colon = spec ? strchr(spec, ':') : NULL;
+	if (!colon || !colon[1])
+		return cmd_usage_error(&cmd_capture, "name the interface: capture [LAB] NODE:IF");
+	r = cmd_pick_lab(&cmd_capture, npos == 2 ? pos[0] : NULL, &lab);
+	if (r)
+		return r;
+	node = xstrndup(spec, (size_t)(colon - spec));
+	_cleanup_free_ char *ns = plan_netns_name(lab, node);
+	if (access_enter(ns, &why) < 0) {
+		err("capture: %s", why.s);
+		return EXIT_FAIL;
+	}
+	char **args = xcalloc((size_t)nextra + 8, sizeof(*args));
+	int n = 0;
+	args[n++] = "tcpdump";
+	args[n++] = "-n";
+	args[n++] = "-U"; /* each packet written as it comes */
+	args[n++] = "-i";
+	args[n++] = (char *)colon + 1;
+	if (file) {
+		args[n++] = "-w";
+		args[n++] = (char *)file;
+	}
+	for (int i = 0; i < nextra; i++)
+		args[n++] = extra[i];
+	execvp(args[0], args);
+	err("capture: tcpdump: %s (install tcpdump)", strerror(errno));
+	return 127;
+}
+
+const struct cmd cmd_capture = {
+	.name = "capture",
+	.args = "[LAB] NODE:IF [-w FILE] [-- TCPDUMP-OPTIONS-AND-FILTER]",
+	.summary = "Capture packets on a node's interface with tcpdump.",
+	.help = "Runs 'tcpdump -n -U -i IF' inside NODE; -w FILE writes a pcap file instead of\n"
+		"printing. Anything after '--' goes to tcpdump (options, then a filter).\n",
+	.run = capture_run,
+};

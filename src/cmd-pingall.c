@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: MIT
+/* Every node pings every other node, in parallel, within a time bound. */
+#include "access.h"
+#include "cmd.h"
+#include "json.h"
+#include "show.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+
+extern const struct cmd cmd_pingall;
+
+#define PARALLEL 16
+
+struct pair {
+	const struct show_node *from, *to;
+	struct ipaddr addr;
+	bool has_addr;
+	pid_t pid;
+	int result; /* -1 pending, 0 reachable, 1 not, 2 timed out, 3 no address */
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static pid_t start_ping(const struct pair *p)
+{
+	char addr[IPADDR_STRLEN];
+	pid_t pid;
+
+	ipaddr_str(&p->addr, addr);
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null >= 0) {
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+	}
+	if (setns(p->from->nsfd, CLONE_NEWNET) < 0)
+		_exit(3);
+	execlp("ping", "ping", "-c", "1", "-W", "1", "-q", addr, (char *)NULL);
+	_exit(127);
+}
+
+static void run_pairs(struct pair *pairs, size_t n, double timeout)
+{
+	double deadline = now() + timeout;
+	size_t next = 0, running = 0;
+
+	while (next < n || running) {
+		while (running < PARALLEL && next < n) {
+			struct pair *p = &pairs[next++];
+			if (!p->has_addr)
+				continue;
+			p->pid = start_ping(p);
+			if (p->pid > 0)
+				running++;
+			else
+				p->result = 1;
+		}
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+		if (pid <= 0) {
+			if (now() > deadline)
+				break;
+			struct timespec ts = {0, 2000000};
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		for (size_t i = 0; i < next; i++)
+			if (pairs[i].pid == pid) {
+				pairs[i].result = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
+				pairs[i].pid = 0;
+				running--;
+			}
+	}
+	/* Out of time: stop what still runs, by PID, and reap it. */
+	for (size_t i = 0; i < n; i++) {
+		if (pairs[i].pid > 0) {
+			kill(pairs[i].pid, SIGKILL);
+			waitpid(pairs[i].pid, NULL, 0);
+			pairs[i].result = 2;
+		} else if (pairs[i].result < 0) {
+			pairs[i].result = 2;
+		}
+	}
+}
+
+static int pingall_run(int argc, char **argv)
+{
+	static const char *const opts[] = {"--json", "-j", NULL};
+	unsigned flags = 0;
+	struct cmd_args a;
+	_cleanup_free_ char *lab = NULL;
+	double timeout = 30;
+	struct show_lab s;
+	int r;
+
+	/* --timeout SECONDS takes a value; cmd_split does not */
+	for (int i = 1; i + 1 < argc; i++)
+		if (streq(argv[i], "--timeout")) {
+			uint32_t t;
+			if (parse_u32(argv[i + 1], 1, 3600, &t) < 0)
+				return cmd_usage_error(&cmd_pingall, "--timeout takes 1 to 3600 seconds");
+			timeout = t;
+			memmove(argv + i, argv + i + 2, (size_t)(argc - i - 2) * sizeof(*argv));
+			argc -= 2;
+			break;
+		}
+	r = cmd_split(&cmd_pingall, argc, argv, opts, &flags, &a);
+	if (r)
+		return r;
+	if (a.npos > 1 || a.rest)
+		return cmd_usage_error(&cmd_pingall, "at most a lab name");
+	r = cmd_pick_lab(&cmd_pingall, a.npos ? a.pos[0] : NULL, &lab);
+	if (r)
+		return r;
+	if (show_read(lab, NULL, 0, &s) < 0) {
+		err("pingall: lab '%s' is not up", lab);
+		return EXIT_FAIL;
+	}
+	VEC(const struct show_node *) nodes = {0};
+	vec_foreach(n, &s.nodes) if (!streq(n->name, "(switch)")) vec_push(&nodes, n);
+	size_t n = nodes.n, np = n * (n ? n - 1 : 0), k = 0, ok = 0;
+	struct pair *pairs = xcalloc(np ? np : 1, sizeof(*pairs));
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n; j++) {
+			if (i == j)
+				continue;
+			struct pair *p = &pairs[k++];
+			p->from = nodes.v[i];
+			p->to = nodes.v[j];
+			p->has_addr = access_pick(p->from, p->to, NULL, &p->addr) == 0;
+			p->result = p->has_addr ? -1 : 3;
+		}
+	double t0 = now();
+	run_pairs(pairs, np, timeout);
+	double took = now() - t0;
+	for (size_t i = 0; i < np; i++)
+		ok += pairs[i].result == 0;
+
+	if (flags & 3) {
+		static const char *const res[] = {"reachable", "unreachable", "timeout", "no address"};
+		struct json j = {.f = stdout};
+		char buf[IPADDR_STRLEN];
+		json_begin_object(&j, NULL);
+		json_str(&j, "lab", lab);
+		json_uint(&j, "reachable", ok);
+		json_uint(&j, "pairs", np);
+		json_begin_array(&j, "results");
+		for (size_t i = 0; i < np; i++) {
+			json_begin_object(&j, NULL);
+			json_str(&j, "from", pairs[i].from->name);
+			json_str(&j, "to", pairs[i].to->name);
+			json_str(&j, "address", pairs[i].has_addr ? ipaddr_str(&pairs[i].addr, buf) : NULL);
+			json_str(&j, "result", res[pairs[i].result]);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		putchar('\n');
+	} else {
+		/* rows: from; columns: to. '.' reachable, 'X' not, 'T' timed out, '?' no address */
+		size_t w = 4;
+		vec_foreach(x, &nodes) w = strlen((*x)->name) > w ? strlen((*x)->name) : w;
+		k = 0;
+		for (size_t i = 0; i < n; i++) {
+			printf("%-*s ", (int)w, nodes.v[i]->name);
+			for (size_t j = 0; j < n; j++)
+				putchar(i == j ? '-' : ".XT?"[pairs[k++].result]);
+			putchar('\n');
+		}
+		printf("%zu/%zu pairs reachable in %.2f s ('.' yes, 'X' no, 'T' timeout, '?' no address)\n",
+		       ok, np, took);
+	}
+	free(pairs);
+	vec_free(&nodes);
+	show_free(&s);
+	return ok == np ? 0 : EXIT_FAIL;
+}
+
+const struct cmd cmd_pingall = {
+	.name = "pingall",
+	.args = "[--json] [--timeout SECONDS] [LAB]",
+	.summary = "Ping every node from every node; exit 0 only if all reach each other.",
+	.help = "Each node pings each other node once (its address as 'nslab ping' picks it),\n"
+		"16 at a time, all within --timeout seconds (default 30); what is still running\n"
+		"then counts as a timeout. Prints a matrix, rows pinging columns.\n\n"
+		"  -j, --json   one result per pair\n",
+	.run = pingall_run,
+};

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#include "access.h"
+#include "cmd.h"
+#include "plan.h"
+
+extern const struct cmd cmd_shell;
+
+static int shell_run(int argc, char **argv)
+{
+	struct cmd_args a;
+	unsigned flags = 0;
+	_cleanup_free_ char *lab = NULL;
+	struct sbuf why = {0};
+	int r = cmd_split(&cmd_shell, argc, argv, NULL, &flags, &a);
+
+	if (r)
+		return r;
+	if (a.npos < 1 || a.npos > 2 || a.rest)
+		return cmd_usage_error(&cmd_shell, "name the node: shell [LAB] NODE");
+	r = cmd_pick_lab(&cmd_shell, a.npos == 2 ? a.pos[0] : NULL, &lab);
+	if (r)
+		return r;
+	const char *node = a.pos[a.npos - 1];
+	_cleanup_free_ char *ns = plan_netns_name(lab, node);
+	if (access_enter(ns, &why) < 0) {
+		err("shell: %s", why.s);
+		return EXIT_FAIL;
+	}
+	_cleanup_free_ char *ps1 = xasprintf("[%s:%s] \\w\\$ ", lab, node);
+	setenv("PS1", ps1, 1);
+	setenv("NSLAB_LAB", lab, 1);
+	setenv("NSLAB_NODE", node, 1);
+	/* bash reads PS1 from the environment only without its rc files */
+	execlp("bash", "bash", "--norc", "--noprofile", "-i", (char *)NULL);
+	execlp("sh", "sh", "-i", (char *)NULL);
+	err("shell: no bash or sh: %s", strerror(errno));
+	return EXIT_FAIL;
+}
+
+const struct cmd cmd_shell = {
+	.name = "shell",
+	.args = "[LAB] NODE",
+	.summary = "An interactive shell in a node, its name in the prompt.",
+	.help = "Enters the node as 'nslab exec' does and starts bash (or sh) with the prompt\n"
+		"'[LAB:NODE] DIR# ' and NSLAB_LAB, NSLAB_NODE set. Leave it with 'exit'.\n",
+	.run = shell_run,
+};
