@@ -5,11 +5,7 @@
 #include "json.h"
 #include "show.h"
 
-#include <fcntl.h>
-#include <sched.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <time.h>
+#include "probe.h"
 
 extern const struct cmd cmd_pingall;
 
@@ -19,80 +15,10 @@ struct pair {
 	const struct show_node *from, *to;
 	struct ipaddr addr;
 	bool has_addr;
-	pid_t pid;
-	int result; /* -1 pending, 0 reachable, 1 not, 2 timed out, 3 no address */
+	char addr_str[IPADDR_STRLEN];
+	char *argv[9];
+	int result; /* 0 reachable, 1 not, 2 timed out, 3 no address */
 };
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static pid_t start_ping(const struct pair *p)
-{
-	char addr[IPADDR_STRLEN];
-	pid_t pid;
-
-	ipaddr_str(&p->addr, addr);
-	pid = fork();
-	if (pid != 0)
-		return pid;
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (null >= 0) {
-		dup2(null, STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-	}
-	if (setns(p->from->nsfd, CLONE_NEWNET) < 0)
-		_exit(3);
-	execlp("ping", "ping", "-c", "1", "-W", "1", "-q", addr, (char *)NULL);
-	_exit(127);
-}
-
-static void run_pairs(struct pair *pairs, size_t n, double timeout)
-{
-	double deadline = now() + timeout;
-	size_t next = 0, running = 0;
-
-	while (next < n || running) {
-		while (running < PARALLEL && next < n) {
-			struct pair *p = &pairs[next++];
-			if (!p->has_addr)
-				continue;
-			p->pid = start_ping(p);
-			if (p->pid > 0)
-				running++;
-			else
-				p->result = 1;
-		}
-		int st;
-		pid_t pid = waitpid(-1, &st, WNOHANG);
-		if (pid <= 0) {
-			if (now() > deadline)
-				break;
-			struct timespec ts = {0, 2000000};
-			nanosleep(&ts, NULL);
-			continue;
-		}
-		for (size_t i = 0; i < next; i++)
-			if (pairs[i].pid == pid) {
-				pairs[i].result = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : 1;
-				pairs[i].pid = 0;
-				running--;
-			}
-	}
-	/* Out of time: stop what still runs, by PID, and reap it. */
-	for (size_t i = 0; i < n; i++) {
-		if (pairs[i].pid > 0) {
-			kill(pairs[i].pid, SIGKILL);
-			waitpid(pairs[i].pid, NULL, 0);
-			pairs[i].result = 2;
-		} else if (pairs[i].result < 0) {
-			pairs[i].result = 2;
-		}
-	}
-}
 
 static int pingall_run(int argc, char **argv)
 {
@@ -139,11 +65,30 @@ static int pingall_run(int argc, char **argv)
 			p->from = nodes.v[i];
 			p->to = nodes.v[j];
 			p->has_addr = access_pick(p->from, p->to, NULL, &p->addr) == 0;
-			p->result = p->has_addr ? -1 : 3;
+			p->result = 3;
 		}
-	double t0 = now();
-	run_pairs(pairs, np, timeout);
-	double took = now() - t0;
+	struct probe *probes = xcalloc(np ? np : 1, sizeof(*probes));
+	size_t nprobes = 0;
+	for (size_t i = 0; i < np; i++) {
+		struct pair *p = &pairs[i];
+		if (!p->has_addr)
+			continue;
+		char **v = p->argv;
+		v[0] = "ping", v[1] = "-c", v[2] = "1", v[3] = "-W", v[4] = "1", v[5] = "-q";
+		v[6] = (char *)ipaddr_str(&p->addr, p->addr_str);
+		probes[nprobes++] = (struct probe){.netns = p->from->netns, .argv = v};
+	}
+	double t0 = probe_now();
+	probe_run_all(probes, nprobes, PARALLEL, timeout);
+	double took = probe_now() - t0;
+	for (size_t i = 0, k2 = 0; i < np; i++) {
+		if (!pairs[i].has_addr)
+			continue;
+		int st = probes[k2].status;
+		pairs[i].result = st == 0 ? 0 : st < 0 ? 2 : 1;
+		probe_free(&probes[k2++]);
+	}
+	free(probes);
 	for (size_t i = 0; i < np; i++)
 		ok += pairs[i].result == 0;
 

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Run many short commands inside lab nodes in parallel, within a time
+ * bound: the engine of pingall and of expectation checks. */
+#pragma once
+
+#include "util.h"
+
+struct probe {
+	/* in */
+	const char *netns;
+	bool enter_mounts; /* the whole `ip netns exec` switch (for /etc/netns files) */
+	char **argv;       /* NULL-terminated */
+	/* out */
+	int status;    /* exit status, 128+signal; -1 timed out; -2 not run */
+	char *output;  /* stdout and stderr, the first 4 KiB */
+	double seconds;
+	/* private */
+	pid_t pid;
+	int fd;
+	double start;
+	struct sbuf out;
+};
+
+/* Run them all, `parallel` at a time; whatever still runs after `timeout`
+ * seconds is killed (by PID) and gets status -1. */
+void probe_run_all(struct probe *probes, size_t n, unsigned parallel, double timeout);
+void probe_free(struct probe *p);
+double probe_now(void);
