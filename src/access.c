@@ -77,18 +77,20 @@ static void addrs_of(const struct show_node *n, const char *ifname, struct addrs
 		     bool *ret_found_if)
 {
 	*ret_found_if = !ifname;
-	vec_foreach(i, &n->ifaces)
-	{
-		if (ifname ? !streq(i->name, ifname) : i->ifindex == 1)
-			continue;
-		*ret_found_if = true;
-		vec_foreach(a, &i->addrs)
+	/* lo's global addresses (a router's loopback) only when nothing else has one */
+	for (int with_lo = 0; with_lo < 2 && !ret->n; with_lo++)
+		vec_foreach(i, &n->ifaces)
 		{
-			struct ipaddr ip;
-			if (ipaddr_parse(*a, true, &ip) == 0)
-				vec_push(ret, ip);
+			if (ifname ? !streq(i->name, ifname) : (i->ifindex == 1) != with_lo)
+				continue;
+			*ret_found_if = true;
+			vec_foreach(a, &i->addrs)
+			{
+				struct ipaddr ip;
+				if (ipaddr_parse(*a, true, &ip) == 0)
+					vec_push(ret, ip);
+			}
 		}
-	}
 }
 
 static const struct ipaddr *first_of(const struct addrs *a, int family)

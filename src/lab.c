@@ -250,6 +250,18 @@ static int write_info(const struct topo_lab *lab, unsigned links)
 	return 0;
 }
 
+/* The topology as it was at up, for `nslab check` against the running lab. */
+static int write_source(const struct topo_lab *lab)
+{
+	_cleanup_free_ char *path = run_path(lab->name, "topology.ini");
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fputs(lab->source ? lab->source : "", f);
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
 static int probe_kernel(const struct plan *p, struct sbuf *err)
 {
 	for (size_t k = 0; k < link_kinds_n; k++) {
@@ -435,6 +447,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		fprintf(journal, JOURNAL_DONE " %lld\n", (long long)time(NULL));
 		if (fflush(journal) != 0)
 			r = -errno;
+		if (r == 0)
+			r = write_source(lab);
 		if (r == 0)
 			r = write_info(lab, count_links(lab));
 		if (r < 0)

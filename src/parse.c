@@ -19,6 +19,7 @@ enum sect_type {
 	SECT_LINKS,
 	SECT_DEV,
 	SECT_DNS,
+	SECT_EXPECT,
 	SECT_IGNORE, /* a bad header: its keys are not checked again */
 };
 
@@ -33,19 +34,21 @@ struct parser {
 	size_t cap;
 	enum sect_type st;
 	char *sect_label; /* "[node h1]" for messages */
+	struct sbuf source;
 	struct topo_node *node;
 	struct topo_dev *dev;
 	struct strmap seen; /* single-valued keys of the current section */
 	VEC(char *) seen_keys;
 };
 
-static const char *const section_words[] = {"lab", "node", "links", "bridge", "vxlan", "gre", "dns"};
+static const char *const section_words[] = {"lab", "node",    "links", "bridge",
+					   "vxlan", "gre", "dns", "expect"};
 static const char *const lab_keys[] = {"name", "description"};
 static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
 					"fdb",     "sysctl", "iface"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
-static const char *const multi_keys[] = {"addr", "route",  "neigh", "fdb",
-					 "sysctl", "iface", "link", "record"};
+static const char *const multi_keys[] = {"addr", "route", "neigh", "fdb",     "sysctl", "iface",
+					 "link", "record", "reach", "noreach", "resolve", "exec"};
 
 static struct topo_loc here(const struct parser *p)
 {
@@ -171,6 +174,42 @@ static void dns_key(struct parser *p, const char *key, char *value)
 			 hint_key(key, dns_keys, ARRAY_SIZE(dns_keys), hint, sizeof(hint)),
 			 "unknown key '%s' in [dns]", key);
 	}
+}
+
+static void expect_key(struct parser *p, const char *key, char *value)
+{
+	struct topo_loc loc = here(p);
+	static const char *const keys[] = {"reach", "noreach", "resolve", "exec"};
+	char hint[256];
+	int kind = -1;
+
+	for (int k = 0; k < _EXPECT_MAX; k++)
+		if (streq(key, topo_expect_kind_to_string(k)))
+			kind = k;
+	if (kind < 0) {
+		diag_add(p->d, &loc, hint_key(key, keys, ARRAY_SIZE(keys), hint, sizeof(hint)),
+			 "unknown key '%s' in [expect]", key);
+		return;
+	}
+	size_t flen = strcspn(value, " \t");
+	const char *rest = value + flen;
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	if (!flen || !*rest) {
+		static const char *const how[] = {
+			"write 'reach = FROM TO', e.g. 'reach = h1 h2' or 'reach = all all'",
+			"write 'noreach = FROM TO', e.g. 'noreach = h1 h3'",
+			"write 'resolve = FROM NAME [ADDRESS]', e.g. 'resolve = h1 h2.lab 10.0.0.2'",
+			"write 'exec = FROM CMD [ARGS...]', e.g. 'exec = h1 test -e /etc/hosts'",
+		};
+		diag_add(p->d, &loc, how[kind], "'%s' needs a node and what to check", key);
+		return;
+	}
+	struct topo_expect *e = vec_add(&p->lab->expects);
+	e->loc = loc;
+	e->kind = (enum topo_expect_kind)kind;
+	e->from = xstrndup(value, flen);
+	e->rest = xstrdup(rest);
 }
 
 static int ifname_word(struct parser *p, const char *what, const char *name)
@@ -573,6 +612,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SECT_DNS:
 		dns_key(p, name, v);
 		break;
+	case SECT_EXPECT:
+		expect_key(p, name, v);
+		break;
 	case SECT_IGNORE:
 		break;
 	}
@@ -614,11 +656,12 @@ static void begin_section(struct parser *p, char *head)
 		else
 			snprintf(hint, sizeof(hint),
 				 "sections are [lab], [node NAME], [links], [bridge NAME], "
-				 "[vxlan NAME], [gre NAME] and [dns]");
+				 "[vxlan NAME], [gre NAME], [dns] and [expect]");
 		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
 		return;
 	}
-	bool wants_arg = !streq(word, "lab") && !streq(word, "links") && !streq(word, "dns");
+	bool wants_arg = !streq(word, "lab") && !streq(word, "links") && !streq(word, "dns") &&
+			 !streq(word, "expect");
 	if (wants_arg && !arg) {
 		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
 		diag_add(p->d, &loc, hint, "section [%s] needs a name", word);
@@ -630,8 +673,8 @@ static void begin_section(struct parser *p, char *head)
 		return;
 	}
 
-	/* One section per object; [links] may be split for readability. */
-	if (!streq(word, "links") && !streq(word, "node")) {
+	/* One section per object; [links] and [expect] may be split. */
+	if (!streq(word, "links") && !streq(word, "node") && !streq(word, "expect")) {
 		char *key = arg ? xasprintf("%s %s", word, arg) : xstrdup(word);
 		struct topo_loc *l = xmalloc(sizeof(*l));
 		*l = loc;
@@ -651,6 +694,8 @@ static void begin_section(struct parser *p, char *head)
 		p->st = SECT_LAB;
 	} else if (streq(word, "links")) {
 		p->st = SECT_LINKS;
+	} else if (streq(word, "expect")) {
+		p->st = SECT_EXPECT;
 	} else if (streq(word, "dns")) {
 		p->st = SECT_DNS;
 		p->lab->dns.loc = loc;
@@ -754,6 +799,8 @@ static char *reader(char *str, int num, void *stream)
 		if (p->stop || next_line(p, &len) < 0)
 			return NULL;
 		p->lineno++;
+		if (len <= TOPO_LINE_MAX + 2 && !memchr(p->line, '\0', len))
+			sbuf_adds(&p->source, p->line);
 		struct topo_loc loc = here(p);
 		if (memchr(p->line, '\0', len)) {
 			diag_add(p->d, &loc, "a topology is a text file; check the file name",
@@ -830,6 +877,7 @@ static struct topo_lab *parse(struct parser *p, struct diag *d)
 	ini_stop_on_first_error = false;
 
 	(void)ini_parse_stream(reader, p, handler, p);
+	p->lab->source = sbuf_steal(&p->source);
 	reset_seen(p);
 	free(p->sect_label);
 	free(p->line);

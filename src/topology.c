@@ -60,10 +60,28 @@ void topo_lab_free(struct topo_lab *lab)
 	strmap_free(&lab->sections);
 	vec_foreach(l, &lab->section_locs) free(*l);
 	vec_free(&lab->section_locs);
+	vec_foreach(e, &lab->expects)
+	{
+		free(e->from);
+		free(e->rest);
+	}
+	vec_free(&lab->expects);
+	free(lab->source);
 	free(lab->name);
 	free(lab->description);
 	free(lab->file);
 	free(lab);
+}
+
+const char *topo_expect_kind_to_string(enum topo_expect_kind k)
+{
+	static const char *const names[_EXPECT_MAX] = {
+		[EXPECT_REACH] = "reach",
+		[EXPECT_NOREACH] = "noreach",
+		[EXPECT_RESOLVE] = "resolve",
+		[EXPECT_EXEC] = "exec",
+	};
+	return k >= 0 && k < _EXPECT_MAX ? names[k] : NULL;
 }
 
 struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc)

@@ -135,6 +135,24 @@ struct topo_dns {
 	VEC(struct topo_record) records;
 };
 
+enum topo_expect_kind {
+	EXPECT_REACH,   /* reach = FROM TO: FROM pings TO */
+	EXPECT_NOREACH, /* noreach = FROM TO: it must not */
+	EXPECT_RESOLVE, /* resolve = FROM NAME [ADDRESS] */
+	EXPECT_EXEC,    /* exec = FROM CMD [ARGS...]: exits 0 */
+	_EXPECT_MAX,
+	_EXPECT_INVALID = -1,
+};
+
+const char *topo_expect_kind_to_string(enum topo_expect_kind k);
+
+struct topo_expect {
+	struct topo_loc loc;
+	enum topo_expect_kind kind;
+	char *from; /* NODE, NODE,NODE,... or all */
+	char *rest; /* TO list, NAME [ADDRESS], or the command line */
+};
+
 struct topo_lab {
 	char *file; /* as given on the command line */
 	char *name;
@@ -146,6 +164,8 @@ struct topo_lab {
 	struct topo_node *switch_node; /* NULL when no bridge needs it */
 	bool uses_ipv6;                /* any IPv6 address: nodes skip DAD */
 	struct topo_dns dns;
+	VEC(struct topo_expect) expects;
+	char *source; /* the file's text, kept for `nslab check` */
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
 	struct strmap sections;
 	VEC(struct topo_loc *) section_locs;

@@ -253,6 +253,61 @@ static void check_dns(struct topo_lab *lab, struct diag *d)
 	}
 }
 
+/* A comma-separated list of nodes, or "all"; with allow_targets also
+ * NODE:IF and addresses (the far side of reach). */
+static void check_node_list(struct topo_lab *lab, const struct topo_expect *e, const char *list,
+			    bool allow_targets, struct diag *d)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+	char hint[160];
+
+	if (streq(list, "all"))
+		return;
+	for (char *save = NULL, *item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		struct ipaddr ip;
+		if (allow_targets && ipaddr_parse_host(item, &ip) == 0)
+			continue;
+		char *colon = allow_targets ? strchr(item, ':') : NULL;
+		if (colon)
+			*colon = '\0';
+		struct topo_node *n = topo_node_find(lab, item);
+		if (!n) {
+			snprintf(hint, sizeof(hint), "name a node of the lab%s, or 'all'",
+				 allow_targets ? ", NODE:IF or an address" : "");
+			diag_add(d, &e->loc, hint, "%s: '%s' is not a node", topo_expect_kind_to_string(e->kind),
+				 item);
+		} else if (colon && !topo_iface_find(n, colon + 1) && !streq(colon + 1, "lo")) {
+			diag_add(d, &e->loc, "name one of the node's interfaces", "%s: node '%s' has no interface '%s'",
+				 topo_expect_kind_to_string(e->kind), item, colon + 1);
+		}
+	}
+}
+
+static void check_expects(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(e, &lab->expects)
+	{
+		check_node_list(lab, e, e->from, false, d);
+		if (e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH) {
+			if (strpbrk(e->rest, " \t"))
+				diag_add(d, &e->loc, "one target list: 'reach = h1 h2,h3'",
+					 "%s: one FROM and one TO list, found more words",
+					 topo_expect_kind_to_string(e->kind));
+			else
+				check_node_list(lab, e, e->rest, true, d);
+		} else if (e->kind == EXPECT_RESOLVE) {
+			_cleanup_free_ char *copy = xstrdup(e->rest);
+			char *w[3];
+			struct ipaddr ip;
+			size_t n = split_words(copy, w, 2);
+			if (n > 2 || (n == 2 && ipaddr_parse_host(w[1], &ip) < 0))
+				diag_add(d, &e->loc, "write 'resolve = FROM NAME [ADDRESS]'",
+					 "resolve: '%s' is not an address", n >= 2 ? w[1] : e->rest);
+		}
+	}
+}
+
 size_t topo_validate(struct topo_lab *lab, struct diag *d)
 {
 	size_t before = diag_count(d);
@@ -276,6 +331,7 @@ size_t topo_validate(struct topo_lab *lab, struct diag *d)
 	}
 	vec_foreach(dp, &lab->devs) if ((*dp)->kind->validate)(*dp)->kind->validate(lab, *dp, d);
 	check_dns(lab, d);
+	check_expects(lab, d);
 
 	vec_foreach(np, &lab->nodes)
 	{

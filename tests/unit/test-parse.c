@@ -150,6 +150,16 @@ static const struct bad cases[] = {
 	 "sysctl = net.ipv4.ip_local_port_range=20000 30000\n",
 	 0, NULL},
 	{"\xef\xbb\xbf[node h1]\n", 0, NULL},
+	/* expectations */
+	{BASE "[expect]\nreach = h9 h1\n", 8, "reach: 'h9' is not a node"},
+	{BASE "[expect]\nreach = h1\n", 8, "'reach' needs a node and what to check"},
+	{BASE "[expect]\nreach = h1 h2 h3\n", 8, "reach: one FROM and one TO list, found more words"},
+	{BASE "[expect]\nnoreach = h1 h2:eth9\n", 8, "noreach: node 'h2' has no interface 'eth9'"},
+	{BASE "[expect]\nresolve = h1 www notanaddr\n", 8, "resolve: 'notanaddr' is not an address"},
+	{BASE "[expect]\nping = h1 h2\n", 8, "unknown key 'ping' in [expect]"},
+	{BASE "[expect]\nreach = all h1,h2:eth0,10.0.0.9\nexec = h1 sh -c 'true'\n[expect]\n"
+	      "resolve = h1,h2 localhost 127.0.0.1\n",
+	 0, NULL},
 };
 
 static void print_all(const struct diag *d)

@@ -1,0 +1,335 @@
+// SPDX-License-Identifier: MIT
+#include "check.h"
+#include "access.h"
+#include "lab.h"
+#include "parse.h"
+#include "probe.h"
+#include "show.h"
+#include "validate.h"
+
+#include <config.h>
+
+#define PARALLEL 16
+
+struct item {
+	const struct topo_expect *e;
+	char *from; /* the node the probe runs in */
+	char *name;
+	char *detail; /* set before running: fails without a probe */
+	char *want;   /* resolve: an address that must be in the output */
+	char **argv;
+	struct strvec words;
+	char addr[IPADDR_STRLEN];
+	int probe; /* index in probes, -1 none */
+};
+
+struct items {
+	struct item *v;
+	size_t n, cap;
+};
+
+static const struct show_node *node_of(const struct show_lab *s, const char *name)
+{
+	vec_foreach(n, &s->nodes) if (streq(n->name, name)) return n;
+	return NULL;
+}
+
+/* "a,b" or "all" -> the nodes. */
+static void expand(const struct show_lab *s, const char *list, struct strvec *ret)
+{
+	_cleanup_free_ char *copy = xstrdup(list);
+
+	if (streq(list, "all")) {
+		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)")) vec_push(ret, xstrdup(n->name));
+		return;
+	}
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		vec_push(ret, xstrdup(t));
+}
+
+/* Split a command line: blanks separate, '...' and "..." group, nothing is
+ * expanded (no shell runs it). */
+static void split_command(const char *s, struct strvec *ret)
+{
+	struct sbuf w = {0};
+	bool in = false;
+
+	for (;; s++) {
+		if (*s == '\'' || *s == '"') {
+			char q = *s++;
+			sbuf_adds(&w, "");
+			while (*s && *s != q)
+				sbuf_addf(&w, "%c", *s++);
+			in = true;
+			if (!*s)
+				break;
+			continue;
+		}
+		if (!*s || *s == ' ' || *s == '\t') {
+			if (in)
+				vec_push(ret, sbuf_steal(&w));
+			in = false;
+			if (!*s)
+				break;
+			continue;
+		}
+		sbuf_addf(&w, "%c", *s);
+		in = true;
+	}
+	sbuf_free(&w);
+}
+
+static void add_pair(struct items *items, const struct topo_expect *e,
+		     const struct show_lab *s, const char *from, const char *to)
+{
+	struct item *it = vec_add(items);
+	const struct show_node *a = node_of(s, from);
+	_cleanup_free_ char *tonode = xstrdup(to);
+	char *colon = strchr(tonode, ':');
+	struct ipaddr ip;
+
+	it->e = e;
+	it->from = xstrdup(from);
+	it->probe = -1;
+	if (colon)
+		*colon++ = '\0';
+	const char *arrow = e->kind == EXPECT_REACH ? "->" : "-/->";
+	if (!a) {
+		it->name = xasprintf("%s %s %s %s", topo_expect_kind_to_string(e->kind), from, arrow, to);
+		it->detail = xasprintf("node '%s' is not running", from);
+		return;
+	}
+	if (ipaddr_parse_host(to, &ip) < 0) {
+		const struct show_node *b = node_of(s, tonode);
+		if (!b || access_pick(a, b, colon, &ip) < 0) {
+			it->name = xasprintf("%s %s %s %s", topo_expect_kind_to_string(e->kind), from,
+					     arrow, to);
+			it->detail = xasprintf("'%s' has no address", to);
+			return;
+		}
+	}
+	ipaddr_str(&ip, it->addr);
+	it->name = xasprintf("%s %s %s %s (%s)", topo_expect_kind_to_string(e->kind), from, arrow, to,
+			     it->addr);
+	vec_push(&it->words, xstrdup("ping"));
+	vec_push(&it->words, xstrdup("-c"));
+	vec_push(&it->words, xstrdup("1"));
+	vec_push(&it->words, xstrdup("-W"));
+	vec_push(&it->words, xstrdup(e->kind == EXPECT_REACH ? "2" : "1"));
+	vec_push(&it->words, xstrdup("-q"));
+	vec_push(&it->words, xstrdup(it->addr));
+}
+
+static void add_items(struct items *items, const struct topo_expect *e,
+		      const struct show_lab *s)
+{
+	struct strvec froms = {0}, tos = {0};
+
+	expand(s, e->from, &froms);
+	if (e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH)
+		expand(s, e->rest, &tos);
+	vec_foreach(f, &froms)
+	{
+		if (e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH) {
+			vec_foreach(t, &tos)
+			{
+				size_t fl = strlen(*f);
+				/* a node and itself: nothing to learn */
+				if (strncmp(*t, *f, fl) == 0 && ((*t)[fl] == '\0' || (*t)[fl] == ':') &&
+				    (streq(e->rest, "all") || strchr(e->rest, ',')))
+					continue;
+				add_pair(items, e, s, *f, *t);
+			}
+			continue;
+		}
+		struct item *it = vec_add(items);
+		it->e = e;
+		it->from = xstrdup(*f);
+		it->probe = -1;
+		if (e->kind == EXPECT_RESOLVE) {
+			struct strvec w = {0};
+			split_command(e->rest, &w);
+			it->name = xasprintf("resolve %s in %s%s%s", w.v[0], *f, w.n > 1 ? " to " : "",
+					     w.n > 1 ? w.v[1] : "");
+			vec_push(&it->words, xstrdup("getent"));
+			vec_push(&it->words, xstrdup("hosts"));
+			vec_push(&it->words, xstrdup(w.v[0]));
+			if (w.n > 1)
+				it->want = xstrdup(w.v[1]);
+			vec_foreach(x, &w) free(*x);
+			vec_free(&w);
+		} else {
+			it->name = xasprintf("exec in %s: %s", *f, e->rest);
+			split_command(e->rest, &it->words);
+		}
+		if (!node_of(s, *f))
+			it->detail = xasprintf("node '%s' is not running", *f);
+	}
+	vec_foreach(x, &froms) free(*x);
+	vec_foreach(x, &tos) free(*x);
+	vec_free(&froms);
+	vec_free(&tos);
+}
+
+/* Does the getent output name the wanted address as a word? */
+static bool has_word(const char *out, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = strstr(out, word); p; p = strstr(p + 1, word))
+		if ((p == out || strchr(" \t\n", p[-1])) && strchr(" \t\n", p[n]))
+			return true;
+	return false;
+}
+
+int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret)
+{
+	struct items items = {0};
+	struct show_lab s;
+	int r = show_read(lab->name, NULL, 0, &s);
+
+	if (r < 0)
+		return r;
+	vec_foreach(e, &lab->expects) add_items(&items, e, &s);
+
+	struct probe *probes = xcalloc(items.n + 1, sizeof(*probes));
+	size_t np = 0;
+	vec_foreach(it, &items)
+	{
+		if (it->detail || !it->words.n)
+			continue;
+		vec_push(&it->words, NULL);
+		it->probe = (int)np;
+		const struct show_node *n = node_of(&s, it->from);
+		probes[np++] = (struct probe){
+			.netns = n->netns,
+			.enter_mounts = it->e->kind == EXPECT_RESOLVE || it->e->kind == EXPECT_EXEC,
+			.argv = it->words.v,
+		};
+	}
+	probe_run_all(probes, np, PARALLEL, timeout);
+
+	vec_foreach(it, &items)
+	{
+		struct check_result *c = vec_add(ret);
+		struct probe *p = it->probe >= 0 ? &probes[it->probe] : NULL;
+		c->name = steal_pointer(&it->name);
+		c->kind = xstrdup(topo_expect_kind_to_string(it->e->kind));
+		c->loc = it->e->loc; /* its file name lives as long as lab */
+		if (it->detail) {
+			c->detail = steal_pointer(&it->detail);
+		} else if (p) {
+			c->seconds = p->seconds;
+			bool success = p->status == 0 && (!it->want || has_word(p->output, it->want));
+			c->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0 : success;
+			if (p->status == -1)
+				c->detail = xstrdup("timed out");
+			else if (!c->ok && it->e->kind == EXPECT_NOREACH)
+				c->detail = xstrdup("it is reachable");
+			else if (!c->ok && it->want && p->status == 0)
+				c->detail = xasprintf("resolved to %s, not %s", p->output, it->want);
+			else if (!c->ok)
+				c->detail = xasprintf("exit status %d%s%s", p->status, *p->output ? ": " : "",
+						      p->output);
+			if (c->detail) {
+				size_t l = strlen(c->detail);
+				while (l && c->detail[l - 1] == '\n')
+					c->detail[--l] = '\0';
+			}
+		}
+		vec_foreach(w, &it->words) free(*w);
+		vec_free(&it->words);
+		free(it->want);
+		free(it->name);
+		free(it->from);
+	}
+	for (size_t i = 0; i < np; i++)
+		probe_free(&probes[i]);
+	free(probes);
+	vec_free(&items);
+	show_free(&s);
+	return 0;
+}
+
+void check_results_free(struct check_results *r)
+{
+	vec_foreach(c, r)
+	{
+		free(c->name);
+		free(c->kind);
+		free(c->detail);
+	}
+	vec_free(r);
+}
+
+static void xml_escaped(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\n' || *s == '\t')
+				fputc(*s, f);
+		}
+	}
+}
+
+int check_write_junit(const char *path, const char *lab, const struct check_results *r,
+		      double seconds)
+{
+	FILE *f = fopen(path, "we");
+	size_t failures = 0;
+
+	if (!f)
+		return -errno;
+	vec_foreach(c, r) failures += !c->ok;
+	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", r->n, failures,
+		seconds);
+	fprintf(f, "  <testsuite name=\"nslab.");
+	xml_escaped(f, lab);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", r->n, failures, seconds);
+	vec_foreach(c, r)
+	{
+		fprintf(f, "    <testcase classname=\"nslab.");
+		xml_escaped(f, lab);
+		fprintf(f, ".%s\" name=\"", c->kind);
+		xml_escaped(f, c->name);
+		fprintf(f, "\" time=\"%.3f\"", c->seconds);
+		if (c->ok) {
+			fprintf(f, "/>\n");
+			continue;
+		}
+		fprintf(f, ">\n      <failure message=\"");
+		xml_escaped(f, c->detail);
+		fprintf(f, "\">");
+		if (c->loc.file)
+			xml_escaped(f, c->loc.file);
+		fprintf(f, ":%u</failure>\n    </testcase>\n", c->loc.line);
+	}
+	fprintf(f, "  </testsuite>\n</testsuites>\n");
+	return fclose(f) == 0 ? 0 : -errno;
+}
+
+struct topo_lab *check_load_running(const char *lab, struct diag *d)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s/topology.ini", NSLAB_RUNDIR, lab);
+	struct lab_info info = {0};
+	FILE *f = fopen(path, "re");
+
+	if (!f)
+		return NULL;
+	/* Name the file the user wrote: line numbers refer to it. */
+	(void)lab_get(lab, &info);
+	struct topo_lab *t = topo_parse_file(f, info.file ? info.file : path, d);
+	fclose(f);
+	lab_info_free(&info);
+	topo_validate(t, d);
+	if (diag_count(d)) {
+		topo_lab_free(t);
+		return NULL;
+	}
+	return t;
+}

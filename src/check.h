@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* Expectations ([expect]) checked against a running lab. */
+#pragma once
+
+#include "topology.h"
+
+struct check_result {
+	char *name;   /* "reach h1 -> h2 (10.0.2.10)" */
+	char *kind;   /* "reach" */
+	char *detail; /* why it failed; NULL when it held */
+	bool ok;
+	double seconds;
+	struct topo_loc loc;
+};
+
+struct check_results {
+	struct check_result *v;
+	size_t n, cap;
+};
+
+/* Expand every expectation of `lab` (pairs, lists, all) and run them in
+ * the running lab of the same name, 16 at a time within timeout seconds. */
+int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret);
+void check_results_free(struct check_results *r);
+/* JUnit XML, one testcase per expanded expectation. */
+int check_write_junit(const char *path, const char *lab, const struct check_results *r,
+		      double seconds);
+/* The topology a running lab was built from (kept in its run directory),
+ * parsed and validated; NULL with errors in d. */
+struct topo_lab *check_load_running(const char *lab, struct diag *d);

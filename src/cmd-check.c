@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+/* nslab check (a running lab) and nslab test (up, check, always down). */
+#include "check.h"
+#include "cmd.h"
+#include "json.h"
+#include "lab.h"
+#include "probe.h"
+
+#include <signal.h>
+
+extern const struct cmd cmd_check, cmd_test;
+
+struct opts {
+	const char *junit;
+	double timeout;
+	bool json, replace;
+	const char *pos[2];
+	int npos;
+};
+
+static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o)
+{
+	o->timeout = 60;
+	for (int i = 1; i < argc; i++) {
+		uint32_t t;
+		if (streq(argv[i], "--junit") && i + 1 < argc)
+			o->junit = argv[++i];
+		else if (streq(argv[i], "--timeout") && i + 1 < argc) {
+			if (parse_u32(argv[++i], 1, 86400, &t) < 0)
+				return cmd_usage_error(c, "--timeout takes seconds (1 to 86400)");
+			o->timeout = t;
+		} else if (streq(argv[i], "--json") || streq(argv[i], "-j"))
+			o->json = true;
+		else if (c == &cmd_test && streq(argv[i], "--replace"))
+			o->replace = true;
+		else if (argv[i][0] == '-')
+			return cmd_usage_error(c, "unknown option '%s'", argv[i]);
+		else if (o->npos < 1)
+			o->pos[o->npos++] = argv[i];
+		else
+			return cmd_usage_error(c, "unexpected '%s'", argv[i]);
+	}
+	return 0;
+}
+
+/* Run and report; returns the exit status. */
+static int check_and_report(const struct cmd *c, const struct topo_lab *lab, const struct opts *o)
+{
+	struct check_results res = {0};
+	double t0 = probe_now();
+	int r = check_run(lab, o->timeout, &res);
+	size_t failed = 0;
+
+	if (r < 0) {
+		err("%s: lab '%s' is not up", c->name, lab->name);
+		return EXIT_FAIL;
+	}
+	double took = probe_now() - t0;
+	vec_foreach(x, &res) failed += !x->ok;
+	if (o->json) {
+		struct json j = {.f = stdout};
+		json_begin_object(&j, NULL);
+		json_str(&j, "lab", lab->name);
+		json_uint(&j, "expectations", res.n);
+		json_uint(&j, "failed", failed);
+		json_begin_array(&j, "results");
+		vec_foreach(x, &res)
+		{
+			json_begin_object(&j, NULL);
+			json_str(&j, "name", x->name);
+			json_bool(&j, "ok", x->ok);
+			json_str(&j, "detail", x->detail);
+			json_uint(&j, "line", x->loc.line);
+			json_end_object(&j);
+		}
+		json_end_array(&j);
+		json_end_object(&j);
+		putchar('\n');
+	} else {
+		vec_foreach(x, &res)
+		{
+			if (x->ok)
+				printf("  ok    %s\n", x->name);
+			else
+				printf("  FAIL  %s: %s (%s:%u)\n", x->name, x->detail ? x->detail : "",
+				       x->loc.file, x->loc.line);
+		}
+		if (!res.n)
+			printf("lab '%s' declares no expectations ([expect] in its topology)\n", lab->name);
+		else
+			printf("%zu of %zu expectations hold in lab '%s' (%.2f s)\n", res.n - failed, res.n,
+			       lab->name, took);
+	}
+	if (o->junit) {
+		r = check_write_junit(o->junit, lab->name, &res, took);
+		if (r < 0) {
+			err("%s: write %s: %s", c->name, o->junit, strerror(-r));
+			failed++;
+		}
+	}
+	check_results_free(&res);
+	return failed ? EXIT_FAIL : 0;
+}
+
+static int check_cmd_run(int argc, char **argv)
+{
+	struct opts o = {0};
+	_cleanup_free_ char *name = NULL;
+	struct diag d = {0};
+	int r = parse_opts(&cmd_check, argc, argv, &o);
+
+	if (r)
+		return r;
+	r = cmd_pick_lab(&cmd_check, o.npos ? o.pos[0] : NULL, &name);
+	if (r)
+		return r;
+	if (lab_privilege_error()) {
+		err("check: %s", lab_privilege_error());
+		return EXIT_FAIL;
+	}
+	struct topo_lab *lab = check_load_running(name, &d);
+	if (!lab) {
+		diag_print(&d, stderr);
+		diag_free(&d);
+		err("check: cannot read the topology of lab '%s'", name);
+		return EXIT_FAIL;
+	}
+	r = check_and_report(&cmd_check, lab, &o);
+	topo_lab_free(lab);
+	return r;
+}
+
+static void on_signal(int sig)
+{
+	(void)sig; /* the children die of it; we go on to take the lab down */
+}
+
+static int test_cmd_run(int argc, char **argv)
+{
+	struct opts o = {0};
+	struct topo_lab *lab = NULL;
+	struct sbuf why = {0}, notes = {0};
+	struct lab_up_opts up = {0};
+	bool found;
+	int r = parse_opts(&cmd_test, argc, argv, &o);
+
+	if (r)
+		return r;
+	if (!o.npos)
+		return cmd_usage_error(&cmd_test, "no topology file given");
+	r = cmd_load(o.pos[0], &lab);
+	if (r)
+		return r;
+	if (lab_privilege_error()) {
+		err("test: %s", lab_privilege_error());
+		topo_lab_free(lab);
+		return EXIT_FAIL;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	up.replace = o.replace;
+	r = lab_up(lab, &up, &why, &notes);
+	if (notes.s)
+		fprintf(stderr, "nslab: %s", notes.s);
+	if (r < 0) {
+		err("test: up '%s' failed: %s", lab->name, why.s ? why.s : strerror(-r));
+		r = EXIT_FAIL;
+	} else {
+		r = check_and_report(&cmd_test, lab, &o);
+		sbuf_reset(&why);
+		/* always down, whatever the checks said */
+		if (lab_down(lab->name, &found, &why) < 0) {
+			err("test: down '%s': %s", lab->name, why.s);
+			r = EXIT_FAIL;
+		}
+	}
+	sbuf_free(&why);
+	sbuf_free(&notes);
+	topo_lab_free(lab);
+	return r;
+}
+
+#define CHECK_OPTS                                                                                 \
+	"  --junit FILE     also write the results as JUnit XML (for CI systems)\n"                   \
+	"  --timeout SECS   bound on the whole run (default 60); what still runs fails\n"           \
+	"  -j, --json       machine-readable results\n"
+
+const struct cmd cmd_check = {
+	.name = "check",
+	.args = "[--junit FILE] [--timeout SECS] [--json] [LAB]",
+	.summary = "Check a running lab against the [expect] section of its topology.",
+	.help = "Expands every 'reach', 'noreach', 'resolve' and 'exec' of the topology the lab\n"
+		"was built from and runs them, 16 at a time. Exit 0 only if all hold.\n\n" CHECK_OPTS,
+	.run = check_cmd_run,
+};
+
+const struct cmd cmd_test = {
+	.name = "test",
+	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] FILE",
+	.summary = "Bring a lab up, check its expectations, always take it down.",
+	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
+		"or the run is interrupted. Exit 0 only if the lab came up and every expectation\n"
+		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n",
+	.run = test_cmd_run,
+};
