@@ -2,6 +2,7 @@
 /* Carry out plan steps through libnl. Every step runs on the socket that
  * was opened inside its namespace when the namespace was made. */
 #include "apply.h"
+#include "dns.h"
 #include "kind.h"
 #include "netns.h"
 
@@ -213,6 +214,10 @@ int apply_step(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		return apply_route(nl, s, err);
 	case STEP_NEIGH:
 		return apply_neigh(nl, s, err);
+	case STEP_ETC:
+		return dns_apply_etc(nl->plan->lab, s, err);
+	case STEP_DNS:
+		return dns_apply_server(nl, s, err);
 	case STEP_FDB:
 		return nl_fdb_add(nl, nl_sk(nl, s->node), s->fdb->iface->ifindex, s->fdb->mac,
 				  s->fdb->has_dst ? &s->fdb->dst : NULL, s->fdb->has_dst, err);

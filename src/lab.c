@@ -52,11 +52,17 @@ static int lock_lab(const char *name, struct sbuf *err)
 	_cleanup_free_ char *path = run_path(name, "lock");
 	int fd;
 
-	if (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) {
-		sbuf_addf(err, "create %s: %s", NSLAB_RUNDIR, strerror(errno));
-		return -errno;
+	/* twice: a concurrent down of another lab may remove an empty RUNDIR
+	 * between our two mkdirs */
+	for (int i = 0; i < 2; i++) {
+		if (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) {
+			sbuf_addf(err, "create %s: %s", NSLAB_RUNDIR, strerror(errno));
+			return -errno;
+		}
+		if (mkdir(dir, 0755) == 0 || errno != ENOENT)
+			break;
 	}
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+	if (access(dir, F_OK) < 0) {
 		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
@@ -182,8 +188,12 @@ static void remove_run_dir(const char *name, bool keep_lock)
 		    !(keep_lock && streq(e->d_name, "lock")))
 			(void)unlinkat(dirfd(d), e->d_name, 0);
 	closedir(d);
-	if (!keep_lock)
+	if (!keep_lock) {
 		(void)rmdir(dir);
+		/* ours when empty: no trace of nslab once the last lab is gone */
+		(void)rmdir(NSLAB_RUNDIR);
+		(void)rmdir(NSLAB_ETC_NETNS_DIR);
+	}
 }
 
 static void strvec_free(struct strvec *v)

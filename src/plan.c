@@ -3,6 +3,7 @@
  * veths, tunnels, each kind in its own file), then per node: addresses,
  * sysctls, routes, neighbours, FDB entries. */
 #include "plan.h"
+#include "dns.h"
 #include "kind.h"
 
 #include <config.h>
@@ -10,7 +11,8 @@
 static const char *const step_names[_STEP_MAX] = {
 	[STEP_NETNS] = "netns", [STEP_LINK] = "link",     [STEP_SET] = "set",
 	[STEP_ADDR] = "addr",   [STEP_SYSCTL] = "sysctl", [STEP_ROUTE] = "route",
-	[STEP_NEIGH] = "neigh", [STEP_FDB] = "fdb",
+	[STEP_NEIGH] = "neigh", [STEP_FDB] = "fdb",       [STEP_ETC] = "etc",
+	[STEP_DNS] = "dns",
 };
 
 const char *step_type_to_string(enum step_type t)
@@ -81,6 +83,10 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 		vec_foreach(r, &n->routes) plan_add(p, STEP_ROUTE, n)->route = r;
 		vec_foreach(x, &n->neighs) plan_add(p, STEP_NEIGH, n)->neigh = x;
 		vec_foreach(f, &n->fdbs) plan_add(p, STEP_FDB, n)->fdb = f;
+	}
+	if (lab->dns.server_node) {
+		vec_foreach(np, &lab->nodes) if (!(*np)->is_switch) plan_add(p, STEP_ETC, *np);
+		plan_add(p, STEP_DNS, lab->dns.server_node);
 	}
 }
 
@@ -192,6 +198,12 @@ void plan_step_print(const struct plan *p, const struct step *s, struct sbuf *ou
 			sbuf_addf(out, "bridge -n %s fdb add %s dev %s master static\n", ns,
 				  mac_str(s->fdb->mac, mac), s->fdb->ifname);
 		break;
+	case STEP_ETC:
+		dns_print_etc(p->lab, s, out);
+		break;
+	case STEP_DNS:
+		dns_print_server(p->lab, s, out);
+		break;
 	case _STEP_MAX:
 	case _STEP_INVALID:
 		break;
@@ -238,6 +250,12 @@ void plan_step_describe(const struct plan *p, const struct step *s, struct sbuf 
 	case STEP_FDB:
 		sbuf_addf(out, "%s '%s': add FDB entry on '%s'", who, name, s->fdb->ifname);
 		break;
+	case STEP_ETC:
+		sbuf_addf(out, "node '%s': write /etc/netns/%s", name, s->node->netns);
+		break;
+	case STEP_DNS:
+		sbuf_addf(out, "node '%s': start dnsmasq", name);
+		break;
 	case _STEP_MAX:
 	case _STEP_INVALID:
 		break;
@@ -269,7 +287,10 @@ void plan_print(const struct plan *p, FILE *f)
 			sbuf_adds(&b, "\n# namespaces, lo up in each\n");
 		else if (s->type == STEP_LINK && s[-1].type == STEP_NETNS)
 			sbuf_adds(&b, "\n# links\n");
-		else if (s->type >= STEP_ADDR && s->node != last)
+		else if (s->type == STEP_ETC && s[-1].type != STEP_ETC)
+			sbuf_addf(&b, "\n# DNS: dnsmasq in node '%s' answers for '%s'; every node asks it\n",
+				  p->lab->dns.server, dns_domain(p->lab));
+		else if (s->type >= STEP_ADDR && s->type < STEP_ETC && s->node != last)
 			sbuf_addf(&b, "\n# node %s\n", s->node->name);
 		if (s->type >= STEP_ADDR)
 			last = s->node;

@@ -15,6 +15,8 @@ enum step_type {
 	STEP_ROUTE,
 	STEP_NEIGH,
 	STEP_FDB,
+	STEP_ETC, /* /etc/netns/LAB-NODE/{resolv.conf,hosts} */
+	STEP_DNS, /* dnsmasq in the [dns] server */
 	_STEP_MAX,
 	_STEP_INVALID = -1,
 };

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+
+#include <config.h>
+
+extern const struct cmd cmd_logs;
+
+static int logs_run(int argc, char **argv)
+{
+	static const char *const opts[] = {"-f", "--follow", NULL};
+	unsigned flags = 0;
+	struct cmd_args a;
+	_cleanup_free_ char *lab = NULL;
+	int r = cmd_split(&cmd_logs, argc, argv, opts, &flags, &a);
+
+	if (r)
+		return r;
+	if (a.rest || a.npos < 1 || a.npos > 2 || !streq(a.pos[a.npos - 1], "dns"))
+		return cmd_usage_error(&cmd_logs, "which log: logs [LAB] dns");
+	r = cmd_pick_lab(&cmd_logs, a.npos == 2 ? a.pos[0] : NULL, &lab);
+	if (r)
+		return r;
+	_cleanup_free_ char *path = xasprintf("%s/%s/dns.log", NSLAB_RUNDIR, lab);
+	if (access(path, R_OK) < 0) {
+		err("logs: lab '%s' has no DNS log (%s: %s); is there a [dns] section?", lab, path,
+		    strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (flags & 3) {
+		execlp("tail", "tail", "-n", "+1", "-F", path, (char *)NULL);
+		err("logs: tail: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f) {
+		err("logs: %s: %s", path, strerror(errno));
+		return EXIT_FAIL;
+	}
+	_cleanup_free_ char *text = read_stream(f);
+	fputs(text, stdout);
+	return 0;
+}
+
+const struct cmd cmd_logs = {
+	.name = "logs",
+	.args = "[-f] [LAB] dns",
+	.summary = "Show the DNS query log of a lab (dnsmasq --log-queries).",
+	.help = "Each query with the address of the node that asked.\n\n"
+		"  -f, --follow   keep printing new lines, as tail -F\n",
+	.run = logs_run,
+};

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: MIT
+#include "dns.h"
+#include "netns.h"
+#include "nl.h"
+#include "plan.h"
+
+#include <config.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+const char *dns_domain(const struct topo_lab *lab)
+{
+	return lab->dns.domain ? lab->dns.domain : lab->name;
+}
+
+char *dns_run_path(const struct topo_lab *lab, const char *file)
+{
+	return xasprintf("%s/%s/%s", NSLAB_RUNDIR, lab->name, file);
+}
+
+static const char *iface_name(const struct topo_addr *a)
+{
+	return a->ifname;
+}
+
+char *dns_hosts_text(const struct topo_lab *lab)
+{
+	const char *dom = dns_domain(lab);
+	struct sbuf b = {0};
+	char buf[IPADDR_STRLEN];
+
+	sbuf_addf(&b, "# hosts of lab %s, served by dnsmasq in node %s\n", lab->name,
+		  lab->dns.server);
+	vec_foreach(np, &lab->nodes)
+	{
+		const struct topo_node *n = *np;
+		if (n->is_switch)
+			continue;
+		/* NODE: every address; IF.NODE: that interface's */
+		vec_foreach(a, &n->addrs)
+		{
+			ipaddr_str(&a->local, buf);
+			sbuf_addf(&b, "%s %s.%s %s %s.%s.%s %s.%s\n", buf, n->name, dom, n->name,
+				  iface_name(a), n->name, dom, iface_name(a), n->name);
+		}
+	}
+	vec_foreach(r, &lab->dns.records)
+	{
+		ipaddr_str(&r->addr, buf);
+		sbuf_addf(&b, "%s %s.%s %s\n", buf, r->name, dom, r->name);
+	}
+	return sbuf_steal(&b);
+}
+
+/* The server's address that n should use: on a subnet n shares, else the
+ * server's first; the server itself asks itself on loopback. */
+static bool server_for(const struct topo_lab *lab, const struct topo_node *n, struct ipaddr *ret)
+{
+	const struct topo_node *s = lab->dns.server_node;
+
+	if (s == n) {
+		ipaddr_parse_host("127.0.0.1", ret);
+		return true;
+	}
+	vec_foreach(sa, &s->addrs) vec_foreach(na, &n->addrs)
+	{
+		if (na->local.len < ipaddr_maxlen(&na->local) && ipaddr_contains(&na->local, &sa->local)) {
+			*ret = sa->local;
+			return true;
+		}
+	}
+	vec_foreach(sa, &s->addrs) if (sa->local.family == AF_INET)
+	{
+		*ret = sa->local;
+		return true;
+	}
+	if (!s->addrs.n)
+		return false;
+	*ret = s->addrs.v[0].local;
+	return true;
+}
+
+char *dns_resolv_text(const struct topo_lab *lab, const struct topo_node *n)
+{
+	struct ipaddr server;
+	char buf[IPADDR_STRLEN];
+
+	if (!server_for(lab, n, &server))
+		return xstrdup("");
+	return xasprintf("nameserver %s\nsearch %s\n", ipaddr_str(&server, buf), dns_domain(lab));
+}
+
+char *dns_node_hosts_text(const struct topo_lab *lab, const struct topo_node *n)
+{
+	struct sbuf b = {0};
+	char buf[IPADDR_STRLEN];
+
+	/* Only the node itself: other names go to DNS, and show in its log. */
+	sbuf_adds(&b, "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n");
+	if (n->addrs.n)
+		sbuf_addf(&b, "%s %s.%s %s\n", ipaddr_str(&n->addrs.v[0].local, buf), n->name,
+			  dns_domain(lab), n->name);
+	return sbuf_steal(&b);
+}
+
+void dns_argv(const struct topo_lab *lab, struct strvec *ret)
+{
+	const char *prog = getenv("NSLAB_DNSMASQ");
+	const char *dom = dns_domain(lab);
+	_cleanup_free_ char *hosts = dns_run_path(lab, "dns-hosts");
+	_cleanup_free_ char *log = dns_run_path(lab, "dns.log");
+	_cleanup_free_ char *pid = dns_run_path(lab, "dnsmasq.pid");
+
+	vec_push(ret, xstrdup(prog && *prog ? prog : "dnsmasq"));
+	vec_push(ret, xstrdup("--conf-file=/dev/null")); /* nothing of the host's config */
+	vec_push(ret, xstrdup("--no-resolv"));           /* no upstream: the lab is closed */
+	vec_push(ret, xstrdup("--no-hosts"));
+	vec_push(ret, xasprintf("--addn-hosts=%s", hosts));
+	vec_push(ret, xasprintf("--domain=%s", dom));
+	vec_push(ret, xasprintf("--local=/%s/", dom));
+	vec_push(ret, xstrdup("--domain-needed"));
+	vec_push(ret, xstrdup("--log-queries"));
+	vec_push(ret, xasprintf("--log-facility=%s", log));
+	vec_push(ret, xasprintf("--pid-file=%s", pid));
+}
+
+static void print_file(struct sbuf *out, const char *path, const char *text)
+{
+	sbuf_adds(out, "printf '%s\\n'");
+	for (const char *l = text; *l;) {
+		size_t n = strcspn(l, "\n");
+		sbuf_addf(out, " '%.*s'", (int)n, l); /* our text has no quotes */
+		l += n + (l[n] == '\n');
+	}
+	sbuf_addf(out, " > %s\n", path);
+}
+
+void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
+{
+	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
+	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
+	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
+	_cleanup_free_ char *rpath = xasprintf("%s/resolv.conf", dir);
+	_cleanup_free_ char *hpath = xasprintf("%s/hosts", dir);
+
+	sbuf_addf(out, "mkdir -p %s\n", dir);
+	print_file(out, rpath, resolv);
+	print_file(out, hpath, hosts);
+}
+
+void dns_print_server(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
+{
+	_cleanup_free_ char *hosts = dns_hosts_text(lab);
+	_cleanup_free_ char *path = dns_run_path(lab, "dns-hosts");
+	struct strvec argv = {0};
+
+	sbuf_addf(out, "mkdir -p %s/%s\n", NSLAB_RUNDIR, lab->name);
+	print_file(out, path, hosts);
+	dns_argv(lab, &argv);
+	sbuf_addf(out, "ip netns exec %s", s->node->netns);
+	vec_foreach(a, &argv)
+	{
+		sbuf_addf(out, " %s", *a);
+		free(*a);
+	}
+	vec_free(&argv);
+	sbuf_adds(out, "\n");
+}
+
+static int write_new(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	size_t n = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, n) != (ssize_t)n)
+		return -EIO;
+	return 0;
+}
+
+int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
+	_cleanup_free_ char *rpath = xasprintf("%s/resolv.conf", dir);
+	_cleanup_free_ char *hpath = xasprintf("%s/hosts", dir);
+	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
+	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
+	int r = 0;
+
+	if ((mkdir(NSLAB_ETC_NETNS_DIR, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST))
+		r = -errno;
+	if (r == 0)
+		r = write_new(rpath, resolv);
+	if (r == 0)
+		r = write_new(hpath, hosts);
+	if (r < 0)
+		sbuf_addf(err, "write %s: %s", dir, strerror(-r));
+	return r;
+}
+
+int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
+{
+	const struct topo_lab *lab = nl->plan->lab;
+	_cleanup_free_ char *path = dns_run_path(lab, "dns-hosts");
+	_cleanup_free_ char *hosts = dns_hosts_text(lab);
+	struct strvec argv = {0};
+	int fds[2], st, r;
+
+	r = write_new(path, hosts);
+	if (r < 0) {
+		sbuf_addf(err, "write %s: %s", path, strerror(-r));
+		return r;
+	}
+	dns_argv(lab, &argv);
+	vec_push(&argv, NULL);
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		dup2(fds[1], STDERR_FILENO);
+		if (netns_enter(nl_nsfd(nl, s->node)) < 0)
+			_exit(125);
+		execvp(argv.v[0], argv.v);
+		fprintf(stderr, "%s: %s", argv.v[0], strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	/* dnsmasq's first process exits once the daemon runs, or with the
+	 * reason it cannot; the daemon does not keep our pipe open. */
+	_cleanup_fclose_ FILE *out = pid > 0 ? fdopen(fds[0], "r") : NULL;
+	_cleanup_free_ char *text = out ? read_stream(out) : xstrdup("");
+	if (!out)
+		close(fds[0]);
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		r = -errno;
+	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		r = WIFEXITED(st) && WEXITSTATUS(st) == 127 ? -ENOENT : -EIO;
+	if (r < 0) {
+		char *t = text + strspn(text, " \t\n");
+		size_t n = strlen(t);
+		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
+			t[--n] = '\0';
+		sbuf_addf(err, "dnsmasq did not start: %s", *t ? t : strerror(-r));
+		if (r == -ENOENT)
+			sbuf_adds(err, " (install dnsmasq-base)");
+	}
+	vec_foreach(a, &argv) free(*a);
+	vec_free(&argv);
+	return r;
+}

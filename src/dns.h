@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/* DNS for a lab: dnsmasq in the [dns] server node, answering for every node
+ * from a hosts file nslab writes, logging every query; every node's
+ * /etc/netns/LAB-NODE/resolv.conf points at it. */
+#pragma once
+
+#include "topology.h"
+
+struct nl_ctx;
+struct step;
+
+/* The domain: [dns] domain, or the lab name. */
+const char *dns_domain(const struct topo_lab *lab);
+
+/* Files, as text. */
+char *dns_hosts_text(const struct topo_lab *lab);                            /* for dnsmasq */
+char *dns_resolv_text(const struct topo_lab *lab, const struct topo_node *n); /* resolv.conf */
+char *dns_node_hosts_text(const struct topo_lab *lab, const struct topo_node *n);
+
+/* Paths under the lab's run directory. */
+char *dns_run_path(const struct topo_lab *lab, const char *file);
+
+/* The dnsmasq command line (argv[0] is the program: $NSLAB_DNSMASQ or
+ * "dnsmasq"). */
+void dns_argv(const struct topo_lab *lab, struct strvec *ret);
+
+/* Steps: the /etc/netns files of one node; dnsmasq in the server. */
+void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *out);
+void dns_print_server(const struct topo_lab *lab, const struct step *s, struct sbuf *out);
+int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err);
+int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
