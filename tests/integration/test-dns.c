@@ -115,13 +115,21 @@ static void test_dnsmasq_failures(void **state)
 	assert_non_null(strstr(bad, "dnsmasq did not start: dnsmasq: "));
 	assert_non_null(strstr(bad, "rc=1"));
 	assert_lab_gone("dns");
-	/* port 53 taken in the server: a second dnsmasq cannot bind */
-	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
-	_cleanup_free_ char *busy = capture("%s exec ns -- dnsmasq --conf-file=/dev/null --no-resolv --pid-file=/tmp/nslab-second.pid 2>&1; echo rc=$?", nslab());
+	/* port 53 already taken in the server node (a squatter started just
+	 * before): up fails with dnsmasq's words, and down takes the squatter too */
+	assert_int_equal(sh("printf '#!/bin/sh\ndnsmasq --conf-file=/dev/null --no-resolv --pid-file=/tmp/nslab-squat.pid\n"
+			    "exec dnsmasq \"$@\"\n' > /tmp/nslab-bad-dnsmasq && chmod +x /tmp/nslab-bad-dnsmasq"), 0);
+	_cleanup_free_ char *busy = capture("NSLAB_DNSMASQ=/tmp/nslab-bad-dnsmasq %s up %s 2>&1; echo rc=$?", nslab(), file);
+	assert_non_null(strstr(busy, "dnsmasq did not start: dnsmasq: failed to create listening socket"));
 	assert_non_null(strstr(busy, "Address already in use"));
-	assert_non_null(strstr(busy, "rc=2"));
+	assert_non_null(strstr(busy, "rc=1"));
+	assert_lab_gone("dns");
+	_cleanup_free_ char *squat = capture("cat /tmp/nslab-squat.pid");
+	assert_false(dnsmasq_alive(squat));
 	unlink("/tmp/nslab-bad-dnsmasq");
-	unlink("/tmp/nslab-second.pid");
+	unlink("/tmp/nslab-squat.pid");
+	/* up again for the group teardown */
+	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
 }
 
 int main(void)
