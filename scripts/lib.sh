@@ -6,6 +6,8 @@ NSLAB_BUILD_PACKAGES=(gcc meson ninja-build pkg-config libnl-3-dev libnl-route-3
 NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
 	bind9-dnsutils tcpdump jq)
+# The VM suite (GRE, which this kind of machine's kernel lacks); optional.
+NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils)
 
 # install_missing PKG...: apt-get install the ones dpkg does not know as installed.
 install_missing() {

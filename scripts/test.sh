@@ -9,6 +9,10 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
 install_missing "${NSLAB_TEST_PACKAGES[@]}"
+if [ "$(id -u)" = 0 ]; then
+	install_missing "${NSLAB_VM_PACKAGES[@]}" ||
+		echo "test.sh: cannot install qemu: the VM suite will report itself skipped" >&2
+fi
 build_nslab
 
 args=(--print-errorlogs --num-processes 1)

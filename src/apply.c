@@ -66,6 +66,10 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	nl->sk[n->index] = nl_open_here(nl, &r);
 	if (nl->sk[n->index])
 		r = set_link(nl, nl->sk[n->index], 1, 0, marker, err);
+	if (r == 0 && nl_learn_offset(nl, n) < 0) {
+		r = -EIO;
+		sbuf_adds(err, "cannot list the new namespace's interfaces");
+	}
 	else
 		sbuf_addf(err, "netlink socket: %s", strerror(-r));
 	if (r == 0 && n->is_switch) {
@@ -103,10 +107,6 @@ static int apply_sysctls(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 	return r;
 }
 
-static uint32_t ifindex_of(const struct topo_iface *i)
-{
-	return i ? i->ifindex : 1; /* NULL: lo */
-}
 
 static int apply_addr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
@@ -118,7 +118,7 @@ static int apply_addr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 
 	if (!ra || !local)
 		return -ENOMEM;
-	rtnl_addr_set_ifindex(ra, (int)ifindex_of(a->iface));
+	rtnl_addr_set_ifindex(ra, (int)nl_ifindex(nl, a->iface));
 	rtnl_addr_set_family(ra, a->local.family);
 	rtnl_addr_set_local(ra, local);
 	if (peer)
@@ -158,7 +158,7 @@ static int apply_route(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	if (src)
 		rtnl_route_set_pref_src(route, src);
 	if (rt->ifname)
-		rtnl_route_nh_set_ifindex(nh, (int)ifindex_of(rt->iface));
+		rtnl_route_nh_set_ifindex(nh, (int)nl_ifindex(nl, rt->iface));
 	if (gw)
 		rtnl_route_nh_set_gateway(nh, gw);
 	if (rt->onlink)
@@ -185,7 +185,7 @@ static int apply_neigh(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 			rtnl_neigh_put(ne);
 		return -ENOMEM;
 	}
-	rtnl_neigh_set_ifindex(ne, (int)ifindex_of(x->iface));
+	rtnl_neigh_set_ifindex(ne, (int)nl_ifindex(nl, x->iface));
 	rtnl_neigh_set_family(ne, x->addr.family);
 	rtnl_neigh_set_dst(ne, dst);
 	rtnl_neigh_set_lladdr(ne, ll);
@@ -204,8 +204,8 @@ int apply_step(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	case STEP_LINK:
 		return s->dev->kind->apply(nl, s, err);
 	case STEP_SET:
-		return set_link(nl, nl_sk(nl, s->node), s->iface->ifindex,
-				s->iface->master ? s->iface->master->ifindex : 0, NULL, err);
+		return set_link(nl, nl_sk(nl, s->node), nl_ifindex(nl, s->iface),
+				s->iface->master ? nl_ifindex(nl, s->iface->master) : 0, NULL, err);
 	case STEP_ADDR:
 		return apply_addr(nl, s, err);
 	case STEP_SYSCTL:
@@ -219,7 +219,7 @@ int apply_step(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	case STEP_DNS:
 		return dns_apply_server(nl, s, err);
 	case STEP_FDB:
-		return nl_fdb_add(nl, nl_sk(nl, s->node), s->fdb->iface->ifindex, s->fdb->mac,
+		return nl_fdb_add(nl, nl_sk(nl, s->node), nl_ifindex(nl, s->fdb->iface), s->fdb->mac,
 				  s->fdb->has_dst ? &s->fdb->dst : NULL, s->fdb->has_dst, err);
 	case _STEP_MAX:
 	case _STEP_INVALID:

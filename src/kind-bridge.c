@@ -77,7 +77,7 @@ static int bridge_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *er
 	struct bridge *b = s->dev->priv;
 	const struct topo_iface *i = b->iface;
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
-				.ifi_index = (int)i->ifindex,
+				.ifi_index = (int)nl_ifindex(nl, i),
 				.ifi_flags = IFF_UP,
 				.ifi_change = IFF_UP};
 	_cleanup_nlmsg_ struct nl_msg *msg =

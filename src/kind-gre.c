@@ -192,7 +192,7 @@ static int gre_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 
 	if (!link)
 		return -ENOMEM;
-	nl_link_setup(link, g->ifaces[s->sub]);
+	nl_link_setup(nl, link, g->ifaces[s->sub]);
 	rtnl_link_set_flags(link, IFF_UP);
 	/* The ipgre setters take addresses and keys in network byte order. */
 	memcpy(&local, g->local[s->sub].a, 4);

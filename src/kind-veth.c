@@ -277,11 +277,11 @@ static int veth_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	if (!link)
 		return -ENOMEM;
 	peer = rtnl_link_veth_get_peer(link); /* takes a reference */
-	nl_link_setup(link, a);
+	nl_link_setup(nl, link, a);
 	if (a->master)
-		rtnl_link_set_master(link, (int)a->master->ifindex);
+		rtnl_link_set_master(link, (int)nl_ifindex(nl, a->master));
 	rtnl_link_set_flags(link, IFF_UP);
-	nl_link_setup(peer, b);
+	nl_link_setup(nl, peer, b);
 	/* Both ends land in their namespaces under their final names: no
 	 * rename, no move, nothing ever in the root namespace. */
 	rtnl_link_set_ns_fd(peer, nl_nsfd(nl, b->node));

@@ -268,7 +268,7 @@ static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	if (s->sub & VX_FLOOD) {
 		size_t i = (s->sub & ~VX_FLOOD) >> 15, j = s->sub & 0x7fff;
 		static const uint8_t zero[6];
-		return nl_fdb_add(nl, nl_sk(nl, s->node), v->ifaces[i]->ifindex, zero, &v->locals[j],
+		return nl_fdb_add(nl, nl_sk(nl, s->node), nl_ifindex(nl, v->ifaces[i]), zero, &v->locals[j],
 				  true, err);
 	}
 	size_t i = s->sub;
@@ -279,7 +279,7 @@ static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 
 	if (!link)
 		return -ENOMEM;
-	nl_link_setup(link, dev);
+	nl_link_setup(nl, link, dev);
 	if (!dev->mtu && !v->lower[i])
 		rtnl_link_set_mtu(link, 1500 - VXLAN_OVERHEAD);
 	rtnl_link_set_flags(link, IFF_UP);
@@ -287,7 +287,7 @@ static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	/* libnl converts to network order; the kernel default would be 8472 */
 	rtnl_link_vxlan_set_port(link, v->port);
 	if (v->lower[i])
-		rtnl_link_vxlan_set_link(link, v->lower[i]->ifindex);
+		rtnl_link_vxlan_set_link(link, nl_ifindex(nl, v->lower[i]));
 	if (v->locals[i].family) {
 		local = nl_addr_from(&v->locals[i], false);
 		rtnl_link_vxlan_set_local(link, local);

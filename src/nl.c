@@ -76,6 +76,7 @@ int nl_ctx_init(struct nl_ctx *nl, const struct plan *p)
 	nl->n = p->lab->nodes.n;
 	nl->sk = xcalloc(nl->n, sizeof(*nl->sk));
 	nl->nsfd = xmalloc(nl->n * sizeof(*nl->nsfd));
+	nl->ifoff = xcalloc(nl->n, sizeof(*nl->ifoff));
 	for (size_t i = 0; i < nl->n; i++)
 		nl->nsfd[i] = -1;
 	nl->orig_netns = -1;
@@ -91,6 +92,7 @@ void nl_ctx_free(struct nl_ctx *nl)
 	}
 	free(nl->sk);
 	free(nl->nsfd);
+	free(nl->ifoff);
 	closep(&nl->orig_netns);
 	memset(nl, 0, sizeof(*nl));
 }
@@ -129,6 +131,37 @@ int nl_link_add(struct nl_ctx *nl, struct nl_sock *sk, struct rtnl_link *link, s
 	return nl_result(nl, rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL), err);
 }
 
+static int max_index_cb(struct nl_msg *msg, void *arg)
+{
+	struct ifinfomsg *ifi = nlmsg_data(nlmsg_hdr(msg));
+	uint32_t *max = arg;
+
+	if ((uint32_t)ifi->ifi_index > *max)
+		*max = (uint32_t)ifi->ifi_index;
+	return NL_OK;
+}
+
+int nl_learn_offset(struct nl_ctx *nl, const struct topo_node *n)
+{
+	struct nl_sock *sk = nl_sk(nl, n);
+	struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
+	uint32_t max = 1;
+	int r;
+
+	/* One dump of a namespace that is seconds old: a message for lo,
+	 * plus one per fallback tunnel device if any. */
+	r = nl_send_simple(sk, RTM_GETLINK, NLM_F_DUMP, &g, sizeof(g));
+	if (r < 0)
+		return -EIO;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, max_index_cb, &max);
+	r = nl_recvmsgs_default(sk);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
+	if (r < 0)
+		return -EIO;
+	nl->ifoff[n->index] = max - 1; /* plans start at 2, right after lo */
+	return 0;
+}
+
 struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len)
 {
 	struct nl_addr *n = nl_addr_build(a->family, a->a, ipaddr_bytes(a));
@@ -137,12 +170,12 @@ struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len)
 	return n;
 }
 
-void nl_link_setup(struct rtnl_link *link, const struct topo_iface *i)
+void nl_link_setup(const struct nl_ctx *nl, struct rtnl_link *link, const struct topo_iface *i)
 {
 	rtnl_link_set_name(link, i->name);
 	/* Indexes are ours to choose in namespaces we made: knowing them up
 	 * front saves a lookup per interface for every later step. */
-	rtnl_link_set_ifindex(link, (int)i->ifindex);
+	rtnl_link_set_ifindex(link, (int)nl_ifindex(nl, i));
 	if (i->mtu)
 		rtnl_link_set_mtu(link, i->mtu);
 	if (i->has_mac) {

@@ -14,6 +14,7 @@ struct nl_ctx {
 	const struct plan *plan;
 	struct nl_sock **sk; /* by node index */
 	int *nsfd;           /* by node index, -1 when not open */
+	uint32_t *ifoff;     /* by node index: planned ifindex + ifoff = the kernel's */
 	size_t n;
 	int orig_netns; /* where we came from */
 	int kerr;       /* the kernel's errno of the last failed request */
@@ -34,6 +35,15 @@ static inline int nl_nsfd(const struct nl_ctx *nl, const struct topo_node *n)
 {
 	return nl->nsfd[n->index];
 }
+/* The kernel's index of a planned interface; NULL is lo. */
+static inline uint32_t nl_ifindex(const struct nl_ctx *nl, const struct topo_iface *i)
+{
+	return i ? i->ifindex + nl->ifoff[i->node->index] : 1;
+}
+/* Learn what a fresh namespace already holds, from inside it: lo, and the
+ * fallback devices of tunnel modules (gre0, sit0, ...) when the host has
+ * them loaded. Planned indexes start after those. */
+int nl_learn_offset(struct nl_ctx *nl, const struct topo_node *n);
 
 /* Turn a libnl result into 0 or -errno (the kernel's own when it answered),
  * with its text in err: "File exists (extack text)". */
@@ -51,7 +61,7 @@ int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const ui
 struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len);
 
 /* Common attributes of a new interface: name, index, mtu, mac. */
-void nl_link_setup(struct rtnl_link *link, const struct topo_iface *i);
+void nl_link_setup(const struct nl_ctx *nl, struct rtnl_link *link, const struct topo_iface *i);
 
 static inline void rtnl_link_putp(struct rtnl_link **l)
 {
