@@ -8,6 +8,7 @@
 #include "validate.h"
 
 #include <config.h>
+#include <fnmatch.h>
 
 #define PARALLEL 16
 
@@ -43,8 +44,14 @@ static void expand(const struct show_lab *s, const char *list, struct strvec *re
 		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)")) vec_push(ret, xstrdup(n->name));
 		return;
 	}
-	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-		vec_push(ret, xstrdup(t));
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (!strpbrk(t, "*?[")) {
+			vec_push(ret, xstrdup(t));
+			continue;
+		}
+		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)") && fnmatch(t, n->name, 0) == 0)
+			vec_push(ret, xstrdup(n->name));
+	}
 }
 
 /* Split a command line: blanks separate, '...' and "..." group, nothing is
@@ -111,12 +118,12 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 	ipaddr_str(&ip, it->addr);
 	it->name = xasprintf("%s %s %s %s (%s)", topo_expect_kind_to_string(e->kind), from, arrow, to,
 			     it->addr);
-	vec_push(&it->words, xstrdup("ping"));
-	vec_push(&it->words, xstrdup("-c"));
-	vec_push(&it->words, xstrdup("1"));
-	vec_push(&it->words, xstrdup("-W"));
-	vec_push(&it->words, xstrdup(e->kind == EXPECT_REACH ? "2" : "1"));
-	vec_push(&it->words, xstrdup("-q"));
+	/* Until the first reply, a packet every 0.2 s, within a deadline: one
+	 * lost first packet (seen on busy 100-pod labs) is no failure. */
+	static const char *const ping[] = {"ping", "-q", "-c", "1", "-i", "0.2", "-w"};
+	for (size_t k = 0; k < ARRAY_SIZE(ping); k++)
+		vec_push(&it->words, xstrdup(ping[k]));
+	vec_push(&it->words, xstrdup(e->kind == EXPECT_REACH ? "4" : "1"));
 	vec_push(&it->words, xstrdup(it->addr));
 }
 
@@ -136,7 +143,7 @@ static void add_items(struct items *items, const struct topo_expect *e,
 				size_t fl = strlen(*f);
 				/* a node and itself: nothing to learn */
 				if (strncmp(*t, *f, fl) == 0 && ((*t)[fl] == '\0' || (*t)[fl] == ':') &&
-				    (streq(e->rest, "all") || strchr(e->rest, ',')))
+				    (streq(e->rest, "all") || strpbrk(e->rest, ",*?[")))
 					continue;
 				add_pair(items, e, s, *f, *t);
 			}
@@ -227,6 +234,10 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 				c->detail = xstrdup("it is reachable");
 			else if (!c->ok && it->want && p->status == 0)
 				c->detail = xasprintf("resolved to %s, not %s", p->output, it->want);
+			else if (!c->ok && strstr(p->output, " 0 packets transmitted"))
+				c->detail = xstrdup(
+					"not a packet could be sent: the kernel's neighbour table is probably "
+					"full (host net.ipv4.neigh.default.gc_thresh3; see 'nslab up' warnings)");
 			else if (!c->ok)
 				c->detail = xasprintf("exit status %d%s%s", p->status, *p->output ? ": " : "",
 						      p->output);

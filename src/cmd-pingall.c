@@ -16,7 +16,7 @@ struct pair {
 	struct ipaddr addr;
 	bool has_addr;
 	char addr_str[IPADDR_STRLEN];
-	char *argv[9];
+	char *argv[10];
 	int result; /* 0 reachable, 1 not, 2 timed out, 3 no address */
 };
 
@@ -74,8 +74,10 @@ static int pingall_run(int argc, char **argv)
 		if (!p->has_addr)
 			continue;
 		char **v = p->argv;
-		v[0] = "ping", v[1] = "-c", v[2] = "1", v[3] = "-W", v[4] = "1", v[5] = "-q";
-		v[6] = (char *)ipaddr_str(&p->addr, p->addr_str);
+		/* a packet every 0.2 s until the first reply, 3 s at most */
+		v[0] = "ping", v[1] = "-c", v[2] = "1", v[3] = "-i", v[4] = "0.2", v[5] = "-q", v[6] = "-w",
+		v[7] = "3";
+		v[8] = (char *)ipaddr_str(&p->addr, p->addr_str);
 		probes[nprobes++] = (struct probe){.netns = p->from->netns, .argv = v};
 	}
 	double t0 = probe_now();

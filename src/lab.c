@@ -272,6 +272,38 @@ static int write_source(const struct topo_lab *lab)
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+/* The kernel's ARP and ND tables are shared by all namespaces and bounded
+ * by the host's gc_thresh3 (default 1024); past it, new neighbours fail
+ * with ENOBUFS ("neighbor table overflow"). Say so before it bites. */
+static void warn_neighbours(const struct topo_lab *lab, struct sbuf *notes)
+{
+	static const struct {
+		int family;
+		const char *path, *key;
+	} t[] = {
+		{AF_INET, "/proc/sys/net/ipv4/neigh/default/gc_thresh3", "net.ipv4.neigh.default"},
+		{AF_INET6, "/proc/sys/net/ipv6/neigh/default/gc_thresh3", "net.ipv6.neigh.default"},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
+		size_t need = topo_neighbour_estimate(lab, t[i].family);
+		_cleanup_fclose_ FILE *f = need ? fopen(t[i].path, "re") : NULL;
+		unsigned long limit = 0;
+		if (!f || fscanf(f, "%lu", &limit) != 1 || need <= limit)
+			continue;
+		unsigned long want = 1;
+		while (want < need * 2)
+			want *= 2;
+		sbuf_addf(notes,
+			  "lab '%s' may need up to %zu %s neighbour entries, and this host allows %lu "
+			  "for all namespaces together (%s.gc_thresh3); beyond that, new neighbours fail "
+			  "('neighbor table overflow'). To allow more, as root: sysctl -w %s.gc_thresh3=%lu "
+			  "%s.gc_thresh2=%lu\n",
+			  lab->name, need, t[i].family == AF_INET ? "IPv4" : "IPv6", limit, t[i].key,
+			  t[i].key, want, t[i].key, want / 2);
+	}
+}
+
 static int probe_kernel(const struct plan *p, struct sbuf *err)
 {
 	for (size_t k = 0; k < link_kinds_n; k++) {
@@ -383,6 +415,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	int lock, r;
 
 	plan_build(lab, &p);
+	warn_neighbours(lab, notes);
 	r = probe_kernel(&p, err);
 	if (r < 0) {
 		plan_free(&p);

@@ -9,12 +9,12 @@
 
 extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls,
 	cmd_show, cmd_exec, cmd_shell, cmd_ping, cmd_tracepath, cmd_capture, cmd_pingall, cmd_check,
-	cmd_test, cmd_logs;
+	cmd_test, cmd_logs, cmd_gen;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
 	&cmd_up,     &cmd_down,  &cmd_ls,   &cmd_show,     &cmd_exec,     &cmd_shell,   &cmd_ping,
-	&cmd_tracepath, &cmd_capture, &cmd_pingall, &cmd_check, &cmd_test, &cmd_logs, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_tracepath, &cmd_capture, &cmd_pingall, &cmd_check, &cmd_test, &cmd_logs, &cmd_gen, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 

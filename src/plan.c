@@ -80,7 +80,9 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 		vec_foreach(a, &n->addrs) plan_add(p, STEP_ADDR, n)->addr = a;
 		if (n->forward || n->sysctls.n)
 			plan_add(p, STEP_SYSCTL, n);
-		vec_foreach(r, &n->routes) plan_add(p, STEP_ROUTE, n)->route = r;
+		/* device routes first: a gateway may be reachable only through one */
+		vec_foreach(r, &n->routes) if (!r->has_via) plan_add(p, STEP_ROUTE, n)->route = r;
+		vec_foreach(r, &n->routes) if (r->has_via) plan_add(p, STEP_ROUTE, n)->route = r;
 		vec_foreach(x, &n->neighs) plan_add(p, STEP_NEIGH, n)->neigh = x;
 		vec_foreach(f, &n->fdbs) plan_add(p, STEP_FDB, n)->fdb = f;
 	}

@@ -169,6 +169,38 @@ const struct topo_addr *topo_iface_addr(const struct topo_node *node, const stru
 	return NULL;
 }
 
+static bool has_addr(const struct topo_iface *i, int family)
+{
+	return i && topo_iface_addr(i->node, i, family) != NULL;
+}
+
+size_t topo_neighbour_estimate(const struct topo_lab *lab, int family)
+{
+	size_t total = 0;
+
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
+	{
+		const struct topo_iface *i = *ip;
+		if (i->is_bridge) {
+			/* a bridge: its own address plus the far ends of its ports */
+			size_t k = has_addr(i, family);
+			vec_foreach(pp, &(*np)->ifaces) k += (*pp)->master == i && has_addr((*pp)->peer, family);
+			total += k * (k ? k - 1 : 0);
+		} else if (i->peer && !i->master && !i->peer->master) {
+			/* a plain veth pair, counted from one end */
+			if (i < i->peer && has_addr(i, family) && has_addr(i->peer, family))
+				total += 2;
+		} else if (i->dev && !i->peer && !i->is_bridge && has_addr(i, family)) {
+			/* a tunnel end: it may learn every other end of its device */
+			size_t k = 0;
+			vec_foreach(n2, &lab->nodes) vec_foreach(j, &(*n2)->ifaces) k +=
+				(*j)->dev == i->dev && has_addr(*j, family);
+			total += k ? k - 1 : 0;
+		}
+	}
+	return total;
+}
+
 static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');

@@ -190,6 +190,11 @@ char *topo_iface_list(const struct topo_node *node);
 const struct topo_addr *topo_iface_addr(const struct topo_node *node, const struct topo_iface *iface,
 					int family);
 
+/* How many neighbour (ARP or ND) entries the lab can need at most of one
+ * family: every pair of addressed ends on one layer-2 segment. The kernel
+ * keeps one table for all namespaces, bounded by the host's gc_thresh3. */
+size_t topo_neighbour_estimate(const struct topo_lab *lab, int family);
+
 /* Names of labs, nodes, bridges: [A-Za-z0-9_.-], starting and ending with a
  * letter or digit, no "..". Returns NULL if fine, else why not. */
 const char *topo_name_error(const char *s, size_t max);

@@ -5,6 +5,8 @@
 #include "kind.h"
 #include "plan.h"
 
+#include <fnmatch.h>
+
 static struct topo_iface *resolve_ifname(struct topo_node *n, const char *ifname,
 					 const struct topo_loc *loc, struct diag *d)
 {
@@ -76,9 +78,18 @@ static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap
 	}
 }
 
-/* Is gw on a subnet the node reaches directly (through dev, if given)? */
+/* Is gw on a subnet the node reaches directly (through dev, if given)? A
+ * device route counts too: calico's "169.254.1.1 dev eth0" before
+ * "default via 169.254.1.1 dev eth0". */
 static bool gateway_connected(const struct topo_node *n, const struct topo_route *r)
 {
+	vec_foreach(o, &n->routes)
+	{
+		if (o->has_via || !o->ifname || (r->ifname && !streq(o->ifname, r->ifname)))
+			continue;
+		if (o->dst.len && ipaddr_contains(&o->dst, &r->via))
+			return true;
+	}
 	vec_foreach(a, &n->addrs)
 	{
 		if (r->ifname && !streq(a->ifname, r->ifname))
@@ -268,6 +279,14 @@ static void check_node_list(struct topo_lab *lab, const struct topo_expect *e, c
 		struct ipaddr ip;
 		if (allow_targets && ipaddr_parse_host(item, &ip) == 0)
 			continue;
+		if (strpbrk(item, "*?[")) {
+			bool any = false;
+			vec_foreach(np, &lab->nodes) any |= !(*np)->is_switch && fnmatch(item, (*np)->name, 0) == 0;
+			if (!any)
+				diag_add(d, &e->loc, "a pattern must match at least one node's name",
+					 "%s: '%s' matches no node", topo_expect_kind_to_string(e->kind), item);
+			continue;
+		}
 		char *colon = allow_targets ? strchr(item, ':') : NULL;
 		if (colon)
 			*colon = '\0';

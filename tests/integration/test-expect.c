@@ -5,6 +5,7 @@
 
 static const char *const scenarios[] = {
 	"two-nodes", "lan", "router", "onlink", "gre", "vxlan", "k8s-flannel-vxlan", "k8s-host-gw", "dns",
+	"k8s-calico-routed",
 };
 
 static void test_scenario(void **state)

@@ -335,7 +335,7 @@ static void test_killed_up(void **state)
 	}
 	/* and the lab comes up right after */
 	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
-	assert_int_equal(sh("ip netns exec %s-k1p1 ping -c1 -W2 -q 10.244.3.3 >/dev/null", name), 0);
+	assert_int_equal(sh("ip netns exec %s-pod1-1 ping -c1 -W2 -q 10.244.3.3 >/dev/null", name), 0);
 	assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
 	assert_lab_gone(name);
 	assert_root_unchanged();

@@ -66,14 +66,14 @@ static void test_vxlan_p2p(void **state)
 static void test_vxlan_flannel(void **state)
 {
 	assert_int_equal(sh("%s up %s/topologies/k8s-flannel-vxlan.ini >/dev/null", nslab(), srcdir()), 0);
-	_cleanup_free_ char *info = vx("k8s-flannel-vxlan-k1", "flannel.1",
+	_cleanup_free_ char *info = vx("k8s-flannel-vxlan-node1", "flannel.1",
 		"\"\\(.linkinfo.info_data.id) \\(.linkinfo.info_data.port) \\(.linkinfo.info_data.learning) \\(.address)\"");
 	assert_string_equal(info, "1 8472 false 02:f1:00:00:00:01");
 	_cleanup_free_ char *fdb = capture(
-		"bridge -j -n k8s-flannel-vxlan-k1 fdb show dev flannel.1 | jq -r '[.[] | select(.dst != null) | \"\\(.mac)=\\(.dst)\"] | sort | join(\" \")'");
+		"bridge -j -n k8s-flannel-vxlan-node1 fdb show dev flannel.1 | jq -r '[.[] | select(.dst != null) | \"\\(.mac)=\\(.dst)\"] | sort | join(\" \")'");
 	assert_string_equal(fdb, "02:f1:00:00:00:02=192.168.0.12 02:f1:00:00:00:03=192.168.0.13");
 	_cleanup_free_ char *neigh = capture(
-		"ip -j -n k8s-flannel-vxlan-k1 neigh show dev flannel.1 | jq -r '[.[] | \"\\(.dst)=\\(.lladdr)=\\(.state[0])\"] | sort | join(\" \")'");
+		"ip -j -n k8s-flannel-vxlan-node1 neigh show dev flannel.1 | jq -r '[.[] | \"\\(.dst)=\\(.lladdr)=\\(.state[0])\"] | sort | join(\" \")'");
 	assert_string_equal(neigh, "10.244.2.0=02:f1:00:00:00:02=PERMANENT 10.244.3.0=02:f1:00:00:00:03=PERMANENT");
 	assert_int_equal(sh("%s down k8s-flannel-vxlan >/dev/null", nslab()), 0);
 	assert_lab_gone("k8s-flannel-vxlan");

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+#include "cmd.h"
+#include "gen.h"
+
+extern const struct cmd cmd_gen;
+
+static int gen_run(int argc, char **argv)
+{
+	const char *shape = NULL, *name = NULL, *out = NULL, *model = "flannel-vxlan";
+	uint32_t nodes = 0, pods = 2;
+	bool have_nodes = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if ((streq(a, "--nodes") || streq(a, "--pods") || streq(a, "--model") ||
+		     streq(a, "--name") || streq(a, "-o")) && !v)
+			return cmd_usage_error(&cmd_gen, "%s needs a value", a);
+		if (streq(a, "--nodes")) {
+			if (parse_u32(v, 1, GEN_NODES_MAX, &nodes) < 0)
+				return cmd_usage_error(&cmd_gen, "--nodes takes 1 to %d", GEN_NODES_MAX);
+			have_nodes = true;
+			i++;
+		} else if (streq(a, "--pods")) {
+			if (parse_u32(v, 1, GEN_K8S_PODS_MAX, &pods) < 0)
+				return cmd_usage_error(&cmd_gen, "--pods takes 1 to %d", GEN_K8S_PODS_MAX);
+			i++;
+		} else if (streq(a, "--model")) {
+			model = v;
+			i++;
+		} else if (streq(a, "--name")) {
+			if (topo_name_error(v, TOPO_LAB_NAME_MAX))
+				return cmd_usage_error(&cmd_gen, "lab name '%s' %s", v,
+						       topo_name_error(v, TOPO_LAB_NAME_MAX));
+			name = v;
+			i++;
+		} else if (streq(a, "-o")) {
+			out = v;
+			i++;
+		} else if (a[0] == '-') {
+			return cmd_usage_error(&cmd_gen, "unknown option '%s'", a);
+		} else if (!shape) {
+			shape = a;
+		} else {
+			return cmd_usage_error(&cmd_gen, "unexpected '%s'", a);
+		}
+	}
+	if (!shape)
+		return cmd_usage_error(&cmd_gen, "which topology: k8s, star or linear");
+	if (!have_nodes)
+		return cmd_usage_error(&cmd_gen, "give --nodes N");
+	_cleanup_free_ char *text = NULL;
+	if (streq(shape, "k8s")) {
+		enum gen_model m = gen_model_from_string(model);
+		if (m < 0)
+			return cmd_usage_error(&cmd_gen, "--model is flannel-vxlan, host-gw or calico-routed");
+		if (nodes > GEN_K8S_NODES_MAX)
+			return cmd_usage_error(&cmd_gen, "k8s takes up to %d nodes", GEN_K8S_NODES_MAX);
+		text = gen_k8s(m, nodes, pods, name);
+	} else if (streq(shape, "star")) {
+		text = gen_star(nodes, name);
+	} else if (streq(shape, "linear")) {
+		text = gen_linear(nodes, name);
+	} else {
+		return cmd_usage_error(&cmd_gen, "no topology '%s': k8s, star or linear", shape);
+	}
+	FILE *f = out ? fopen(out, "we") : stdout;
+	if (!f) {
+		err("gen: %s: %s", out, strerror(errno));
+		return EXIT_FAIL;
+	}
+	fputs(text, f);
+	if ((out ? fclose(f) : fflush(f)) != 0) {
+		err("gen: write: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+const struct cmd cmd_gen = {
+	.name = "gen",
+	.args = "k8s|star|linear --nodes N [--pods M] [--model MODEL] [--name LAB] [-o FILE]",
+	.summary = "Write a generated topology: Kubernetes models, or benchmark shapes.",
+	.help = "  k8s      N Kubernetes nodes (up to 100) with M pods each (up to 50, default 2);\n"
+		"           --model flannel-vxlan (default), host-gw or calico-routed\n"
+		"  star     N hosts on one bridge (up to 4000)\n"
+		"  linear   N nodes in a chain, a /30 on each link (up to 4000)\n"
+		"Writes to standard output, or FILE with -o. The lab name defaults to the\n"
+		"shape (k8s-MODEL, star, linear); --name sets it.\n",
+	.run = gen_run,
+};

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Topology generators: Kubernetes network models and benchmark shapes. */
+#pragma once
+
+#include "util.h"
+
+enum gen_model {
+	GEN_FLANNEL_VXLAN,
+	GEN_HOST_GW,
+	GEN_CALICO_ROUTED,
+	_GEN_MODEL_MAX,
+	_GEN_MODEL_INVALID = -1,
+};
+
+const char *gen_model_to_string(enum gen_model m);
+enum gen_model gen_model_from_string(const char *s);
+
+#define GEN_K8S_NODES_MAX 100
+#define GEN_K8S_PODS_MAX 50
+#define GEN_NODES_MAX 4000
+
+/* The topology text; name NULL: the default ("k8s-flannel-vxlan", ...).
+ * Counts are checked by the caller against the limits above. */
+char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name);
+char *gen_star(unsigned nodes, const char *name);
+char *gen_linear(unsigned nodes, const char *name);
