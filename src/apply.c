@@ -72,7 +72,7 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	}
 	else
 		sbuf_addf(err, "netlink socket: %s", strerror(-r));
-	if (r == 0 && n->is_switch) {
+	if (r == 0 && (n->is_switch || !nl->plan->lab->uses_ipv6)) {
 		r = write_sysctl("net.ipv6.conf.all.disable_ipv6", "1", err);
 		if (r == 0)
 			r = write_sysctl("net.ipv6.conf.default.disable_ipv6", "1", err);

@@ -18,6 +18,7 @@ enum gen_model gen_model_from_string(const char *s);
 #define GEN_K8S_NODES_MAX 100
 #define GEN_K8S_PODS_MAX 50
 #define GEN_NODES_MAX 4000
+#define GEN_STAR_LEAF 250 /* hosts per leaf bridge of a large star */
 
 /* The topology text; name NULL: the default ("k8s-flannel-vxlan", ...).
  * Counts are checked by the caller against the limits above. */

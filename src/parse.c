@@ -43,7 +43,7 @@ struct parser {
 
 static const char *const section_words[] = {"lab", "node",    "links", "bridge",
 					   "vxlan", "gre", "dns", "expect"};
-static const char *const lab_keys[] = {"name", "description"};
+static const char *const lab_keys[] = {"name", "description", "ipv6"};
 static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
 					"fdb",     "sysctl", "iface"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
@@ -120,6 +120,12 @@ static void lab_key(struct parser *p, const char *key, char *value)
 		free(lab->name);
 		lab->name = xstrdup(value);
 		lab->name_loc = loc;
+	} else if (streq(key, "ipv6")) {
+		bool v;
+		if (kind_bool(key, value, &loc, p->d, &v) == 0) {
+			lab->ipv6_given = v;
+			lab->ipv6_loc = loc;
+		}
 	} else if (streq(key, "description")) {
 		free(lab->description);
 		lab->description = xstrdup(value);

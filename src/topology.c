@@ -6,6 +6,7 @@ struct topo_lab *topo_lab_new(const char *file)
 {
 	struct topo_lab *lab = xcalloc(1, sizeof(*lab));
 	lab->file = xstrdup(file);
+	lab->ipv6_given = -1;
 	return lab;
 }
 

@@ -162,7 +162,9 @@ struct topo_lab {
 	struct strmap node_by_name;
 	VEC(struct topo_dev *) devs;
 	struct topo_node *switch_node; /* NULL when no bridge needs it */
-	bool uses_ipv6;                /* any IPv6 address: nodes skip DAD */
+	bool uses_ipv6;  /* IPv6 in nodes: [lab] ipv6, or any IPv6 address (then no DAD) */
+	int ipv6_given;  /* [lab] ipv6: -1 not given, 0 no, 1 yes */
+	struct topo_loc ipv6_loc;
 	struct topo_dns dns;
 	VEC(struct topo_expect) expects;
 	char *source; /* the file's text, kept for `nslab check` */

@@ -240,6 +240,27 @@ static void resolve_dev_nodes(struct topo_lab *lab, struct diag *d)
 	}
 }
 
+/* The kernel's BR_MAX_PORTS is 1024 and port numbers start at 1: the
+ * 1024th port fails with EXFULL, half-way through up. */
+#define BRIDGE_PORTS_MAX 1023
+
+static void check_bridge_ports(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes) vec_foreach(bp, &(*np)->ifaces)
+	{
+		if (!(*bp)->is_bridge)
+			continue;
+		size_t ports = 0;
+		vec_foreach(pp, &(*np)->ifaces) ports += (*pp)->master == *bp;
+		if (ports > BRIDGE_PORTS_MAX)
+			diag_add(d, &(*bp)->loc,
+				 "split it into bridges of at most 1023 ports joined by links "
+				 "('link = sw1 sw2' keeps one layer-2 segment); 'nslab gen star' does so",
+				 "bridge '%s' has %zu ports; a Linux bridge takes at most %d", (*bp)->name,
+				 ports, BRIDGE_PORTS_MAX);
+	}
+}
+
 static void check_dns(struct topo_lab *lab, struct diag *d)
 {
 	struct topo_dns *dns = &lab->dns;
@@ -349,8 +370,15 @@ size_t topo_validate(struct topo_lab *lab, struct diag *d)
 		check_neighs_fdbs(*np, d);
 	}
 	vec_foreach(dp, &lab->devs) if ((*dp)->kind->validate)(*dp)->kind->validate(lab, *dp, d);
+	if (lab->ipv6_given == 0 && lab->uses_ipv6) {
+		diag_add(d, &lab->ipv6_loc, "drop 'ipv6 = no', or the IPv6 addresses",
+			 "'ipv6 = no' but the lab has IPv6 addresses");
+	}
+	if (lab->ipv6_given == 1)
+		lab->uses_ipv6 = true;
 	check_dns(lab, d);
 	check_expects(lab, d);
+	check_bridge_ports(lab, d);
 
 	vec_foreach(np, &lab->nodes)
 	{

@@ -417,6 +417,29 @@ static void test_two_bridges(void **state)
 	*state = NULL;
 }
 
+/* IPv4-only labs run without IPv6 (no autoconfiguration flooding the
+ * segments); 'ipv6 = yes' keeps it, link-local addresses included. */
+static void test_ipv6_policy(void **state)
+{
+	*state = "v6p";
+	write_topology("/tmp/nslab-v6p.ini", "[lab]\nname = v6p\n[node a]\naddr = 10.6.0.1/24 dev eth0\n"
+			 "[node b]\naddr = 10.6.0.2/24 dev eth0\n[links]\nlink = a:eth0 b:eth0\n");
+	assert_int_equal(sh("%s up /tmp/nslab-v6p.ini >/dev/null", nslab()), 0);
+	_cleanup_free_ char *off = capture("ip -j -n v6p-a -6 addr | jq '[.[].addr_info[]] | length'; ip netns exec v6p-a cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6");
+	assert_string_equal(off, "0\n1");
+	assert_int_equal(sh("ip netns exec v6p-a ping -c1 -W2 -q 10.6.0.2 >/dev/null"), 0);
+	assert_int_equal(sh("%s down v6p >/dev/null", nslab()), 0);
+	write_topology("/tmp/nslab-v6p.ini", "[lab]\nname = v6p\nipv6 = yes\n[node a]\naddr = 10.6.0.1/24 dev eth0\n"
+			 "[node b]\naddr = 10.6.0.2/24 dev eth0\n[links]\nlink = a:eth0 b:eth0\n");
+	assert_int_equal(sh("%s up /tmp/nslab-v6p.ini >/dev/null", nslab()), 0);
+	_cleanup_free_ char *on = capture("ip -j -n v6p-a -6 addr show dev eth0 | jq -r '.[0].addr_info[0].scope'");
+	assert_string_equal(on, "link");
+	assert_int_equal(sh("%s down v6p >/dev/null", nslab()), 0);
+	assert_lab_gone("v6p");
+	unlink("/tmp/nslab-v6p.ini");
+	*state = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +457,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_down_all_finds_orphans, lab_teardown),
 		cmocka_unit_test_teardown(test_two_bridges, lab_teardown),
 		cmocka_unit_test_teardown(test_attributes, lab_teardown),
+		cmocka_unit_test_teardown(test_ipv6_policy, lab_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }

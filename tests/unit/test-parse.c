@@ -150,6 +150,9 @@ static const struct bad cases[] = {
 	 "sysctl = net.ipv4.ip_local_port_range=20000 30000\n",
 	 0, NULL},
 	{"\xef\xbb\xbf[node h1]\n", 0, NULL},
+	{"[lab]\nipv6 = no\n[node h1]\naddr = fd00::1/64 dev lo\n", 2,
+	 "'ipv6 = no' but the lab has IPv6 addresses"},
+	{"[lab]\nipv6 = perhaps\n[node h1]\n", 2, "'ipv6' must be yes or no, not 'perhaps'"},
 	/* expectations */
 	{BASE "[expect]\nreach = h9 h1\n", 8, "reach: 'h9' is not a node"},
 	{BASE "[expect]\nreach = h1\n", 8, "'reach' needs a node and what to check"},
@@ -273,6 +276,28 @@ static void test_lab_name_default(void **state)
 }
 
 /* Comments, indentation and CRLF line ends are all fine. */
+/* A bridge with 1024 ports: refused before up, not half-way through it. */
+static void test_bridge_port_limit(void **state)
+{
+	struct sbuf t = {0};
+	struct diag d = {0};
+
+	sbuf_adds(&t, "[bridge sw]\n");
+	for (int i = 1; i <= 1024; i++)
+		sbuf_addf(&t, "[node h%d]\n", i);
+	sbuf_adds(&t, "[links]\n");
+	for (int i = 1; i <= 1024; i++)
+		sbuf_addf(&t, "link = h%d:eth0 sw\n", i);
+	struct topo_lab *lab = topo_parse_string(t.s, "t.ini", &d);
+	topo_validate(lab, &d);
+	assert_int_equal(diag_count(&d), 1);
+	assert_int_equal(d.msgs.v[0].loc.line, 1);
+	assert_string_equal(d.msgs.v[0].msg, "bridge 'sw' has 1024 ports; a Linux bridge takes at most 1023");
+	topo_lab_free(lab);
+	diag_free(&d);
+	sbuf_free(&t);
+}
+
 static void test_lenient_syntax(void **state)
 {
 	const char *ini = "# comment\r\n[lab]  ; inline\r\n  name = x   # trailing\r\n"
@@ -296,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_binary),              cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lab_name_default),    cmocka_unit_test(test_lenient_syntax),
+		cmocka_unit_test(test_bridge_port_limit),
 	};
 	size_t nbad = ARRAY_SIZE(cases), n = 0;
 	struct CMUnitTest *tests = xcalloc(nbad + ARRAY_SIZE(fixed), sizeof(*tests));

@@ -6,8 +6,10 @@ set -e
 # namespaces, lo up in each
 ip netns add two-nodes-h1
 ip -n two-nodes-h1 link set lo up alias nslab:two-nodes
+ip netns exec two-nodes-h1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 ip netns add two-nodes-h2
 ip -n two-nodes-h2 link set lo up alias nslab:two-nodes
+ip netns exec two-nodes-h2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 
 # links
 ip -n two-nodes-h1 link add eth0 up type veth peer name eth0 netns two-nodes-h2

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Time nslab up and down for star, linear and a flannel k8s lab at several
+# sizes, and the same star built with iproute2's batch mode; print a table,
+# the ratios, the per-node cost and nslab's peak RSS. Needs root.
+#
+#   scripts/bench.sh                      N = 10 100 500 1000 2000, 5 runs each
+#   scripts/bench.sh --sizes "100" --runs 3    (CI's smoke test)
+#
+# A benchmark, not a test: it fails only if a lab does not come up.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+SIZES="10 100 500 1000 2000"
+RUNS=5
+while [ $# -gt 0 ]; do
+	case $1 in
+	--sizes) SIZES=$2; shift 2 ;;
+	--runs) RUNS=$2; shift 2 ;;
+	*) echo "usage: $0 [--sizes \"N ...\"] [--runs R]" >&2; exit 2 ;;
+	esac
+done
+[ "$(id -u)" = 0 ] || { echo "bench.sh: needs root" >&2; exit 2; }
+install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}"
+build_nslab
+NSLAB=$BUILD/src/nslab
+WORK=$(mktemp -d /tmp/nslab-bench.XXXXXX)
+trap '"$NSLAB" down --all >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+
+now() { date +%s.%N; }
+# stats: median min max of the numbers on stdin
+stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m, v[1], v[NR] }'; }
+# let the kernel finish destroying the last lab's namespaces (cleanup_net
+# holds the rtnl lock and would be timed with the next up)
+settle() { sleep "$1"; }
+
+# The same star as iproute2 builds it fastest (the same leaf bridges as
+# 'nslab gen star'): one batch for the namespaces, one in the switch
+# namespace for the bridges and the veths, one per host.
+ip_star() { # N DIR
+	local n=$1 d=$2 i leaf=250 leaves=0 br
+	[ "$n" -gt "$leaf" ] && leaves=$(( (n + leaf - 1) / leaf ))
+	{ echo "netns add ipstar-sw"; for ((i = 1; i <= n; i++)); do echo "netns add ipstar-h$i"; done; } > "$d/ns.batch"
+	{
+		echo "link set lo up"
+		echo "link add sw up type bridge"
+		for ((i = 1; i <= leaves; i++)); do
+			echo "link add sw$i up type bridge"
+			echo "link add sw$i-up master sw$i up type veth peer name sw-down$i"
+			echo "link set sw-down$i master sw up"
+		done
+		for ((i = 1; i <= n; i++)); do
+			br=sw; [ "$leaves" -gt 0 ] && br=sw$(( (i - 1) / leaf + 1 ))
+			echo "link add h$i-eth0 master $br up type veth peer name eth0 netns ipstar-h$i"
+		done
+	} > "$d/sw.batch"
+	for ((i = 1; i <= n; i++)); do
+		printf 'link set lo up\nlink set eth0 up\naddr add 10.0.%d.%d/16 dev eth0\n' $((i >> 8)) $((i & 255)) > "$d/h$i.batch"
+	done
+	{ echo "netns del ipstar-sw"; for ((i = 1; i <= n; i++)); do echo "netns del ipstar-h$i"; done; } > "$d/down.batch"
+	cat > "$d/up.sh" <<EOF
+ip -batch $d/ns.batch
+ip -n ipstar-sw -batch $d/sw.batch
+for i in \$(seq 1 $n); do ip -n ipstar-h\$i -batch $d/h\$i.batch; done
+EOF
+}
+
+# one shape at one size: prints "up-median up-min up-max down-median down-min down-max rss-kb"
+measure() { # FILE LAB
+	local file=$1 lab=$2 ups="" downs="" rss=0 r t0 t1
+	for ((r = 0; r < RUNS; r++)); do
+		settle 1
+		t0=$(now)
+		/usr/bin/time -f "%M" -o "$WORK/rss" "$NSLAB" up "$file" >/dev/null 2>"$WORK/err" ||
+			{ cat "$WORK/err" >&2; echo "bench.sh: up $file failed" >&2; exit 1; }
+		t1=$(now)
+		ups+="$(echo "$t1 - $t0" | bc -l)"$'\n'
+		r2=$(cat "$WORK/rss"); [ "$r2" -gt "$rss" ] && rss=$r2
+		t0=$(now)
+		"$NSLAB" down "$lab" >/dev/null
+		t1=$(now)
+		downs+="$(echo "$t1 - $t0" | bc -l)"$'\n'
+	done
+	echo "$(printf '%s' "$ups" | stats) $(printf '%s' "$downs" | stats) $rss"
+}
+
+measure_ip() { # N
+	local n=$1 ups="" downs="" r t0 t1 d=$WORK/ip$n
+	mkdir -p "$d"; ip_star "$n" "$d"
+	for ((r = 0; r < RUNS; r++)); do
+		settle 1
+		t0=$(now); sh -e "$d/up.sh"; t1=$(now)
+		ups+="$(echo "$t1 - $t0" | bc -l)"$'\n'
+		t0=$(now); ip -batch "$d/down.batch"; t1=$(now)
+		downs+="$(echo "$t1 - $t0" | bc -l)"$'\n'
+	done
+	echo "$(printf '%s' "$ups" | stats) $(printf '%s' "$downs" | stats) -"
+}
+
+printf '%-7s %6s  %-23s %-23s %8s %9s\n' shape N "up s (median min max)" "down s (median min max)" "us/node" "rss KB"
+declare -A star_up ip_up
+for n in $SIZES; do
+	"$NSLAB" gen star --nodes "$n" -o "$WORK/star$n.ini"
+	"$NSLAB" gen linear --nodes "$n" -o "$WORK/linear$n.ini"
+	nodes=$(( n >= 20 ? n / 20 : 1 )); pods=$(( n / nodes - 1 )); [ $pods -gt 50 ] && pods=50; [ $pods -lt 1 ] && pods=1
+	"$NSLAB" gen k8s --nodes "$nodes" --pods "$pods" -o "$WORK/k8s$n.ini"
+	for shape in star linear k8s ip-star; do
+		case $shape in
+		star) read -r um ul uh dm dl dh rss < <(measure "$WORK/star$n.ini" star) ;;
+		linear) read -r um ul uh dm dl dh rss < <(measure "$WORK/linear$n.ini" linear) ;;
+		k8s) read -r um ul uh dm dl dh rss < <(measure "$WORK/k8s$n.ini" k8s-flannel-vxlan) ;;
+		ip-star) read -r um ul uh dm dl dh rss < <(measure_ip "$n") ;;
+		esac
+		[ "$shape" = star ] && star_up[$n]=$um
+		[ "$shape" = ip-star ] && ip_up[$n]=$um
+		printf '%-7s %6d  %-23s %-23s %8.0f %9s\n' "$shape" "$n" "$um $ul $uh" "$dm $dl $dh" \
+			"$(echo "$um * 1000000 / $n" | bc -l)" "$rss"
+	done
+done
+echo
+for n in $SIZES; do
+	printf 'N=%-5d nslab star up is %.1fx faster than ip -batch\n' "$n" \
+		"$(echo "${ip_up[$n]} / ${star_up[$n]}" | bc -l)"
+done
+first=${SIZES%% *}; last=${SIZES##* }
+if [ "$first" != "$last" ]; then
+	printf 'star per-node cost: %.0f us at N=%d, %.0f us at N=%d (ratio %.2f)\n' \
+		"$(echo "${star_up[$first]} * 1000000 / $first" | bc -l)" "$first" \
+		"$(echo "${star_up[$last]} * 1000000 / $last" | bc -l)" "$last" \
+		"$(echo "(${star_up[$last]} / $last) / (${star_up[$first]} / $first)" | bc -l)"
+fi
