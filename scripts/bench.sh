@@ -26,14 +26,31 @@ install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}"
 build_nslab
 NSLAB=$BUILD/src/nslab
 WORK=$(mktemp -d /tmp/nslab-bench.XXXXXX)
-trap '"$NSLAB" down --all >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+# only the benchmark's own labs: a user's labs stay as they are
+cleanup() {
+	local l
+	for l in bench-star bench-linear bench-k8s; do "$NSLAB" down "$l" >/dev/null 2>&1 || true; done
+	[ -f "$WORK/ip/down.batch" ] && ip -batch "$WORK/ip/down.batch" >/dev/null 2>&1
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 now() { date +%s.%N; }
 # stats: median min max of the numbers on stdin
 stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m, v[1], v[NR] }'; }
-# let the kernel finish destroying the last lab's namespaces (cleanup_net
-# holds the rtnl lock and would be timed with the next up)
-settle() { sleep "$1"; }
+# Let the kernel finish destroying the last lab's namespaces: cleanup_net
+# runs after down returns, holds the rtnl lock, and would be timed with the
+# next up. Wait until the live network namespaces are back to the baseline.
+netns_count() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo 2>/dev/null || echo 0; }
+BASELINE=$(netns_count)
+settle() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(netns_count)" -le $((BASELINE + 16)) ] && break
+		sleep 0.2
+	done
+	sleep "$1"
+}
 
 # The same star as iproute2 builds it fastest (the same leaf bridges as
 # 'nslab gen star'): one batch for the namespaces, one in the switch
@@ -41,7 +58,7 @@ settle() { sleep "$1"; }
 ip_star() { # N DIR
 	local n=$1 d=$2 i leaf=250 leaves=0 br
 	[ "$n" -gt "$leaf" ] && leaves=$(( (n + leaf - 1) / leaf ))
-	{ echo "netns add ipstar-sw"; for ((i = 1; i <= n; i++)); do echo "netns add ipstar-h$i"; done; } > "$d/ns.batch"
+	{ echo "netns add bench-ip-sw"; for ((i = 1; i <= n; i++)); do echo "netns add bench-ip-h$i"; done; } > "$d/ns.batch"
 	{
 		echo "link set lo up"
 		echo "link add sw up type bridge"
@@ -52,17 +69,17 @@ ip_star() { # N DIR
 		done
 		for ((i = 1; i <= n; i++)); do
 			br=sw; [ "$leaves" -gt 0 ] && br=sw$(( (i - 1) / leaf + 1 ))
-			echo "link add h$i-eth0 master $br up type veth peer name eth0 netns ipstar-h$i"
+			echo "link add h$i-eth0 master $br up type veth peer name eth0 netns bench-ip-h$i"
 		done
 	} > "$d/sw.batch"
 	for ((i = 1; i <= n; i++)); do
 		printf 'link set lo up\nlink set eth0 up\naddr add 10.0.%d.%d/16 dev eth0\n' $((i >> 8)) $((i & 255)) > "$d/h$i.batch"
 	done
-	{ echo "netns del ipstar-sw"; for ((i = 1; i <= n; i++)); do echo "netns del ipstar-h$i"; done; } > "$d/down.batch"
+	{ echo "netns del bench-ip-sw"; for ((i = 1; i <= n; i++)); do echo "netns del bench-ip-h$i"; done; } > "$d/down.batch"
 	cat > "$d/up.sh" <<EOF
 ip -batch $d/ns.batch
-ip -n ipstar-sw -batch $d/sw.batch
-for i in \$(seq 1 $n); do ip -n ipstar-h\$i -batch $d/h\$i.batch; done
+ip -n bench-ip-sw -batch $d/sw.batch
+for i in \$(seq 1 $n); do ip -n bench-ip-h\$i -batch $d/h\$i.batch; done
 EOF
 }
 
@@ -70,7 +87,7 @@ EOF
 measure() { # FILE LAB
 	local file=$1 lab=$2 ups="" downs="" rss=0 r t0 t1
 	for ((r = 0; r < RUNS; r++)); do
-		settle 1
+		settle 0.5
 		t0=$(now)
 		/usr/bin/time -f "%M" -o "$WORK/rss" "$NSLAB" up "$file" >/dev/null 2>"$WORK/err" ||
 			{ cat "$WORK/err" >&2; echo "bench.sh: up $file failed" >&2; exit 1; }
@@ -86,10 +103,10 @@ measure() { # FILE LAB
 }
 
 measure_ip() { # N
-	local n=$1 ups="" downs="" r t0 t1 d=$WORK/ip$n
-	mkdir -p "$d"; ip_star "$n" "$d"
+	local n=$1 ups="" downs="" r t0 t1 d=$WORK/ip
+	rm -rf "$d"; mkdir -p "$d"; ip_star "$n" "$d"
 	for ((r = 0; r < RUNS; r++)); do
-		settle 1
+		settle 0.5
 		t0=$(now); sh -e "$d/up.sh"; t1=$(now)
 		ups+="$(echo "$t1 - $t0" | bc -l)"$'\n'
 		t0=$(now); ip -batch "$d/down.batch"; t1=$(now)
@@ -101,15 +118,15 @@ measure_ip() { # N
 printf '%-7s %6s  %-23s %-23s %8s %9s\n' shape N "up s (median min max)" "down s (median min max)" "us/node" "rss KB"
 declare -A star_up ip_up
 for n in $SIZES; do
-	"$NSLAB" gen star --nodes "$n" -o "$WORK/star$n.ini"
-	"$NSLAB" gen linear --nodes "$n" -o "$WORK/linear$n.ini"
+	"$NSLAB" gen star --nodes "$n" --name bench-star -o "$WORK/star$n.ini"
+	"$NSLAB" gen linear --nodes "$n" --name bench-linear -o "$WORK/linear$n.ini"
 	nodes=$(( n >= 20 ? n / 20 : 1 )); pods=$(( n / nodes - 1 )); [ $pods -gt 50 ] && pods=50; [ $pods -lt 1 ] && pods=1
-	"$NSLAB" gen k8s --nodes "$nodes" --pods "$pods" -o "$WORK/k8s$n.ini"
+	"$NSLAB" gen k8s --nodes "$nodes" --pods "$pods" --name bench-k8s -o "$WORK/k8s$n.ini"
 	for shape in star linear k8s ip-star; do
 		case $shape in
-		star) read -r um ul uh dm dl dh rss < <(measure "$WORK/star$n.ini" star) ;;
-		linear) read -r um ul uh dm dl dh rss < <(measure "$WORK/linear$n.ini" linear) ;;
-		k8s) read -r um ul uh dm dl dh rss < <(measure "$WORK/k8s$n.ini" k8s-flannel-vxlan) ;;
+		star) read -r um ul uh dm dl dh rss < <(measure "$WORK/star$n.ini" bench-star) ;;
+		linear) read -r um ul uh dm dl dh rss < <(measure "$WORK/linear$n.ini" bench-linear) ;;
+		k8s) read -r um ul uh dm dl dh rss < <(measure "$WORK/k8s$n.ini" bench-k8s) ;;
 		ip-star) read -r um ul uh dm dl dh rss < <(measure_ip "$n") ;;
 		esac
 		[ "$shape" = star ] && star_up[$n]=$um

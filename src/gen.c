@@ -153,27 +153,28 @@ char *gen_star(unsigned nodes, const char *name)
 	unsigned leaves = nodes > GEN_STAR_LEAF ? (nodes + GEN_STAR_LEAF - 1) / GEN_STAR_LEAF : 0;
 
 	header(&b, what, name ? name : "star");
-	/* A Linux bridge takes at most 1023 ports, and adding a port costs
-	 * more the more ports it has: large stars are leaf bridges under a
-	 * core one, still one layer-2 segment. */
+	/* A Linux bridge takes at most 1023 ports, and a namespace's per-device
+	 * costs grow with its devices: large stars are leaf switches (nodes
+	 * with a bridge, like racks) under the core bridge, still one layer-2
+	 * segment. */
 	if (leaves)
-		sbuf_addf(&b, "; %u hosts on %u leaf bridges of up to %d, joined by the core bridge sw\n",
+		sbuf_addf(&b, "; %u hosts on %u leaf switches of up to %d, joined by the core bridge sw\n",
 			  nodes, leaves, GEN_STAR_LEAF);
 	sbuf_adds(&b, "\n[bridge sw]\n");
 	for (unsigned l = 1; l <= leaves; l++)
-		sbuf_addf(&b, "[bridge sw%u]\n", l);
+		sbuf_addf(&b, "[node leaf%u]\n[bridge leaf%u:br0]\n", l, l);
 	for (unsigned i = 1; i <= nodes; i++)
 		sbuf_addf(&b, "[node h%u]\naddr = 10.0.%u.%u/16 dev eth0\n", i, i >> 8, i & 0xff);
 	sbuf_adds(&b, "\n[links]\n");
 	for (unsigned l = 1; l <= leaves; l++)
-		sbuf_addf(&b, "link = sw%u sw\n", l);
+		sbuf_addf(&b, "link = leaf%u:br0 sw\n", l);
 	for (unsigned i = 1; i <= nodes; i++) {
 		if (leaves)
-			sbuf_addf(&b, "link = h%u:eth0 sw%u\n", i, (i - 1) / GEN_STAR_LEAF + 1);
+			sbuf_addf(&b, "link = h%u:eth0 leaf%u:br0\n", i, (i - 1) / GEN_STAR_LEAF + 1);
 		else
 			sbuf_addf(&b, "link = h%u:eth0 sw\n", i);
 	}
-	sbuf_adds(&b, "\n[expect]\nreach = h1 all\n");
+	sbuf_adds(&b, "\n[expect]\nreach = h1 h*\n");
 	return sbuf_steal(&b);
 }
 

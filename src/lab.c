@@ -285,6 +285,16 @@ static void warn_neighbours(const struct topo_lab *lab, struct sbuf *notes)
 		{AF_INET6, "/proc/sys/net/ipv6/neigh/default/gc_thresh3", "net.ipv6.neigh.default"},
 	};
 
+	size_t ports = topo_largest_broadcast_domain(lab);
+	_cleanup_fclose_ FILE *bl = ports > 1000 ? fopen("/proc/sys/net/core/netdev_max_backlog", "re") : NULL;
+	unsigned long backlog = 0;
+	if (bl && fscanf(bl, "%lu", &backlog) == 1 && ports > backlog)
+		sbuf_addf(notes,
+			  "a broadcast in lab '%s' reaches %zu bridge ports at once, and this host "
+			  "queues at most %lu packets per CPU (net.core.netdev_max_backlog): ARP "
+			  "requests will not reach every host. To allow it, as root: sysctl -w "
+			  "net.core.netdev_max_backlog=%zu\n",
+			  lab->name, ports, backlog, ports * 2);
 	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
 		size_t need = topo_neighbour_estimate(lab, t[i].family);
 		_cleanup_fclose_ FILE *f = need ? fopen(t[i].path, "re") : NULL;

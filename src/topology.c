@@ -202,6 +202,66 @@ size_t topo_neighbour_estimate(const struct topo_lab *lab, int family)
 	return total;
 }
 
+struct bridge_set {
+	const struct topo_iface **br;
+	size_t *parent, *ports, n;
+};
+
+static size_t find_root(struct bridge_set *s, size_t i)
+{
+	while (s->parent[i] != i)
+		i = s->parent[i] = s->parent[s->parent[i]];
+	return i;
+}
+
+static size_t bridge_id(struct bridge_set *s, const struct topo_iface *br)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->br[i] == br)
+			return i;
+	return SIZE_MAX;
+}
+
+size_t topo_largest_broadcast_domain(const struct topo_lab *lab)
+{
+	struct bridge_set s = {0};
+	size_t cap = 0, best = 0;
+
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) cap += (*ip)->is_bridge;
+	if (!cap)
+		return 0;
+	s.br = xcalloc(cap, sizeof(*s.br));
+	s.parent = xcalloc(cap, sizeof(*s.parent));
+	s.ports = xcalloc(cap, sizeof(*s.ports));
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) if ((*ip)->is_bridge)
+	{
+		s.parent[s.n] = s.n;
+		s.br[s.n++] = *ip;
+	}
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
+	{
+		const struct topo_iface *i = *ip;
+		if (!i->master)
+			continue;
+		size_t a = find_root(&s, bridge_id(&s, i->master));
+		s.ports[a]++;
+		if (i->peer && i->peer->master && i < i->peer) {
+			size_t b = find_root(&s, bridge_id(&s, i->peer->master));
+			if (a != b) {
+				s.parent[b] = a;
+				s.ports[a] += s.ports[b];
+			}
+		}
+	}
+	for (size_t i = 0; i < s.n; i++)
+		if (s.parent[i] == i && s.ports[i] > best)
+			best = s.ports[i];
+	free(s.br);
+	free(s.parent);
+	free(s.ports);
+	return best;
+}
+
 static bool is_alnum(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');

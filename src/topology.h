@@ -197,6 +197,11 @@ const struct topo_addr *topo_iface_addr(const struct topo_node *node, const stru
  * keeps one table for all namespaces, bounded by the host's gc_thresh3. */
 size_t topo_neighbour_estimate(const struct topo_lab *lab, int family);
 
+/* Ports of the largest layer-2 broadcast domain: bridges joined by veths
+ * between their ports count as one. A broadcast is copied to each port in
+ * one softirq run, and the host queues at most netdev_max_backlog per CPU. */
+size_t topo_largest_broadcast_domain(const struct topo_lab *lab);
+
 /* Names of labs, nodes, bridges: [A-Za-z0-9_.-], starting and ending with a
  * letter or digit, no "..". Returns NULL if fine, else why not. */
 const char *topo_name_error(const char *s, size_t max);

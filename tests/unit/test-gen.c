@@ -40,7 +40,7 @@ static void test_k8s(void **state)
 static void test_shapes(void **state)
 {
 	assert_valid(gen_star(1, NULL), "star", 1);
-	assert_valid(gen_star(GEN_NODES_MAX, NULL), "star", GEN_NODES_MAX);
+	assert_valid(gen_star(GEN_NODES_MAX, NULL), "star", GEN_NODES_MAX + GEN_NODES_MAX / GEN_STAR_LEAF);
 	assert_valid(gen_linear(2, NULL), "linear", 2);
 	assert_valid(gen_linear(GEN_NODES_MAX, "chain"), "linear", GEN_NODES_MAX);
 }
