@@ -53,33 +53,44 @@ settle() {
 	sleep "$1"
 }
 
-# The same star as iproute2 builds it fastest (the same leaf bridges as
-# 'nslab gen star'): one batch for the namespaces, one in the switch
-# namespace for the bridges and the veths, one per host.
-ip_star() { # N DIR
-	local n=$1 d=$2 i leaf=250 leaves=0 br
+# The same star as iproute2 builds it fastest: one batch per namespace, and
+# one for all the namespaces themselves.
+ip_star() { # N DIR: the tree "nslab gen star" builds (leaf switches of 250 in their own namespaces)
+	local n=$1 d=$2 i k leaf=250 leaves=0
 	[ "$n" -gt "$leaf" ] && leaves=$(( (n + leaf - 1) / leaf ))
-	{ echo "netns add bench-ip-sw"; for ((i = 1; i <= n; i++)); do echo "netns add bench-ip-h$i"; done; } > "$d/ns.batch"
 	{
-		echo "link set lo up"
-		echo "link add sw up type bridge"
-		for ((i = 1; i <= leaves; i++)); do
-			echo "link add sw$i up type bridge"
-			echo "link add sw$i-up master sw$i up type veth peer name sw-down$i"
-			echo "link set sw-down$i master sw up"
-		done
-		for ((i = 1; i <= n; i++)); do
-			br=sw; [ "$leaves" -gt 0 ] && br=sw$(( (i - 1) / leaf + 1 ))
-			echo "link add h$i-eth0 master $br up type veth peer name eth0 netns bench-ip-h$i"
-		done
-	} > "$d/sw.batch"
+		echo "netns add bench-ip-sw"
+		for ((k = 1; k <= leaves; k++)); do echo "netns add bench-ip-leaf$k"; done
+		for ((i = 1; i <= n; i++)); do echo "netns add bench-ip-h$i"; done
+	} > "$d/ns.batch"
+	{ echo "link set lo up"; echo "link add sw up type bridge"; } > "$d/sw.batch"
+	for ((k = 1; k <= leaves; k++)); do
+		{
+			echo "link set lo up"
+			echo "link add br0 up type bridge"
+			echo "link add up master br0 up type veth peer name leaf$k netns bench-ip-sw"
+			echo "link set leaf$k master sw up" >> "$d/sw2.batch"
+		} > "$d/leaf$k.batch"
+	done
 	for ((i = 1; i <= n; i++)); do
+		if [ "$leaves" -gt 0 ]; then
+			k=$(( (i - 1) / leaf + 1 ))
+			echo "link add h$i-eth0 master br0 up type veth peer name eth0 netns bench-ip-h$i" >> "$d/leaf$k.batch"
+		else
+			echo "link add h$i-eth0 master sw up type veth peer name eth0 netns bench-ip-h$i" >> "$d/sw.batch"
+		fi
 		printf 'link set lo up\nlink set eth0 up\naddr add 10.0.%d.%d/16 dev eth0\n' $((i >> 8)) $((i & 255)) > "$d/h$i.batch"
 	done
-	{ echo "netns del bench-ip-sw"; for ((i = 1; i <= n; i++)); do echo "netns del bench-ip-h$i"; done; } > "$d/down.batch"
+	{
+		echo "netns del bench-ip-sw"
+		for ((k = 1; k <= leaves; k++)); do echo "netns del bench-ip-leaf$k"; done
+		for ((i = 1; i <= n; i++)); do echo "netns del bench-ip-h$i"; done
+	} > "$d/down.batch"
 	cat > "$d/up.sh" <<EOF
 ip -batch $d/ns.batch
 ip -n bench-ip-sw -batch $d/sw.batch
+for k in \$(seq 1 $leaves); do ip -n bench-ip-leaf\$k -batch $d/leaf\$k.batch; done
+[ $leaves -eq 0 ] || ip -n bench-ip-sw -batch $d/sw2.batch
 for i in \$(seq 1 $n); do ip -n bench-ip-h\$i -batch $d/h\$i.batch; done
 EOF
 }
@@ -105,7 +116,7 @@ measure() { # FILE LAB
 
 measure_ip() { # N
 	local n=$1 ups="" downs="" r t0 t1 d=$WORK/ip
-	rm -rf "$d"; mkdir -p "$d"; ip_star "$n" "$d"
+	rm -rf "$d"; mkdir -p "$d"; ip_star "$n" "$d"; 
 	for ((r = 0; r < RUNS; r++)); do
 		settle 0.5
 		t0=$(now); sh -e "$d/up.sh"; t1=$(now)
