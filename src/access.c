@@ -133,12 +133,6 @@ out:
 	return r;
 }
 
-static const struct show_node *find_node(const struct show_lab *s, const char *name)
-{
-	vec_foreach(n, &s->nodes) if (streq(n->name, name)) return n;
-	return NULL;
-}
-
 int access_target(const char *lab, const char *from, const char *to, struct ipaddr *ret,
 		  struct sbuf *err)
 {
@@ -160,7 +154,7 @@ int access_target(const char *lab, const char *from, const char *to, struct ipad
 		sbuf_addf(err, "lab '%s' is not up", lab);
 		return r;
 	}
-	const struct show_node *a = find_node(&s, from), *b = find_node(&s, node);
+	const struct show_node *a = show_node_find(&s, from), *b = show_node_find(&s, node);
 	if (!a || !b) {
 		sbuf_addf(err, "lab '%s' has no node '%s'", lab, a ? node : from);
 		r = -ESRCH;

@@ -29,12 +29,6 @@ struct items {
 	size_t n, cap;
 };
 
-static const struct show_node *node_of(const struct show_lab *s, const char *name)
-{
-	vec_foreach(n, &s->nodes) if (streq(n->name, name)) return n;
-	return NULL;
-}
-
 /* "a,b" or "all" -> the nodes. */
 static void expand(const struct show_lab *s, const char *list, struct strvec *ret)
 {
@@ -90,7 +84,7 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 		     const struct show_lab *s, const char *from, const char *to)
 {
 	struct item *it = vec_add(items);
-	const struct show_node *a = node_of(s, from);
+	const struct show_node *a = show_node_find(s, from);
 	_cleanup_free_ char *tonode = xstrdup(to);
 	char *colon = strchr(tonode, ':');
 	struct ipaddr ip;
@@ -107,7 +101,7 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 		return;
 	}
 	if (ipaddr_parse_host(to, &ip) < 0) {
-		const struct show_node *b = node_of(s, tonode);
+		const struct show_node *b = show_node_find(s, tonode);
 		if (!b || access_pick(a, b, colon, &ip) < 0) {
 			it->name = xasprintf("%s %s %s %s", topo_expect_kind_to_string(e->kind), from,
 					     arrow, to);
@@ -169,7 +163,7 @@ static void add_items(struct items *items, const struct topo_expect *e,
 			it->name = xasprintf("exec in %s: %s", *f, e->rest);
 			split_command(e->rest, &it->words);
 		}
-		if (!node_of(s, *f))
+		if (!show_node_find(s, *f))
 			it->detail = xasprintf("node '%s' is not running", *f);
 	}
 	vec_foreach(x, &froms) free(*x);
@@ -206,7 +200,7 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 			continue;
 		vec_push(&it->words, NULL);
 		it->probe = (int)np;
-		const struct show_node *n = node_of(&s, it->from);
+		const struct show_node *n = show_node_find(&s, it->from);
 		probes[np++] = (struct probe){
 			.netns = n->netns,
 			.enter_mounts = it->e->kind == EXPECT_RESOLVE || it->e->kind == EXPECT_EXEC,

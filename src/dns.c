@@ -168,18 +168,6 @@ void dns_print_server(const struct topo_lab *lab, const struct step *s, struct s
 	sbuf_adds(out, "\n");
 }
 
-static int write_new(const char *path, const char *text)
-{
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	size_t n = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, n) != (ssize_t)n)
-		return -EIO;
-	return 0;
-}
-
 int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
@@ -193,9 +181,9 @@ int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf 
 	    (mkdir(dir, 0755) < 0 && errno != EEXIST))
 		r = -errno;
 	if (r == 0)
-		r = write_new(rpath, resolv);
+		r = write_file_new(rpath, resolv);
 	if (r == 0)
-		r = write_new(hpath, hosts);
+		r = write_file_new(hpath, hosts);
 	if (r < 0)
 		sbuf_addf(err, "write %s: %s", dir, strerror(-r));
 	return r;
@@ -209,7 +197,7 @@ int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	struct strvec argv = {0};
 	int fds[2], st, r;
 
-	r = write_new(path, hosts);
+	r = write_file_new(path, hosts);
 	if (r < 0) {
 		sbuf_addf(err, "write %s: %s", path, strerror(-r));
 		return r;

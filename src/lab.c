@@ -264,12 +264,8 @@ static int write_info(const struct topo_lab *lab, unsigned links)
 static int write_source(const struct topo_lab *lab)
 {
 	_cleanup_free_ char *path = run_path(lab->name, "topology.ini");
-	FILE *f = fopen(path, "we");
 
-	if (!f)
-		return -errno;
-	fputs(lab->source ? lab->source : "", f);
-	return fclose(f) == 0 ? 0 : -errno;
+	return write_file_new(path, lab->source ? lab->source : "");
 }
 
 /* The kernel's ARP and ND tables are shared by all namespaces and bounded

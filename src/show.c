@@ -237,6 +237,12 @@ int show_read(const char *name, const char *only_node, unsigned flags, struct sh
 	return found_node ? 0 : -ESRCH;
 }
 
+const struct show_node *show_node_find(const struct show_lab *s, const char *name)
+{
+	vec_foreach(n, &s->nodes) if (streq(n->name, name)) return n;
+	return NULL;
+}
+
 void show_free(struct show_lab *s)
 {
 	vec_foreach(n, &s->nodes) node_free(n);

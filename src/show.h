@@ -41,3 +41,5 @@ enum {
  * -ENOENT: no such lab; -ESRCH: no such node. */
 int show_read(const char *name, const char *only_node, unsigned flags, struct show_lab *ret);
 void show_free(struct show_lab *s);
+/* The node called name (or "(switch)"), or NULL. */
+const struct show_node *show_node_find(const struct show_lab *s, const char *name);

@@ -323,6 +323,18 @@ int write_file_at(int dirfd, const char *path, const char *s)
 	return 0;
 }
 
+int write_file_new(const char *path, const char *s)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	size_t n = strlen(s);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, s, n) != (ssize_t)n)
+		return -EIO;
+	return 0;
+}
+
 int write_file(const char *path, const char *s)
 {
 	return write_file_at(AT_FDCWD, path, s);

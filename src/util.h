@@ -135,3 +135,5 @@ char *read_stream(FILE *f);
 /* Write a whole string to a file (no O_CREAT). Returns 0 or -errno. */
 int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *path, const char *s);
+/* Create or truncate path (0644, not through a symlink) and write s. */
+int write_file_new(const char *path, const char *s);
