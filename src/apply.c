@@ -13,6 +13,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/wait.h>
 
@@ -32,14 +33,33 @@ static int set_link(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, uin
 	return nl_request(nl, sk, msg, err);
 }
 
-static int write_sysctl(const char *key, const char *value, struct sbuf *err)
+/* Where the current namespace's sysctls are written: a procfs instance
+ * shared by at most this many namespaces (see netns_proc_instance), or
+ * /proc where there is none. Called once per namespace. */
+enum { PROCFS_NAMESPACES = 32 };
+static int sysctl_root(struct nl_ctx *nl)
+{
+	if (nl->no_procfs || getenv("NSLAB_TEST_NO_PROCFS"))
+		return AT_FDCWD;
+	if (nl->procfs >= 0 && ++nl->procfs_uses < PROCFS_NAMESPACES)
+		return nl->procfs;
+	if (nl->procfs >= 0)
+		close(nl->procfs);
+	nl->procfs = netns_proc_instance();
+	nl->procfs_uses = 0;
+	nl->no_procfs = nl->procfs < 0; /* not again: /proc does */
+	return nl->no_procfs ? AT_FDCWD : nl->procfs;
+}
+
+static int write_sysctl(int root, const char *key, const char *value, struct sbuf *err)
 {
 	_cleanup_free_ char *path = plan_sysctl_path(key);
 	int r;
 
 	if (!path)
 		return -EINVAL;
-	r = write_file(path, value);
+	/* "/proc/sys/..." is "sys/..." inside a procfs instance */
+	r = write_file_at(root, root == AT_FDCWD ? path : path + strlen("/proc/"), value);
 	if (r < 0)
 		sbuf_addf(err, "%s=%s: %s", key, value, strerror(-r));
 	return r;
@@ -66,20 +86,21 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	nl->sk[n->index] = nl_open_here(nl, &r);
 	if (nl->sk[n->index])
 		r = set_link(nl, nl->sk[n->index], 1, 0, marker, err);
+	else
+		sbuf_addf(err, "netlink socket: %s", strerror(-r));
 	if (r == 0 && nl_learn_offset(nl, n) < 0) {
 		r = -EIO;
 		sbuf_adds(err, "cannot list the new namespace's interfaces");
 	}
-	else
-		sbuf_addf(err, "netlink socket: %s", strerror(-r));
+	int root = r == 0 ? sysctl_root(nl) : AT_FDCWD;
 	if (r == 0 && (n->is_switch || !nl->plan->lab->uses_ipv6)) {
-		r = write_sysctl("net.ipv6.conf.all.disable_ipv6", "1", err);
+		r = write_sysctl(root, "net.ipv6.conf.all.disable_ipv6", "1", err);
 		if (r == 0)
-			r = write_sysctl("net.ipv6.conf.default.disable_ipv6", "1", err);
+			r = write_sysctl(root, "net.ipv6.conf.default.disable_ipv6", "1", err);
 	} else if (r == 0 && nl->plan->lab->uses_ipv6) {
-		r = write_sysctl("net.ipv6.conf.all.accept_dad", "0", err);
+		r = write_sysctl(root, "net.ipv6.conf.all.accept_dad", "0", err);
 		if (r == 0)
-			r = write_sysctl("net.ipv6.conf.default.accept_dad", "0", err);
+			r = write_sysctl(root, "net.ipv6.conf.default.accept_dad", "0", err);
 	}
 	if (netns_enter(nl->orig_netns) < 0)
 		abort(); /* never carry on in the wrong namespace */
@@ -95,13 +116,14 @@ static int apply_sysctls(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 		sbuf_addf(err, "setns: %s", strerror(-r));
 		return r;
 	}
+	int root = sysctl_root(nl);
 	if (n->forward) {
-		r = write_sysctl("net.ipv4.ip_forward", "1", err);
+		r = write_sysctl(root, "net.ipv4.ip_forward", "1", err);
 		if (r == 0)
-			r = write_sysctl("net.ipv6.conf.all.forwarding", "1", err);
+			r = write_sysctl(root, "net.ipv6.conf.all.forwarding", "1", err);
 	}
 	for (size_t i = 0; r == 0 && i < n->sysctls.n; i++)
-		r = write_sysctl(n->sysctls.v[i].key, n->sysctls.v[i].value, err);
+		r = write_sysctl(root, n->sysctls.v[i].key, n->sysctls.v[i].value, err);
 	if (netns_enter(nl->orig_netns) < 0)
 		abort();
 	return r;

@@ -111,6 +111,27 @@ fail:
 	return r;
 }
 
+int netns_proc_instance(void)
+{
+#if HAVE_FSOPEN
+	int fs = fsopen("proc", FSOPEN_CLOEXEC), mnt;
+
+	if (fs < 0)
+		return -errno;
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int r = -errno;
+		close(fs);
+		return r;
+	}
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	int r = mnt < 0 ? -errno : mnt;
+	close(fs);
+	return r;
+#else
+	return -ENOSYS;
+#endif
+}
+
 int netns_delete(const char *name)
 {
 	_cleanup_free_ char *path = ns_path(name);

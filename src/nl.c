@@ -80,6 +80,7 @@ int nl_ctx_init(struct nl_ctx *nl, const struct plan *p)
 	for (size_t i = 0; i < nl->n; i++)
 		nl->nsfd[i] = -1;
 	nl->orig_netns = -1;
+	nl->procfs = -1;
 	return 0;
 }
 
@@ -94,6 +95,8 @@ void nl_ctx_free(struct nl_ctx *nl)
 	free(nl->nsfd);
 	free(nl->ifoff);
 	closep(&nl->orig_netns);
+	if (nl->procfs >= 0)
+		closep(&nl->procfs);
 	memset(nl, 0, sizeof(*nl));
 }
 

@@ -17,6 +17,9 @@ struct nl_ctx {
 	uint32_t *ifoff;     /* by node index: planned ifindex + ifoff = the kernel's */
 	size_t n;
 	int orig_netns; /* where we came from */
+	int procfs;     /* netns_proc_instance() for sysctl writes, or -1 */
+	unsigned procfs_uses;
+	bool no_procfs; /* the kernel gave none: use /proc */
 	int kerr;       /* the kernel's errno of the last failed request */
 	char extack[256];
 };

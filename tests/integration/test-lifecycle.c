@@ -440,6 +440,48 @@ static void test_ipv6_policy(void **state)
 	*state = NULL;
 }
 
+/* Sysctls go through a private procfs instance, a fresh one every 32
+ * namespaces (NSLAB_TEST_NO_PROCFS=1: through /proc, as where fsopen is
+ * missing). Either way every namespace of a 70-node chain gets its own:
+ * IPv6 off, forwarding on the odd nodes, rp_filter on the last. */
+static void test_sysctls_every_namespace(void **state)
+{
+	const unsigned n = 70;
+	_cleanup_free_ char *expect = NULL;
+	struct sbuf t = {0}, e = {0};
+
+	*state = "sysc";
+	sbuf_adds(&t, "[lab]\nname = sysc\n");
+	for (unsigned i = 1; i <= n; i++) {
+		sbuf_addf(&t, "[node n%u]\naddr = 10.7.%u.%u/16 dev eth0\n", i, i / 200, i % 200 + 1);
+		if (i % 2)
+			sbuf_adds(&t, "forward = yes\n");
+		if (i == n)
+			sbuf_adds(&t, "sysctl = net.ipv4.conf.all.rp_filter=2\n");
+		sbuf_addf(&e, "%sn%u %u 1 1 %u", i > 1 ? "\n" : "", i, i % 2, i == n ? 2 : 0);
+	}
+	sbuf_adds(&t, "[bridge lan]\n[links]\n");
+	for (unsigned i = 1; i <= n; i++)
+		sbuf_addf(&t, "link = n%u:eth0 lan\n", i);
+	write_topology("/tmp/nslab-sysc.ini", t.s);
+	for (int fallback = 0; fallback < 2; fallback++) {
+		assert_int_equal(sh("%s %s up /tmp/nslab-sysc.ini >/dev/null 2>&1",
+				    fallback ? "NSLAB_TEST_NO_PROCFS=1" : "", nslab()), 0);
+		_cleanup_free_ char *got = capture(
+			"for i in $(seq %u); do s=sysc-n$i; echo n$i $(ip netns exec $s cat "
+			"/proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/disable_ipv6 "
+			"/proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv4/conf/all/rp_filter); done",
+			n);
+		assert_string_equal(got, e.s);
+		assert_int_equal(sh("%s down sysc >/dev/null", nslab()), 0);
+	}
+	assert_lab_gone("sysc");
+	unlink("/tmp/nslab-sysc.ini");
+	sbuf_free(&t);
+	sbuf_free(&e);
+	*state = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -458,6 +500,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_two_bridges, lab_teardown),
 		cmocka_unit_test_teardown(test_attributes, lab_teardown),
 		cmocka_unit_test_teardown(test_ipv6_policy, lab_teardown),
+		cmocka_unit_test_teardown(test_sysctls_every_namespace, lab_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }
