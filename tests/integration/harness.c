@@ -38,6 +38,21 @@ char *capture(const char *fmt, ...)
 	return out;
 }
 
+void diag(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *text = vfmt(fmt, ap);
+	va_end(ap);
+	for (char *line = text, *end; line; line = end) {
+		end = strchr(line, '\n');
+		if (end)
+			*end++ = '\0';
+		printf("# %s\n", line);
+	}
+	fflush(stdout);
+}
+
 const char *nslab(void)
 {
 	const char *s = getenv("NSLAB_BIN");
@@ -96,7 +111,7 @@ void assert_lab_gone(const char *name)
 	_cleanup_free_ char *run = capture("ls -A /run/nslab/%s 2>/dev/null || true", name);
 
 	if (*nss || *mnts || *etc || *run)
-		printf("# left: netns [%s] mounts [%s] etc [%s] run [%s]\n", nss, mnts, etc, run);
+		diag("left: netns [%s] mounts [%s] etc [%s] run [%s]", nss, mnts, etc, run);
 	assert_string_equal(nss, "");
 	assert_string_equal(mnts, "");
 	assert_string_equal(etc, "");

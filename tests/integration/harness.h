@@ -15,6 +15,9 @@ int sh(const char *fmt, ...) _printf_(1, 2);
 /* Run a shell command and return its standard output (trailing newlines
  * cut); NULL on failure to run. */
 char *capture(const char *fmt, ...) _printf_(1, 2);
+/* Print text as TAP comments: "# " before every line of it, so that
+ * command output quoted in a diagnostic never reads as a TAP line. */
+void diag(const char *fmt, ...) _printf_(1, 2);
 /* Path of the nslab binary and of the source tree. */
 const char *nslab(void);
 const char *srcdir(void);

@@ -15,12 +15,12 @@ static void test_scenario(void **state)
 					   nslab(), name, srcdir(), name);
 	if (strstr(out, "kernel lacks")) {
 		/* the code is real; this kernel cannot run it (see tests/vm) */
-		printf("# skipped: %s\n", strstr(out, "kernel lacks"));
+		diag("skipped: %s", strstr(out, "kernel lacks"));
 		assert_lab_gone(name);
 		skip();
 	}
 	if (!strstr(out, "rc=0"))
-		printf("# %s\n", out);
+		diag("%s", out);
 	assert_non_null(strstr(out, "rc=0"));
 	_cleanup_free_ char *junit = capture("grep -c '<testcase' /tmp/nslab-junit-%s.xml; grep -c '<failure' /tmp/nslab-junit-%s.xml", name, name);
 	assert_int_not_equal(atoi(junit), 0);

@@ -20,7 +20,7 @@ static int group_teardown(void **state)
 	_cleanup_free_ char *after = root_snapshot();
 	(void)sh("%s down --all >/dev/null 2>&1", nslab());
 	if (root_before && !streq(root_before, after))
-		printf("# root namespace changed:\n# before: %s\n# after: %s\n", root_before, after);
+		diag("root namespace changed:\nbefore: %s\nafter: %s", root_before, after);
 	int same = root_before && streq(root_before, after);
 	free(root_before);
 	return same ? 0 : -1;
@@ -176,7 +176,7 @@ static void scenario(void **state, const char *name)
 	assert_int_equal(sh("%s plan %s | sh -e >/dev/null 2>&1", nslab(), file), 0);
 	_cleanup_free_ char *scripted = lab_snapshot(lab);
 	if (!streq(built, scripted))
-		printf("# nslab up:\n%s\n# plan | sh:\n%s\n", built, scripted);
+		diag("nslab up:\n%s\nplan | sh:\n%s", built, scripted);
 	assert_string_equal(built, scripted);
 	assert_int_equal(sh("%s down %s >/dev/null", nslab(), lab->name), 0);
 	assert_lab_gone(lab->name);
@@ -237,7 +237,7 @@ static void fail_at_each_step(void **state, const char *name, int min_steps)
 		if (strstr(out, "rc=0"))
 			break; /* past the last step */
 		if (!strstr(out, "injected failure") || !strstr(out, "rc=1"))
-			printf("# step %d: %s\n", i, out);
+			diag("step %d: %s", i, out);
 		assert_non_null(strstr(out, "injected failure"));
 		assert_non_null(strstr(out, "rc=1"));
 		assert_lab_gone(name);

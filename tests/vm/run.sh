@@ -45,10 +45,10 @@ if [ ! -f "$KDIR/.done" ]; then
   command -v apt-get >/dev/null || skip "no apt-get to fetch linux-image-amd64"
   rm -rf "$KDIR" "$CACHE/dl"; mkdir -p "$CACHE/dl" "$KDIR"
   ( cd "$CACHE/dl" &&
-    { apt-get download -q linux-image-amd64 2>/dev/null ||
-      { apt-get update -q >/dev/null 2>&1 && apt-get download -q linux-image-amd64 2>/dev/null; }; } &&
+    { apt-get download -q linux-image-amd64 >&2 2>/dev/null ||
+      { apt-get update -q >/dev/null 2>&1 && apt-get download -q linux-image-amd64 >&2 2>/dev/null; }; } &&
     dep=$(dpkg-deb -f linux-image-amd64_*.deb Depends | sed 's/[ ,(].*//') &&
-    apt-get download -q "$dep" 2>/dev/null ) ||
+    apt-get download -q "$dep" >&2 2>/dev/null ) ||
     skip "apt-get download linux-image-amd64 failed (run apt-get update?)"
   dpkg -x "$(ls "$CACHE"/dl/linux-image-[0-9]*.deb)" "$KDIR"
   rm -rf "$CACHE/dl"
