@@ -26,29 +26,45 @@ install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}"
 build_nslab
 NSLAB=$BUILD/src/nslab
 WORK=$(mktemp -d /tmp/nslab-bench.XXXXXX)
+BARRIER=bench-barrier # see settle()
 # only the benchmark's own labs: a user's labs stay as they are
 cleanup() {
 	local l
 	for l in bench-star bench-linear bench-k8s; do "$NSLAB" down "$l" >/dev/null 2>&1 || true; done
+	ip netns del $BARRIER >/dev/null 2>&1 || true
+	ip netns del $BARRIER-witness >/dev/null 2>&1 || true
 	if [ -f "$WORK/ip/down.batch" ]; then ip -batch "$WORK/ip/down.batch" >/dev/null 2>&1 || true; fi
 	rm -rf "$WORK"
 	return 0 # the script's status is the benchmark's, not the cleanup's
 }
 trap cleanup EXIT
+ip netns del $BARRIER-witness >/dev/null 2>&1 || true # left by a killed run
+ip netns add $BARRIER-witness
 
 now() { date +%s.%N; }
 # stats: median min max of the numbers on stdin
 stats() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f %.3f %.3f", m, v[1], v[NR] }'; }
 # Let the kernel finish destroying the last lab's namespaces: cleanup_net
 # runs after down returns, holds the rtnl lock, and would be timed with the
-# next up. Wait until the live network namespaces are back to the baseline.
-netns_count() { awk '$1 == "net_namespace" { print $2 }' /proc/slabinfo 2>/dev/null || echo 0; }
-BASELINE=$(netns_count)
+# next up. The kernel destroys namespaces in batches, in order, on one work
+# queue. A barrier namespace holds one end of a veth whose other end lives
+# in a witness namespace for the whole benchmark; that end vanishes when
+# the barrier's batch has torn down its devices. Devices go before the
+# other exit handlers of a batch, so the first barrier may share the lab's
+# batch; a second one, deleted after the first has vanished, is in the next
+# batch, which the queue starts only when the lab's batch is done.
+# (The net_namespace slab count is no measure: SLUB counts the free objects
+# of per-CPU slabs as used, and the kernel frees the structures late.)
 settle() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(netns_count)" -le $((BASELINE + 16)) ] && break
-		sleep 0.2
+	local i k
+	for k in 1 2; do
+		ip netns add $BARRIER
+		ip -n $BARRIER link add x type veth peer name gone netns $BARRIER-witness
+		ip netns del $BARRIER
+		for ((i = 0; i < 600; i++)); do
+			ip -n $BARRIER-witness link show gone >/dev/null 2>&1 || break
+			sleep 0.05
+		done
 	done
 	sleep "$1"
 }
@@ -128,7 +144,7 @@ measure_ip() { # N
 }
 
 printf '%-7s %6s  %-23s %-23s %8s %9s\n' shape N "up s (median min max)" "down s (median min max)" "us/node" "rss KB"
-declare -A star_up ip_up
+declare -A up # up[shape,N]: the median
 for n in $SIZES; do
 	"$NSLAB" gen star --nodes "$n" --name bench-star -o "$WORK/star$n.ini"
 	"$NSLAB" gen linear --nodes "$n" --name bench-linear -o "$WORK/linear$n.ini"
@@ -141,8 +157,7 @@ for n in $SIZES; do
 		k8s) read -r um ul uh dm dl dh rss < <(measure "$WORK/k8s$n.ini" bench-k8s) ;;
 		ip-star) read -r um ul uh dm dl dh rss < <(measure_ip "$n") ;;
 		esac
-		[ "$shape" = star ] && star_up[$n]=$um
-		[ "$shape" = ip-star ] && ip_up[$n]=$um
+		up[$shape,$n]=$um
 		printf '%-7s %6d  %-23s %-23s %8.0f %9s\n' "$shape" "$n" "$um $ul $uh" "$dm $dl $dh" \
 			"$(echo "$um * 1000000 / $n" | bc -l)" "$rss"
 	done
@@ -150,14 +165,16 @@ done
 echo
 for n in $SIZES; do
 	printf 'N=%-5d nslab star up is %.1fx faster than ip -batch\n' "$n" \
-		"$(echo "${ip_up[$n]} / ${star_up[$n]}" | bc -l)"
+		"$(echo "${up[ip-star,$n]} / ${up[star,$n]}" | bc -l)"
 done
 first=${SIZES%% *}; last=${SIZES##* }
 # the linearity target compares with N=100 when it was measured
 case " $SIZES " in *" 100 "*) [ "$last" != 100 ] && first=100 ;; esac
 if [ "$first" != "$last" ]; then
-	printf 'star per-node cost: %.0f us at N=%d, %.0f us at N=%d (ratio %.2f)\n' \
-		"$(echo "${star_up[$first]} * 1000000 / $first" | bc -l)" "$first" \
-		"$(echo "${star_up[$last]} * 1000000 / $last" | bc -l)" "$last" \
-		"$(echo "(${star_up[$last]} / $last) / (${star_up[$first]} / $first)" | bc -l)"
+	for shape in star linear k8s; do
+		printf '%-6s per-node cost: %.0f us at N=%d, %.0f us at N=%d (ratio %.2f)\n' "$shape" \
+			"$(echo "${up[$shape,$first]} * 1000000 / $first" | bc -l)" "$first" \
+			"$(echo "${up[$shape,$last]} * 1000000 / $last" | bc -l)" "$last" \
+			"$(echo "(${up[$shape,$last]} / $last) / (${up[$shape,$first]} / $first)" | bc -l)"
+	done
 fi
