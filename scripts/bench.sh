@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench.sh: needs root" >&2; exit 2; }
-install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}"
+install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" bc time
 build_nslab
 NSLAB=$BUILD/src/nslab
 WORK=$(mktemp -d /tmp/nslab-bench.XXXXXX)
@@ -35,8 +35,10 @@ cleanup() {
 	ip netns del $BARRIER-witness >/dev/null 2>&1 || true
 	if [ -f "$WORK/ip/down.batch" ]; then ip -batch "$WORK/ip/down.batch" >/dev/null 2>&1 || true; fi
 	rm -rf "$WORK"
+	run_netns_restore "$netns_before"
 	return 0 # the script's status is the benchmark's, not the cleanup's
 }
+netns_before=$(run_netns_state)
 trap cleanup EXIT
 ip netns del $BARRIER-witness >/dev/null 2>&1 || true # left by a killed run
 ip netns add $BARRIER-witness

@@ -36,6 +36,24 @@ build_nslab() {
 	ninja -C "$BUILD" >/dev/null
 }
 
+# `ip netns add` makes /run/netns a mount point (the directory bound on
+# itself) and never undoes it. The suites and the benchmark call it, so
+# they note what was there and put it back: run_netns_state before,
+# run_netns_restore STATE after.
+run_netns_state() {
+	findmnt -rn --mountpoint /run/netns >/dev/null 2>&1 && echo mounted
+	[ -d /run/netns ] && echo dir
+	return 0
+}
+run_netns_restore() {
+	case $1 in *mounted*) return 0 ;; esac
+	[ -z "$(ls -A /run/netns 2>/dev/null)" ] || return 0 # someone's namespaces
+	while findmnt -rn --mountpoint /run/netns >/dev/null 2>&1; do
+		umount /run/netns 2>/dev/null || return 0
+	done
+	case $1 in *dir*) ;; *) rmdir /run/netns 2>/dev/null || true ;; esac
+}
+
 # report_counts TESTLOG: count TAP subtests of every test in meson's log.
 report_counts() {
 	awk '

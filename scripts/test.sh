@@ -21,6 +21,8 @@ if [ "$(id -u)" != 0 ]; then
 	args+=(--suite unit)
 fi
 status=0
+netns_before=$(run_netns_state)
 meson test -C "$BUILD" "${args[@]}" "$@" || status=$?
+[ "$(id -u)" != 0 ] || run_netns_restore "$netns_before"
 report_counts "$BUILD/meson-logs/testlog.txt" || true
 exit "$status"

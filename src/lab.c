@@ -191,7 +191,8 @@ static void remove_run_dir(const char *name, bool keep_lock)
 	if (!keep_lock) {
 		(void)rmdir(dir);
 		/* ours when empty: no trace of nslab once the last lab is gone */
-		(void)rmdir(NSLAB_RUNDIR);
+		if (rmdir(NSLAB_RUNDIR) == 0 || errno == ENOENT)
+			netns_release_dir();
 		(void)rmdir(NSLAB_ETC_NETNS_DIR);
 	}
 }

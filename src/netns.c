@@ -8,8 +8,6 @@
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include <time.h>
 
 #include <netlink/netlink.h>
@@ -30,32 +28,65 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
+/* The top mount on /run/netns (the last mountinfo line of a mount point
+ * is the one on top), or -ENOENT where /run/netns is no mount point. */
+static int netns_dir_mount(char ret_fstype[static 32], char ret_source[static 64])
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int r = -ENOENT;
+
+	if (!f)
+		return -errno;
+	while (getline(&line, &cap, f) > 0) {
+		char target[256];
+		const char *tail = strstr(line, " - ");
+		/* id parent dev root TARGET options... - FSTYPE SOURCE ... */
+		if (tail && sscanf(line, "%*s %*s %*s %*s %255s", target) == 1 &&
+		    streq(target, NSLAB_NETNS_DIR))
+			r = sscanf(tail, " - %31s %63s", ret_fstype, ret_source) == 2 ? 0 : -EINVAL;
+	}
+	return r;
+}
+
 int netns_prepare_dir(void)
 {
-	struct statfs sf;
+	char fstype[32] = "", source[64] = "";
+	bool mounted;
 
 	if (mkdir(NSLAB_NETNS_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	/* Where /run is not a tmpfs (some VMs and containers), creating the
-	 * mount-point file of each namespace costs a disk filesystem's inode
-	 * allocation: a fifth of `up` for a 500-node lab, measured. An empty
-	 * /run/netns gets the tmpfs a standard system has there anyway. */
-	if (statfs(NSLAB_NETNS_DIR, &sf) == 0 && sf.f_type != TMPFS_MAGIC &&
-	    sf.f_type != RAMFS_MAGIC && dir_is_empty(NSLAB_NETNS_DIR) &&
-	    mount("nslab-netns", NSLAB_NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755") < 0)
+	mounted = netns_dir_mount(fstype, source) == 0;
+	/* An empty /run/netns that is no tmpfs mount gets ours. It is the
+	 * mount point that iproute2's netns_add() makes by binding the
+	 * directory on itself, so that it can be shared; it is a tmpfs even
+	 * where /run is on a disk (some VMs and containers), whose inode
+	 * allocation for the namespaces' files was a fifth of `up` for a
+	 * 500-node lab, measured; and the last lab's down takes it away again
+	 * (netns_release_dir): nslab leaves no mount behind. */
+	if (dir_is_empty(NSLAB_NETNS_DIR) && !(mounted && streq(fstype, "tmpfs"))) {
+		if (mount(NSLAB_NETNS_TMPFS, NSLAB_NETNS_DIR, "tmpfs",
+			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
+			return -errno;
+		mounted = true;
+	}
+	if (!mounted && mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
 		return -errno;
-	/* iproute2's netns_add(): make it shared; if it is not a mount point
-	 * yet, bind it on itself first. */
-	if (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) == 0)
-		return 0;
-	if (errno != EINVAL)
-		return -errno;
-	if (mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
-		return -errno;
-	if (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0)
-		return -errno;
-	return 0;
+	return mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0 ? -errno : 0;
+}
+
+void netns_release_dir(void)
+{
+	char fstype[32], source[64];
+
+	if (!dir_is_empty(NSLAB_NETNS_DIR) || netns_dir_mount(fstype, source) < 0 ||
+	    !streq(fstype, "tmpfs") || !streq(source, NSLAB_NETNS_TMPFS))
+		return;
+	/* Never MNT_DETACH: the kernel refuses (EBUSY) while any namespace,
+	 * another tool's included, is still mounted in it. */
+	if (umount2(NSLAB_NETNS_DIR, UMOUNT_NOFOLLOW) == 0)
+		(void)rmdir(NSLAB_NETNS_DIR); /* fails while iproute2's mount is under it */
 }
 
 static char *ns_path(const char *name)

@@ -6,8 +6,11 @@
 #include "util.h"
 
 /* Make /run/netns a shared mount point, as iproute2 does, so namespaces
- * created later propagate into other mount namespaces. Idempotent. */
+ * created later propagate into other mount namespaces: a tmpfs of nslab's
+ * own where it is empty. Idempotent. */
 int netns_prepare_dir(void);
+/* Unmount that tmpfs and remove /run/netns, if nothing is in it any more. */
+void netns_release_dir(void);
 
 /* Create namespace `name` and move the calling thread into it. The caller
  * does its work inside, then returns with netns_enter(orig). Returns an fd

@@ -482,6 +482,58 @@ static void test_sysctls_every_namespace(void **state)
 	*state = NULL;
 }
 
+/* up puts a tmpfs on an empty /run/netns (see netns_prepare_dir); the last
+ * down takes it away again, but never from under a namespace that another
+ * tool made there meanwhile. */
+static const char *netns_mount =
+	"findmnt -rn -o SOURCE,FSTYPE --mountpoint /run/netns | tail -n 1";
+
+static int tmpfs_teardown(void **state)
+{
+	(void)sh("ip netns del nslab-test-foreign 2>/dev/null");
+	return lab_teardown(state);
+}
+
+static void test_netns_tmpfs_released(void **state)
+{
+	_cleanup_free_ char *file = topo("two-nodes");
+
+	/* what an nslab before this fix left behind, if it is there */
+	(void)sh("[ \"$(%s)\" != 'nslab-netns tmpfs' ] || [ -n \"$(ls -A /run/netns)\" ] ||"
+		 " umount /run/netns", netns_mount);
+	_cleanup_free_ char *before = capture("%s", netns_mount);
+	if (strstr(before, "tmpfs") || sh("[ -z \"$(ls -A /run/netns 2>/dev/null)\" ]") != 0) {
+		diag("skipped: /run/netns is a tmpfs mount already, or holds namespaces: up mounts nothing");
+		skip();
+	}
+	bool existed = sh("test -d /run/netns") == 0;
+	*state = "two-nodes";
+	assert_int_equal(sh("%s up %s >/dev/null 2>&1", nslab(), file), 0);
+	_cleanup_free_ char *during = capture("%s", netns_mount);
+	assert_string_equal(during, "nslab-netns tmpfs");
+	assert_int_equal(sh("%s down two-nodes >/dev/null", nslab()), 0);
+	_cleanup_free_ char *after = capture("%s", netns_mount);
+	assert_string_equal(after, before);
+
+	/* a namespace of ip(8)'s keeps the tmpfs, and stays usable */
+	assert_int_equal(sh("%s up %s >/dev/null 2>&1", nslab(), file), 0);
+	assert_int_equal(sh("ip netns add nslab-test-foreign"), 0);
+	assert_int_equal(sh("%s down two-nodes >/dev/null", nslab()), 0);
+	assert_int_equal(sh("ip netns exec nslab-test-foreign ip link show lo >/dev/null"), 0);
+	_cleanup_free_ char *kept = capture("%s", netns_mount);
+	assert_string_equal(kept, "nslab-netns tmpfs");
+	assert_int_equal(sh("ip netns del nslab-test-foreign"), 0);
+	/* and the next last down takes it */
+	assert_int_equal(sh("%s up %s >/dev/null 2>&1 && %s down two-nodes >/dev/null", nslab(), file,
+			    nslab()), 0);
+	_cleanup_free_ char *last = capture("%s", netns_mount);
+	assert_string_equal(last, before);
+	if (!existed)
+		assert_int_not_equal(sh("test -e /run/netns"), 0);
+	assert_lab_gone("two-nodes");
+	*state = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -501,6 +553,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_attributes, lab_teardown),
 		cmocka_unit_test_teardown(test_ipv6_policy, lab_teardown),
 		cmocka_unit_test_teardown(test_sysctls_every_namespace, lab_teardown),
+		cmocka_unit_test_teardown(test_netns_tmpfs_released, tmpfs_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }
