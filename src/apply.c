@@ -35,7 +35,8 @@ static int set_link(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, uin
 
 /* Where the current namespace's sysctls are written: a procfs instance
  * shared by at most this many namespaces (see netns_proc_instance), or
- * /proc where there is none. Called once per namespace. */
+ * /proc where there is none (or NSLAB_TEST_NO_PROCFS is set, for tests).
+ * Called once per namespace. */
 enum { PROCFS_NAMESPACES = 32 };
 static int sysctl_root(struct nl_ctx *nl)
 {
