@@ -54,11 +54,11 @@ run_netns_restore() {
 	case $1 in *dir*) ;; *) rmdir /run/netns 2>/dev/null || true ;; esac
 }
 
-# report_counts TESTLOG: count TAP subtests of every test in meson's log.
+# report_counts TESTLOG...: count TAP subtests of every test in meson's logs.
 report_counts() {
 	awk '
 		/^ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else p++; next }
 		/^not ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else f++; next }
 		END { printf "%d passed, %d failed, %d skipped\n", p, f, s }
-	' "$1"
+	' "$@"
 }

@@ -88,18 +88,17 @@ static bool first_time(struct parser *p, const char *key)
 	for (size_t i = 0; i < ARRAY_SIZE(multi_keys); i++)
 		if (streq(key, multi_keys[i]))
 			return true;
-	unsigned *prev = strmap_get(&p->seen, key);
+	/* the value is the line number itself (never 0) */
+	void *prev = strmap_get(&p->seen, key);
 	if (prev) {
 		diag_add(p->d, &loc, "give it once; remove one of the two lines",
 			 "key '%s' given twice in %s (first at line %u)", key, p->sect_label,
-			 *prev);
+			 (unsigned)(uintptr_t)prev);
 		return false;
 	}
 	char *k = xstrdup(key);
-	unsigned *l = xmalloc(sizeof(*l));
-	*l = p->lineno;
 	vec_push(&p->seen_keys, k);
-	strmap_put(&p->seen, k, l);
+	strmap_put(&p->seen, k, (void *)(uintptr_t)p->lineno);
 	return true;
 }
 

@@ -87,7 +87,8 @@ void vec_grow_(void **v, size_t *cap, size_t n, size_t size);
 		(vec)->v = NULL;                                                                   \
 		(vec)->n = (vec)->cap = 0;                                                         \
 	} while (0)
-#define vec_foreach(p, vec) for (__typeof__((vec)->v[0]) *p = (vec)->v; p < (vec)->v + (vec)->n; p++)
+/* p is tested first: NULL + 0, an empty vector's end, is undefined in C */
+#define vec_foreach(p, vec) for (__typeof__((vec)->v[0]) *p = (vec)->v; p && p < (vec)->v + (vec)->n; p++)
 
 struct strvec {
 	char **v;

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+/* Run a fuzz target over files and directories of inputs, one TAP line
+ * each: the corpus as an ordinary test (after systemd's fuzz-main.c). A
+ * crash, an abort or a sanitizer report fails the test. */
+#include "util.h"
+
+#include <dirent.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static unsigned count;
+
+static void run_file(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	struct stat st;
+
+	if (!f || fstat(fileno(f), &st) < 0) {
+		printf("not ok %u - %s: %s\n", ++count, path, strerror(errno));
+		return;
+	}
+	size_t size = (size_t)st.st_size;
+	_cleanup_free_ uint8_t *data = xmalloc(size + 1);
+	if (fread(data, 1, size, f) != size) {
+		printf("not ok %u - %s: short read\n", ++count, path);
+		return;
+	}
+	(void)LLVMFuzzerTestOneInput(data, size);
+	printf("ok %u - %s (%zu bytes)\n", ++count, path, size);
+	fflush(stdout);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static void run_path(const char *path)
+{
+	struct stat st;
+	struct dirent **ents;
+	int n;
+
+	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		run_file(path);
+		return;
+	}
+	n = scandir(path, &ents, NULL, by_name);
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.') {
+			_cleanup_free_ char *sub = xasprintf("%s/%s", path, ents[i]->d_name);
+			run_file(sub);
+		}
+		free(ents[i]);
+	}
+	if (n < 0)
+		printf("not ok %u - %s: %s\n", ++count, path, strerror(errno));
+	else
+		free(ents);
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		run_path(argv[i]);
+	printf("1..%u\n", count);
+	return 0;
+}
