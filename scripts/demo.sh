@@ -31,12 +31,13 @@ ip netns exec router-h1 tracepath -n 10.0.2.10
 say "the same lab as ip(8) commands: nslab plan topologies/router.ini"
 "$NSLAB" plan topologies/router.ini | sed -n '/# links/,$p'
 
-cat <<MSG
-
-The lab is up. Each node is a network namespace named router-NODE:
-  sudo ip netns exec router-h1 bash         # a shell on h1
-  sudo ip netns exec router-r1 ip route     # r1's routing table
-  sudo $NSLAB ls                            # running labs
-Tear it down (kills what runs inside, removes every trace):
-  sudo $NSLAB down router
-MSG
+hint() { if [ -n "$2" ]; then printf '  %-48s # %s\n' "$1" "$2"; else printf '  %s\n' "$1"; fi; }
+echo
+echo "The lab is up. Each node is a network namespace named router-NODE:"
+hint "sudo $NSLAB shell router h1" "a shell on h1"
+hint "sudo $NSLAB exec router r1 -- ip route" "one command on r1"
+hint "sudo ip netns exec router-h2 bash" "the same, as iproute2 does it"
+hint "sudo $NSLAB pingall router" "every node pings every node"
+hint "sudo $NSLAB ls" "running labs"
+echo "Tear it down (kills what runs inside, removes every trace):"
+hint "sudo $NSLAB down router" ""
