@@ -4,10 +4,12 @@
 # sizes, and the same star built with iproute2's batch mode; print a table,
 # the ratios, the per-node cost and nslab's peak RSS. Needs root.
 #
-#   scripts/bench.sh                      N = 10 100 500 1000 2000, 5 runs each
-#   scripts/bench.sh --sizes "100" --runs 3    (CI's smoke test)
+#   scripts/bench.sh                           N = 10 100 500 1000 2000, 5 runs each
+#   scripts/bench.sh --sizes "100 500" --runs 3
+#   scripts/bench.sh --sizes 100 --runs 1      CI's smoke test
 #
 # A benchmark, not a test: it fails only if a lab does not come up.
+# docs/performance.md has the figures and how they are kept fair.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -18,7 +20,10 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--sizes) SIZES=$2; shift 2 ;;
 	--runs) RUNS=$2; shift 2 ;;
-	*) echo "usage: $0 [--sizes \"N ...\"] [--runs R]" >&2; exit 2 ;;
+	-h | --help)
+		sed -n '3,12p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0 ;;
+	*) echo "usage: $0 [--sizes \"N ...\"] [--runs R]; $0 --help for more" >&2; exit 2 ;;
 	esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench.sh: needs root" >&2; exit 2; }

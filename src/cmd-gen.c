@@ -83,7 +83,8 @@ const struct cmd cmd_gen = {
 	.summary = "Write a generated topology: Kubernetes models, or benchmark shapes.",
 	.help = "  k8s      N Kubernetes nodes (up to 100) with M pods each (up to 50, default 2);\n"
 		"           --model flannel-vxlan (default), host-gw or calico-routed\n"
-		"  star     N hosts on one bridge (up to 4000)\n"
+		"  star     N hosts on one switch (up to 4000; past 250, leaf switches of 250\n"
+		"           under a core bridge, as a Linux bridge takes at most 1023 ports)\n"
 		"  linear   N nodes in a chain, a /30 on each link (up to 4000)\n"
 		"Writes to standard output, or FILE with -o. The lab name defaults to the\n"
 		"shape (k8s-MODEL, star, linear); --name sets it.\n",
