@@ -55,8 +55,13 @@ static int up_run(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = lab_up(lab, &o, &why_up, &notes);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (notes.s)
-		fprintf(stderr, "nslab: %s", notes.s);
+	/* one note a line, each with the program's name */
+	for (char *line = notes.s, *end; line && *line; line = end) {
+		end = strchrnul(line, '\n');
+		fprintf(stderr, "nslab: %.*s\n", (int)(end - line), line);
+		if (*end)
+			end++;
+	}
 	if (r < 0) {
 		err("up '%s' failed: %s", lab->name, why_up.s ? why_up.s : strerror(-r));
 		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP)
