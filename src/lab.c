@@ -484,8 +484,9 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	}
 	fprintf(journal, "# nslab journal: lab '%s' from %s, pid %d, started %lld\n", lab->name,
 		lab->file, (int)getpid(), (long long)time(NULL));
-	r = netns_prepare_dir();
-	if (r < 0) {
+	int pin = netns_prepare_dir();
+	if (pin < 0) {
+		r = pin;
 		sbuf_addf(err, "prepare %s: %s", NSLAB_NETNS_DIR, strerror(-r));
 		goto out;
 	}
@@ -493,6 +494,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	nl.orig_netns = netns_open_current();
 	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, journal, &made, err);
 	nl_ctx_free(&nl);
+	close(pin); /* before the undo below, whose release it would block */
 	if (r == 0) {
 		fprintf(journal, JOURNAL_DONE " %lld\n", (long long)time(NULL));
 		if (fflush(journal) != 0)

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
+#include <libgen.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -28,65 +30,107 @@ static bool dir_is_empty(const char *path)
 	return empty;
 }
 
-/* The top mount on /run/netns (the last mountinfo line of a mount point
- * is the one on top), or -ENOENT where /run/netns is no mount point. */
+/* The mount that /run/netns resolves to, if /run/netns is a mount point:
+ * its file system type and source, found in mountinfo by its mount id
+ * (the last line for a path need not be the mount on top). 0, -ENOENT when
+ * /run/netns is no mount point, -ENOSYS on kernels before 5.8 (no mount id
+ * in statx), or -errno. */
 static int netns_dir_mount(char ret_fstype[static 32], char ret_source[static 64])
 {
+	struct statx stx;
+
+	if (statx(AT_FDCWD, NSLAB_NETNS_DIR, AT_NO_AUTOMOUNT, STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -ENOSYS;
+	if (!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return -ENOENT;
+
 	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
-	int r = -ENOENT;
 
 	if (!f)
 		return -errno;
 	while (getline(&line, &cap, f) > 0) {
-		char target[256];
+		unsigned long long id;
 		const char *tail = strstr(line, " - ");
-		/* id parent dev root TARGET options... - FSTYPE SOURCE ... */
-		if (tail && sscanf(line, "%*s %*s %*s %*s %255s", target) == 1 &&
-		    streq(target, NSLAB_NETNS_DIR))
-			r = sscanf(tail, " - %31s %63s", ret_fstype, ret_source) == 2 ? 0 : -EINVAL;
+		/* ID PARENT DEV ROOT TARGET OPTIONS [OPTIONAL...] - FSTYPE SOURCE ... */
+		if (sscanf(line, "%llu", &id) == 1 && id == stx.stx_mnt_id && tail)
+			return sscanf(tail, " - %31s %63s", ret_fstype, ret_source) == 2 ? 0 : -EINVAL;
 	}
-	return r;
+	return -ENOENT;
+}
+
+/* prepare and release of /run/netns exclude each other across nslab
+ * processes (other labs' ups and downs): a lock on its parent directory,
+ * which no lab ever removes. */
+static int netns_dir_lock(void)
+{
+	_cleanup_free_ char *parent = xstrdup(NSLAB_NETNS_DIR);
+	int fd = open(dirname(parent), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int netns_prepare_dir(void)
 {
 	char fstype[32] = "", source[64] = "";
-	bool mounted;
+	int r, pin;
 
 	if (mkdir(NSLAB_NETNS_DIR, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	mounted = netns_dir_mount(fstype, source) == 0;
+	_cleanup_close_ int lock = netns_dir_lock();
+	if (lock < 0)
+		return lock;
+	r = netns_dir_mount(fstype, source);
+	if (r < 0 && r != -ENOENT && r != -ENOSYS)
+		return r;
 	/* An empty /run/netns that is no tmpfs mount gets ours. It is the
 	 * mount point that iproute2's netns_add() makes by binding the
 	 * directory on itself, so that it can be shared; it is a tmpfs even
 	 * where /run is on a disk (some VMs and containers), whose inode
 	 * allocation for the namespaces' files was a fifth of `up` for a
 	 * 500-node lab, measured; and the last lab's down takes it away again
-	 * (netns_release_dir): nslab leaves no mount behind. */
-	if (dir_is_empty(NSLAB_NETNS_DIR) && !(mounted && streq(fstype, "tmpfs"))) {
-		if (mount(NSLAB_NETNS_TMPFS, NSLAB_NETNS_DIR, "tmpfs",
-			  MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755") < 0)
-			return -errno;
-		mounted = true;
-	}
-	if (!mounted && mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+	 * (netns_release_dir): nslab leaves no mount behind. Where the kernel
+	 * cannot tell which mount is there, do as iproute2 does. */
+	if (r != -ENOSYS && dir_is_empty(NSLAB_NETNS_DIR) && !(r == 0 && streq(fstype, "tmpfs")) &&
+	    mount(NSLAB_NETNS_TMPFS, NSLAB_NETNS_DIR, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755") < 0)
 		return -errno;
-	return mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0 ? -errno : 0;
+	/* As netns_add() does: shared; no mount point yet (EINVAL): bind it
+	 * on itself first. */
+	if (mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0 &&
+	    (errno != EINVAL ||
+	     mount(NSLAB_NETNS_DIR, NSLAB_NETNS_DIR, "none", MS_BIND | MS_REC, NULL) < 0 ||
+	     mount("", NSLAB_NETNS_DIR, "none", MS_SHARED | MS_REC, NULL) < 0))
+		return -errno;
+	/* Holding the mount keeps another lab's down from unmounting it
+	 * before this lab's namespaces are in it (umount2 says EBUSY). */
+	pin = open(NSLAB_NETNS_DIR, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return pin < 0 ? -errno : pin;
 }
 
 void netns_release_dir(void)
 {
 	char fstype[32], source[64];
+	_cleanup_close_ int lock = netns_dir_lock();
 
-	if (!dir_is_empty(NSLAB_NETNS_DIR) || netns_dir_mount(fstype, source) < 0 ||
+	if (lock < 0 || !dir_is_empty(NSLAB_NETNS_DIR) || netns_dir_mount(fstype, source) < 0 ||
 	    !streq(fstype, "tmpfs") || !streq(source, NSLAB_NETNS_TMPFS))
 		return;
 	/* Never MNT_DETACH: the kernel refuses (EBUSY) while any namespace,
-	 * another tool's included, is still mounted in it. */
-	if (umount2(NSLAB_NETNS_DIR, UMOUNT_NOFOLLOW) == 0)
-		(void)rmdir(NSLAB_NETNS_DIR); /* fails while iproute2's mount is under it */
+	 * another tool's included, is mounted in it, or a lab's up holds it.
+	 * The directory stays: something may have it bind-mounted (a
+	 * container given the host's /run/netns), and iproute2 leaves it too. */
+	(void)umount2(NSLAB_NETNS_DIR, UMOUNT_NOFOLLOW);
 }
 
 static char *ns_path(const char *name)

@@ -7,9 +7,11 @@
 
 /* Make /run/netns a shared mount point, as iproute2 does, so namespaces
  * created later propagate into other mount namespaces: a tmpfs of nslab's
- * own where it is empty. Idempotent. */
+ * own where it is empty. Returns an fd that keeps the mount from being
+ * unmounted by another lab's down: close it once this lab's namespaces are
+ * in it. Idempotent. */
 int netns_prepare_dir(void);
-/* Unmount that tmpfs and remove /run/netns, if nothing is in it any more. */
+/* Unmount that tmpfs if nothing is in it or holds it any more. */
 void netns_release_dir(void);
 
 /* Create namespace `name` and move the calling thread into it. The caller
