@@ -40,7 +40,9 @@ cleanup() {
 	ip netns del $BARRIER-witness >/dev/null 2>&1 || true
 	if [ -f "$WORK/ip/down.batch" ]; then ip -batch "$WORK/ip/down.batch" >/dev/null 2>&1 || true; fi
 	rm -rf "$WORK"
-	[ -z "$bench_tmpfs" ] || umount /run/netns 2>/dev/null || true
+	if [ -n "$bench_tmpfs" ] && [ "$(findmnt -rn -o SOURCE --mountpoint /run/netns)" = bench-netns ]; then
+		umount /run/netns 2>/dev/null || true
+	fi
 	run_netns_restore "$netns_before"
 	return 0 # the script's status is the benchmark's, not the cleanup's
 }
@@ -52,7 +54,7 @@ mkdir -p /run/netns
 if [ "$(stat -f -c %T /run/netns)" != tmpfs ] && [ -z "$(ls -A /run/netns)" ]; then
 	mount -t tmpfs -o mode=0755 bench-netns /run/netns && bench_tmpfs=yes
 fi
-ip netns del $BARRIER-witness >/dev/null 2>&1 || true # left by a killed run
+for l in $BARRIER $BARRIER-witness; do ip netns del $l >/dev/null 2>&1 || true; done # a killed run's
 ip netns add $BARRIER-witness
 
 now() { date +%s.%N; }
@@ -79,6 +81,9 @@ settle() {
 			ip -n $BARRIER-witness link show gone >/dev/null 2>&1 || break
 			sleep 0.05
 		done
+		if ip -n $BARRIER-witness link del gone >/dev/null 2>&1; then
+			echo "bench.sh: the kernel took over 30 s to destroy a lab; timing goes on" >&2
+		fi
 	done
 	sleep "$1"
 }

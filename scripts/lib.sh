@@ -47,16 +47,19 @@ run_netns_state() {
 }
 run_netns_restore() {
 	case $1 in *mounted*) return 0 ;; esac
-	[ -z "$(ls -A /run/netns 2>/dev/null)" ] || return 0 # someone's namespaces
 	while findmnt -rn --mountpoint /run/netns >/dev/null 2>&1; do
+		[ -z "$(ls -A /run/netns 2>/dev/null)" ] || return 0 # someone's namespaces
 		umount /run/netns 2>/dev/null || return 0
 	done
 	case $1 in *dir*) ;; *) rmdir /run/netns 2>/dev/null || true ;; esac
 }
 
-# report_counts TESTLOG...: count TAP subtests of every test in meson's logs.
+# report_counts FAILED TESTLOG...: count TAP subtests of every test in
+# meson's logs, plus FAILED failures found otherwise (sanitizer reports).
 report_counts() {
-	awk '
+	local extra=$1
+	shift
+	awk -v f="$extra" '
 		/^ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else p++; next }
 		/^not ok [0-9]+/ { if ($0 ~ /# [Ss][Kk][Ii][Pp]/) s++; else f++; next }
 		END { printf "%d passed, %d failed, %d skipped\n", p, f, s }

@@ -44,13 +44,23 @@ void diag(const char *fmt, ...)
 	va_start(ap, fmt);
 	_cleanup_free_ char *text = vfmt(fmt, ap);
 	va_end(ap);
-	for (char *line = text, *end; line; line = end) {
+	for (char *line = text, *end; line && *line; line = end) {
 		end = strchr(line, '\n');
 		if (end)
 			*end++ = '\0';
 		printf("# %s\n", line);
 	}
 	fflush(stdout);
+}
+
+int exit_status(const char *out)
+{
+	const char *last = NULL;
+
+	for (const char *p = out; (p = strstr(p, "rc=")); p++)
+		if (p == out || p[-1] == '\n')
+			last = p;
+	return last ? atoi(last + 3) : -1;
 }
 
 const char *nslab(void)

@@ -18,6 +18,9 @@ char *capture(const char *fmt, ...) _printf_(1, 2);
 /* Print text as TAP comments: "# " before every line of it, so that
  * command output quoted in a diagnostic never reads as a TAP line. */
 void diag(const char *fmt, ...) _printf_(1, 2);
+/* The exit status that captured output ends with: the tests end their
+ * commands with "; echo rc=$?". -1 where there is no "rc=N" line. */
+int exit_status(const char *out);
 /* Path of the nslab binary and of the source tree. */
 const char *nslab(void);
 const char *srcdir(void);

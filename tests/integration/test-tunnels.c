@@ -89,7 +89,7 @@ static void test_gre_on_this_kernel(void **state)
 		assert_lab_gone("gre");
 		return;
 	}
-	assert_non_null(strstr(out, "rc=0"));
+	assert_int_equal(exit_status(out), 0);
 	assert_int_equal(sh("ip netns exec gre-h1 ping -c1 -W2 -q 10.2.0.10 >/dev/null"), 0);
 	assert_int_equal(sh("%s down gre >/dev/null", nslab()), 0);
 	assert_lab_gone("gre");
