@@ -523,6 +523,63 @@ static void test_netns_tmpfs_released(void **state)
 	*state = NULL;
 }
 
+/* Labs come and go at the same time, ten rounds of: two ups, two downs, a
+ * down beside another lab's up. /run/netns has one mount while any lab is
+ * up and none after; every namespace is there (none hidden under a second
+ * tmpfs) and gone. Without the lock and the held mount, one run in three
+ * stacked two tmpfs mounts. Private mount namespace, as above. */
+static int conc_teardown(void **state)
+{
+	(void)sh("%s down concb >/dev/null 2>&1", nslab());
+	return lab_teardown(state);
+}
+
+static void test_concurrent_labs(void **state)
+{
+	for (int i = 0; i < 2; i++) {
+		_cleanup_free_ char *t = xasprintf(
+			"[lab]\nname = conc%c\n[node a]\naddr = 10.8.%d.1/24 dev eth0\n[node b]\n"
+			"addr = 10.8.%d.2/24 dev eth0\n[links]\nlink = a:eth0 b:eth0\n",
+			'a' + i, i, i);
+		_cleanup_free_ char *path = xasprintf("/tmp/nslab-conc%c.ini", 'a' + i);
+		write_topology(path, t);
+	}
+	_cleanup_free_ char *out = capture(
+		"unshare -m --propagation private sh -c '"
+		"N=%1$s; A=/tmp/nslab-conca.ini; B=/tmp/nslab-concb.ini;"
+		"m() { echo \"$1 mounts=$(findmnt -rn --mountpoint /run/netns | wc -l) ns=$(ip netns list | wc -l)\"; };"
+		"while findmnt -rn --mountpoint /run/netns >/dev/null; do umount -R /run/netns || exit 9; done;"
+		"[ -z \"$(ls -A /run/netns 2>/dev/null)$(ls -A /run/nslab 2>/dev/null)\" ] || exit 77;"
+		"for i in $(seq 10); do"
+		"  $N up $A >/dev/null 2>&1 & a=$!; $N up $B >/dev/null 2>&1 & b=$!;"
+		"  wait $a && wait $b || echo up-failed; m up;"
+		"  $N down conca >/dev/null & a=$!; $N down concb >/dev/null & b=$!;"
+		"  wait $a && wait $b || echo down-failed; m down;"
+		"  $N up $A >/dev/null 2>&1 || echo up-failed;"
+		"  $N down conca >/dev/null & a=$!; $N up $B >/dev/null 2>&1 & b=$!;"
+		"  wait $a && wait $b || echo failed; m beside;"
+		"  $N down concb >/dev/null; m last;"
+		"done | sort | uniq -c | sed \"s/^ *//\"'; echo rc=$?",
+		nslab());
+
+	*state = "conca";
+	unlink("/tmp/nslab-conca.ini");
+	unlink("/tmp/nslab-concb.ini");
+	if (exit_status(out) == 77) {
+		diag("skipped: other labs are up, or /run/netns holds namespaces of other tools");
+		free(steal_pointer(&out)); /* skip() jumps past the cleanup */
+		skip();
+	}
+	assert_string_equal(out, "10 beside mounts=1 ns=2\n"
+				 "10 down mounts=0 ns=0\n"
+				 "10 last mounts=0 ns=0\n"
+				 "10 up mounts=1 ns=4\n"
+				 "rc=0");
+	assert_lab_gone("conca");
+	assert_lab_gone("concb");
+	*state = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -543,6 +600,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_ipv6_policy, lab_teardown),
 		cmocka_unit_test_teardown(test_sysctls_every_namespace, lab_teardown),
 		cmocka_unit_test_teardown(test_netns_tmpfs_released, lab_teardown),
+		cmocka_unit_test_teardown(test_concurrent_labs, conc_teardown),
 	};
 	return cmocka_run_group_tests_name("lifecycle", tests, group_setup, group_teardown);
 }
