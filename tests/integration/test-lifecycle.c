@@ -482,34 +482,45 @@ static void test_sysctls_every_namespace(void **state)
 	*state = NULL;
 }
 
-/* up puts a tmpfs on an empty /run/netns that is no tmpfs mount (see
- * netns_prepare_dir); the last down takes it away again, but never from
- * under a namespace that another tool made there meanwhile. It runs in a
- * mount namespace of its own, where /run/netns is first made a plain
- * directory, whatever the host has there: the same test on every host, and
- * the host's mounts untouched. */
-static void test_netns_tmpfs_released(void **state)
+/* Run script (taken, freed) with sh as root in a mount namespace of its
+ * own, where /run/netns is first made a plain, empty directory whatever
+ * the host has there: the same test on every host, and the host's mounts
+ * untouched. Skips the test where other labs are up or other tools have
+ * namespaces. Returns the output, ending in "rc=N". */
+static char *in_private_mounts(char *script)
 {
-	_cleanup_free_ char *file = topo("two-nodes");
-	_cleanup_free_ char *out = capture(
+	char *out = capture(
 		"unshare -m --propagation private sh -c '"
-		"m() { echo \"$1=$(findmnt -rn -o SOURCE,FSTYPE --mountpoint /run/netns)\"; };"
 		"while findmnt -rn --mountpoint /run/netns >/dev/null; do umount -R /run/netns || exit 9; done;"
 		"[ -z \"$(ls -A /run/netns 2>/dev/null)$(ls -A /run/nslab 2>/dev/null)\" ] || exit 77;"
-		"m before; %1$s up %2$s >/dev/null 2>&1; m during; %1$s down two-nodes >/dev/null; m after;"
-		"%1$s up %2$s >/dev/null 2>&1; ip netns add nslab-test-foreign; %1$s down two-nodes >/dev/null;"
-		"m kept; ip netns exec nslab-test-foreign true && echo foreign=usable;"
-		"ip netns del nslab-test-foreign; m alone; %1$s up %2$s >/dev/null 2>&1;"
-		"%1$s down two-nodes >/dev/null; m last; test -d /run/netns && echo dir=kept'; echo rc=$?",
-		nslab(), file);
+		"%s'; echo rc=$?",
+		script);
 
-	*state = "two-nodes";
+	free(script);
 	if (exit_status(out) == 77) {
 		diag("skipped: other labs are up, or /run/netns holds namespaces of other tools");
-		free(steal_pointer(&out)); /* skip() jumps past the cleanup */
-		free(steal_pointer(&file));
+		free(out);
 		skip();
 	}
+	return out;
+}
+
+/* up puts a tmpfs on an empty /run/netns that is no tmpfs mount (see
+ * netns_prepare_dir); the last down takes it away again, but never from
+ * under a namespace that another tool made there meanwhile. */
+static void test_netns_tmpfs_released(void **state)
+{
+	*state = "two-nodes";
+	_cleanup_free_ char *out = in_private_mounts(xasprintf(
+		"N=%s; F=%s/topologies/two-nodes.ini;"
+		"m() { echo \"$1=$(findmnt -rn -o SOURCE,FSTYPE --mountpoint /run/netns)\"; };"
+		"m before; $N up $F >/dev/null 2>&1; m during; $N down two-nodes >/dev/null; m after;"
+		"$N up $F >/dev/null 2>&1; ip netns add nslab-test-foreign; $N down two-nodes >/dev/null;"
+		"m kept; ip netns exec nslab-test-foreign true && echo foreign=usable;"
+		"ip netns del nslab-test-foreign; m alone; $N up $F >/dev/null 2>&1;"
+		"$N down two-nodes >/dev/null; m last; test -d /run/netns && echo dir=kept",
+		nslab(), srcdir()));
+
 	assert_string_equal(out, "before=\n"
 				 "during=nslab-netns tmpfs\n"
 				 "after=\n"
@@ -523,19 +534,22 @@ static void test_netns_tmpfs_released(void **state)
 	*state = NULL;
 }
 
+static int conc_teardown(void **state)
+{
+	(void)sh("%s down concb >/dev/null 2>&1", nslab());
+	unlink("/tmp/nslab-conca.ini");
+	unlink("/tmp/nslab-concb.ini");
+	return lab_teardown(state);
+}
+
 /* Labs come and go at the same time, ten rounds of: two ups, two downs, a
  * down beside another lab's up. /run/netns has one mount while any lab is
  * up and none after; every namespace is there (none hidden under a second
  * tmpfs) and gone. Without the lock and the held mount, one run in three
- * stacked two tmpfs mounts. Private mount namespace, as above. */
-static int conc_teardown(void **state)
-{
-	(void)sh("%s down concb >/dev/null 2>&1", nslab());
-	return lab_teardown(state);
-}
-
+ * stacked two tmpfs mounts. */
 static void test_concurrent_labs(void **state)
 {
+	*state = "conca";
 	for (int i = 0; i < 2; i++) {
 		_cleanup_free_ char *t = xasprintf(
 			"[lab]\nname = conc%c\n[node a]\naddr = 10.8.%d.1/24 dev eth0\n[node b]\n"
@@ -544,12 +558,9 @@ static void test_concurrent_labs(void **state)
 		_cleanup_free_ char *path = xasprintf("/tmp/nslab-conc%c.ini", 'a' + i);
 		write_topology(path, t);
 	}
-	_cleanup_free_ char *out = capture(
-		"unshare -m --propagation private sh -c '"
-		"N=%1$s; A=/tmp/nslab-conca.ini; B=/tmp/nslab-concb.ini;"
+	_cleanup_free_ char *out = in_private_mounts(xasprintf(
+		"N=%s; A=/tmp/nslab-conca.ini; B=/tmp/nslab-concb.ini;"
 		"m() { echo \"$1 mounts=$(findmnt -rn --mountpoint /run/netns | wc -l) ns=$(ip netns list | wc -l)\"; };"
-		"while findmnt -rn --mountpoint /run/netns >/dev/null; do umount -R /run/netns || exit 9; done;"
-		"[ -z \"$(ls -A /run/netns 2>/dev/null)$(ls -A /run/nslab 2>/dev/null)\" ] || exit 77;"
 		"for i in $(seq 10); do"
 		"  $N up $A >/dev/null 2>&1 & a=$!; $N up $B >/dev/null 2>&1 & b=$!;"
 		"  wait $a && wait $b || echo up-failed; m up;"
@@ -559,17 +570,9 @@ static void test_concurrent_labs(void **state)
 		"  $N down conca >/dev/null & a=$!; $N up $B >/dev/null 2>&1 & b=$!;"
 		"  wait $a && wait $b || echo failed; m beside;"
 		"  $N down concb >/dev/null; m last;"
-		"done | sort | uniq -c | sed \"s/^ *//\"'; echo rc=$?",
-		nslab());
+		"done | sort | uniq -c | sed \"s/^ *//\"",
+		nslab()));
 
-	*state = "conca";
-	unlink("/tmp/nslab-conca.ini");
-	unlink("/tmp/nslab-concb.ini");
-	if (exit_status(out) == 77) {
-		diag("skipped: other labs are up, or /run/netns holds namespaces of other tools");
-		free(steal_pointer(&out)); /* skip() jumps past the cleanup */
-		skip();
-	}
 	assert_string_equal(out, "10 beside mounts=1 ns=2\n"
 				 "10 down mounts=0 ns=0\n"
 				 "10 last mounts=0 ns=0\n"
