@@ -99,7 +99,7 @@ static void test_gre_traffic(void **state)
 {
 	_cleanup_free_ char *out = capture("%s up %s/topologies/gre.ini 2>&1; echo rc=$?", nslab(), srcdir());
 	if (strstr(out, "kernel lacks")) {
-		printf("# skipped: kernel lacks ip_gre; the VM suite (tests/vm) runs GRE on Debian's kernel\n");
+		diag("skipped: kernel lacks ip_gre; the VM suite (tests/vm) runs GRE on Debian's kernel");
 		free(steal_pointer(&out)); /* skip() jumps past the cleanup */
 		skip();
 	}
