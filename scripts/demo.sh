@@ -14,30 +14,52 @@ install_missing "${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}"
 build_nslab
 NSLAB=$BUILD/src/nslab
 
+# The built-in router lab under a name of the demo's own, so that it never
+# meets a lab of the user's: nslab-demo, namespaces nslab-demo-NODE.
+LAB=nslab-demo
+TOPO=$BUILD/nslab-demo.ini
+sed 's/^name = router$/name = nslab-demo/' topologies/router.ini >"$TOPO"
+grep -q '^name = nslab-demo$' "$TOPO" || { echo "demo.sh: topologies/router.ini has no 'name = router'" >&2; exit 1; }
+
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-say "nslab up    (no file: the built-in router lab, topologies/router.ini)"
-"$NSLAB" up --replace
+# A lab of this name that the demo made (the same topology) is replaced;
+# any other is left alone.
+if "$NSLAB" ls --json | grep -q "\"name\": *\"$LAB\""; then
+	if cmp -s "$TOPO" "/run/nslab/$LAB/topology.ini"; then
+		say "an earlier demo's lab is up: nslab down $LAB"
+		"$NSLAB" down "$LAB"
+	else
+		echo "demo.sh: a lab named '$LAB' is up and the demo did not make it; take it down first: $NSLAB down $LAB" >&2
+		exit 1
+	fi
+fi
 
-say "nslab show router    (read back from the kernel)"
-"$NSLAB" show router
+say "nslab up $TOPO    (topologies/router.ini, named $LAB)"
+"$NSLAB" up "$TOPO"
 
-say "ping h2 from h1, through r1"
-ip netns exec router-h1 ping -c 3 -i 0.2 10.0.2.10
+say "nslab show $LAB    (read back from the kernel)"
+"$NSLAB" show "$LAB"
 
-say "tracepath: r1 is the first hop, h2 the second"
-ip netns exec router-h1 tracepath -n 10.0.2.10
+say "nslab ping h1 h2: from h1 to h2's address, through r1"
+"$NSLAB" ping "$LAB" h1 h2
+
+say "nslab tracepath h1 h2: r1 is the first hop, h2 the second"
+"$NSLAB" tracepath "$LAB" h1 h2
+
+say "nslab pingall: every node pings every node"
+"$NSLAB" pingall "$LAB"
 
 say "the same lab as ip(8) commands: nslab plan topologies/router.ini"
 "$NSLAB" plan topologies/router.ini | sed -n '/# links/,$p'
 
-hint() { if [ -n "$2" ]; then printf '  %-48s # %s\n' "$1" "$2"; else printf '  %s\n' "$1"; fi; }
+hint() { if [ -n "$2" ]; then printf '  %-52s # %s\n' "$1" "$2"; else printf '  %s\n' "$1"; fi; }
 echo
-echo "The lab is up. Each node is a network namespace named router-NODE:"
-hint "sudo $NSLAB shell router h1" "a shell on h1"
-hint "sudo $NSLAB exec router r1 -- ip route" "one command on r1"
-hint "sudo ip netns exec router-h2 bash" "the same, as iproute2 does it"
-hint "sudo $NSLAB pingall router" "every node pings every node"
+echo "The lab '$LAB' is up. Each node is a network namespace named $LAB-NODE:"
+hint "sudo $NSLAB shell $LAB h1" "a shell on h1"
+hint "sudo $NSLAB exec $LAB r1 ip route" "one command on r1"
+hint "sudo ip netns exec $LAB-h2 bash" "the same, as iproute2 does it"
+hint "sudo $NSLAB pingall $LAB" "every node pings every node"
 hint "sudo $NSLAB ls" "running labs"
 echo "Tear it down (kills what runs inside, removes every trace):"
-hint "sudo $NSLAB down router" ""
+hint "sudo $NSLAB down $LAB" ""

@@ -2,16 +2,30 @@
 # Shared by scripts/*.sh: package installation and the build.
 BUILD=${BUILD:-build}
 
-NSLAB_BUILD_PACKAGES=(gcc meson ninja-build pkg-config libnl-3-dev libnl-route-3-dev libinih-dev)
+# Every package named, none left to Recommends (a minimal Debian 12 root
+# has no compiler, no libc headers, no procps, no netbase).
+# What the build needs:
+NSLAB_BUILD_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libnl-3-dev libnl-route-3-dev
+	libinih-dev)
+# What nslab runs: ip and bridge, ping and tracepath in nodes, dnsmasq for [dns].
 NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
+# What the tests add: cmocka, the tools they look at the lab with, and the
+# basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
+# setpriv, mount).
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
-	bind9-dnsutils tcpdump jq)
+	bind9-dnsutils tcpdump jq procps netbase util-linux mount kmod bc time)
 # The VM suite (GRE, which this kind of machine's kernel lacks); optional.
-NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils)
+NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)
+
+# say_failed WHAT LOG: the last lines of a failed step's own output.
+say_failed() {
+	echo "${0##*/}: $1 failed; the last lines of its output:" >&2
+	tail -n 25 "$2" | sed 's/^/    /' >&2
+}
 
 # install_missing PKG...: apt-get install the ones dpkg does not know as installed.
 install_missing() {
-	local missing=() p
+	local missing=() p log
 	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
@@ -23,17 +37,45 @@ install_missing() {
 	fi
 	echo "installing: ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
-		apt-get update -q >/dev/null
-		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
-	}
+	log=$(mktemp /tmp/nslab-apt.XXXXXX)
+	# the package lists may be empty or old: update once, then install
+	if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+		if ! apt-get update -q >"$log" 2>&1; then
+			say_failed "apt-get update" "$log"
+			rm -f "$log"
+			return 1
+		fi
+		if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+			say_failed "apt-get install ${missing[*]}" "$log"
+			rm -f "$log"
+			return 1
+		fi
+	fi
+	rm -f "$log"
 }
 
+# build_nslab [MESON_OPTION...]: configure (once, or again with the
+# options given) and build in $BUILD; on failure, meson's or ninja's words.
 build_nslab() {
+	local log rc=0
+	log=$(mktemp /tmp/nslab-build.XXXXXX)
 	if [ ! -f "$BUILD/build.ninja" ]; then
-		meson setup "$BUILD" >/dev/null
+		meson setup "$BUILD" "$@" >"$log" 2>&1 || rc=$?
+	elif [ $# -gt 0 ]; then
+		meson configure "$BUILD" "$@" >"$log" 2>&1 || rc=$?
 	fi
-	ninja -C "$BUILD" >/dev/null
+	if [ $rc != 0 ]; then
+		say_failed "meson setup $BUILD $*" "$log"
+		[ ! -f "$BUILD/meson-logs/meson-log.txt" ] || echo "    (all of it: $BUILD/meson-logs/meson-log.txt)" >&2
+		rm -f "$log"
+		return 1
+	fi
+	if ! ninja -C "$BUILD" >"$log" 2>&1; then
+		say_failed "ninja -C $BUILD" "$log"
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
 }
 
 # `ip netns add` makes /run/netns a mount point (the directory bound on

@@ -20,6 +20,25 @@ int sh(const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+int sh_want(int want, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	_cleanup_free_ char *cmd = vfmt(fmt, ap);
+	va_end(ap);
+	_cleanup_free_ char *group = xasprintf("{ %s\n} 2>&1", cmd);
+	FILE *p = popen(group, "r");
+
+	if (!p)
+		return -1;
+	_cleanup_free_ char *out = read_stream(p);
+	int st = pclose(p);
+	int r = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (r != want)
+		diag("exit status %d, not %d: %s\n%s", r, want, cmd, *out ? out : "(it printed nothing)");
+	return r;
+}
+
 char *capture(const char *fmt, ...)
 {
 	va_list ap;

@@ -12,6 +12,11 @@
 
 /* Run a shell command; returns its exit status (-1 if it did not exit). */
 int sh(const char *fmt, ...) _printf_(1, 2);
+/* Run a shell command with its stdout and stderr captured; returns its
+ * exit status, and quotes the command and what it printed as TAP comments
+ * when that status is not `want`. assert_sh(WANT, FMT, ...) asserts it. */
+int sh_want(int want, const char *fmt, ...) _printf_(2, 3);
+#define assert_sh(want, ...) assert_int_equal(sh_want((want), __VA_ARGS__), (want))
 /* Run a shell command and return its standard output (trailing newlines
  * cut); NULL on failure to run. */
 char *capture(const char *fmt, ...) _printf_(1, 2);

@@ -20,8 +20,8 @@ static int down_all(void **state)
 
 static void test_exec_status_and_stdin(void **state)
 {
-	assert_int_equal(sh("%s exec router h1 -- sh -c 'exit 7'", nslab()), 7);
-	assert_int_equal(sh("%s exec h1 -- true", nslab()), 0); /* lab inferred */
+	assert_sh(7, "%s exec router h1 -- sh -c 'exit 7'", nslab());
+	assert_sh(0, "%s exec h1 -- true", nslab()); /* lab inferred */
 	_cleanup_free_ char *echo = capture("echo through | %s exec router h2 -- cat", nslab());
 	assert_string_equal(echo, "through");
 	/* argv reaches the program as given: no shell in between */
@@ -38,12 +38,12 @@ static void test_exec_sees_the_node(void **state)
 	_cleanup_free_ char *sys = capture("%s exec h1 -- ls /sys/class/net | tr '\\n' ' '", nslab());
 	assert_string_equal(sys, "eth0 lo ");
 	/* /etc/netns/NS/hosts is bound over /etc/hosts for this node only */
-	assert_int_equal(sh("mkdir -p /etc/netns/router-h1 && echo '10.0.2.10 far' > /etc/netns/router-h1/hosts"), 0);
+	assert_sh(0, "mkdir -p /etc/netns/router-h1 && echo '10.0.2.10 far' > /etc/netns/router-h1/hosts");
 	_cleanup_free_ char *hosts = capture("%s exec h1 -- cat /etc/hosts", nslab());
 	assert_string_equal(hosts, "10.0.2.10 far");
 	_cleanup_free_ char *other = capture("%s exec h2 -- cat /etc/hosts", nslab());
 	assert_string_not_equal(other, "10.0.2.10 far");
-	assert_int_equal(sh("%s exec h1 -- ping -c1 -W2 -q far >/dev/null", nslab()), 0);
+	assert_sh(0, "%s exec h1 -- ping -c1 -W2 -q far >/dev/null", nslab());
 	/* and the host's own /etc/hosts is untouched */
 	_cleanup_free_ char *host = capture("cat /etc/hosts");
 	assert_null(strstr(host, "10.0.2.10 far"));
@@ -57,8 +57,11 @@ static void test_exec_all(void **state)
 	assert_non_null(strstr(out, "r1: eth0"));
 	assert_non_null(strstr(out, "h2: eth0"));
 	assert_non_null(strstr(out, "10.0.2.10/24"));
-	assert_int_equal(sh("%s exec --all -- sh -c 'test $(hostname) != nonexistent' >/dev/null", nslab()), 0);
-	assert_int_equal(sh("%s exec --all -- false >/dev/null", nslab()), 1);
+	/* each node runs the command in its own namespace: three different
+	 * sets of interfaces, and the exit status of the worst */
+	_cleanup_free_ char *lo = capture("%s exec --all router -- sh -c 'echo $(ls /sys/class/net)'", nslab());
+	assert_string_equal(lo, "h1: eth0 lo\nr1: eth0 eth1 lo\nh2: eth0 lo");
+	assert_sh(1, "%s exec --all -- false >/dev/null", nslab());
 }
 
 static void test_shell(void **state)
@@ -73,13 +76,13 @@ static void test_shell(void **state)
 
 static void test_ping_and_tracepath(void **state)
 {
-	assert_int_equal(sh("%s ping h1 h2 >/dev/null 2>&1", nslab()), 0);
-	assert_int_equal(sh("%s ping router h1 r1:eth1 -- -c 1 -q >/dev/null 2>&1", nslab()), 0);
-	assert_int_equal(sh("%s ping h1 fd00:2::10 -- -c 1 -q >/dev/null 2>&1", nslab()), 0);
+	assert_sh(0, "%s ping h1 h2 >/dev/null", nslab());
+	assert_sh(0, "%s ping router h1 r1:eth1 -- -c 1 -q >/dev/null", nslab());
+	assert_sh(0, "%s ping h1 fd00:2::10 -- -c 1 -q >/dev/null", nslab());
 	_cleanup_free_ char *who = capture("%s ping h1 h2 2>&1 >/dev/null", nslab());
 	assert_string_equal(who, "nslab: ping from h1 to h2 (10.0.2.10)");
 	/* an address nobody has: ping's own failure status */
-	assert_int_equal(sh("%s ping h1 10.0.2.99 -- -c 1 -W 1 -q >/dev/null 2>&1", nslab()), 1);
+	assert_sh(1, "%s ping h1 10.0.2.99 -- -c 1 -W 1 -q >/dev/null", nslab());
 	_cleanup_free_ char *bad = capture("%s ping h1 h9 2>&1; echo rc=$?", nslab());
 	assert_non_null(strstr(bad, "lab 'router' has no node 'h9'"));
 	assert_int_equal(exit_status(bad), 1);
@@ -101,7 +104,7 @@ static void test_capture(void **state)
 
 static void test_pingall(void **state)
 {
-	assert_int_equal(sh("%s up %s/topologies/lan.ini >/dev/null", nslab(), srcdir()), 0);
+	assert_sh(0, "%s up %s/topologies/lan.ini >/dev/null", nslab(), srcdir());
 	_cleanup_free_ char *out = capture("%s pingall lan; echo rc=$?", nslab());
 	assert_non_null(strstr(out, "12/12 pairs reachable"));
 	assert_int_equal(exit_status(out), 0);
@@ -116,7 +119,7 @@ static void test_pingall(void **state)
 	      "link = a:eth0 b:eth0\nlink = c:eth0 d:eth0\n",
 	      f);
 	fclose(f);
-	assert_int_equal(sh("%s up /tmp/nslab-cut.ini >/dev/null", nslab()), 0);
+	assert_sh(0, "%s up /tmp/nslab-cut.ini >/dev/null", nslab());
 	_cleanup_free_ char *cut = capture("%s pingall --timeout 10 cut; echo rc=$?", nslab());
 	assert_non_null(strstr(cut, "a    -.XX"));
 	assert_non_null(strstr(cut, "4/12 pairs reachable"));

@@ -67,7 +67,7 @@ static void test_every_node_resolves_every_node(void **state)
 
 static void test_logs_command(void **state)
 {
-	assert_int_equal(sh("%s exec h2 -- getent hosts h3 >/dev/null", nslab()), 0);
+	assert_sh(0, "%s exec h2 -- getent hosts h3 >/dev/null", nslab());
 	_cleanup_free_ char *log = capture("%s logs dns dns | grep 'query\\[A\\] h3.dns.test from 10.0.0.2' | head -1", nslab());
 	assert_non_null(strstr(log, "from 10.0.0.2"));
 }
@@ -90,19 +90,19 @@ static void test_down_leaves_nothing(void **state)
 	_cleanup_free_ char *pid = capture("cat /run/nslab/dns/dnsmasq.pid");
 	assert_true(atoi(pid) > 1);
 	assert_true(dnsmasq_alive(pid));
-	assert_int_equal(sh("%s down dns >/dev/null", nslab()), 0);
+	assert_sh(0, "%s down dns >/dev/null", nslab());
 	assert_false(dnsmasq_alive(pid));
 	assert_lab_gone("dns");
-	assert_int_equal(sh("test -e /etc/netns/dns-h1"), 1);
+	assert_sh(1, "test -e /etc/netns/dns-h1");
 	/* up again for the group teardown */
-	assert_int_equal(sh("%s up %s/topologies/dns.ini >/dev/null", nslab(), srcdir()), 0);
+	assert_sh(0, "%s up %s/topologies/dns.ini >/dev/null", nslab(), srcdir());
 }
 
 static void test_dnsmasq_failures(void **state)
 {
 	_cleanup_free_ char *file = xasprintf("%s/topologies/dns.ini", srcdir());
 
-	assert_int_equal(sh("%s down dns >/dev/null", nslab()), 0);
+	assert_sh(0, "%s down dns >/dev/null", nslab());
 	/* missing binary */
 	_cleanup_free_ char *missing = capture("NSLAB_DNSMASQ=/nonexistent/dnsmasq %s up %s 2>&1; echo rc=$?", nslab(), file);
 	assert_non_null(strstr(missing, "node 'ns': start dnsmasq: dnsmasq did not start"));
@@ -110,7 +110,7 @@ static void test_dnsmasq_failures(void **state)
 	assert_int_equal(exit_status(missing), 1);
 	assert_lab_gone("dns");
 	/* dnsmasq refuses: its own words reach the user */
-	assert_int_equal(sh("printf '#!/bin/sh\\nexec dnsmasq --no-such-option \"$@\"\\n' > /tmp/nslab-bad-dnsmasq && chmod +x /tmp/nslab-bad-dnsmasq"), 0);
+	assert_sh(0, "printf '#!/bin/sh\\nexec dnsmasq --no-such-option \"$@\"\\n' > /tmp/nslab-bad-dnsmasq && chmod +x /tmp/nslab-bad-dnsmasq");
 	_cleanup_free_ char *bad = capture("NSLAB_DNSMASQ=/tmp/nslab-bad-dnsmasq %s up %s 2>&1; echo rc=$?", nslab(), file);
 	assert_non_null(strstr(bad, "dnsmasq did not start: dnsmasq: "));
 	assert_int_equal(exit_status(bad), 1);
@@ -129,7 +129,7 @@ static void test_dnsmasq_failures(void **state)
 	unlink("/tmp/nslab-bad-dnsmasq");
 	unlink("/tmp/nslab-squat.pid");
 	/* up again for the group teardown */
-	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	assert_sh(0, "%s up %s >/dev/null", nslab(), file);
 }
 
 int main(void)

@@ -22,13 +22,13 @@ static void no_nat(const char *model)
 static void test_models(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(models); i++) {
-		assert_int_equal(sh("%s up %s/topologies/k8s-%s.ini >/dev/null", nslab(), srcdir(), models[i]), 0);
+		assert_sh(0, "%s up %s/topologies/k8s-%s.ini >/dev/null", nslab(), srcdir(), models[i]);
 		_cleanup_free_ char *chk = capture("%s check k8s-%s; echo rc=$?", nslab(), models[i]);
 		assert_non_null(strstr(chk, "48 of 48 expectations hold"));
 		no_nat(models[i]);
 		/* a node reaches a pod of another node */
-		assert_int_equal(sh("%s ping k8s-%s node2 pod1-2 >/dev/null 2>&1", nslab(), models[i]), 0);
-		assert_int_equal(sh("%s down k8s-%s >/dev/null", nslab(), models[i]), 0);
+		assert_sh(0, "%s ping k8s-%s node2 pod1-2 >/dev/null", nslab(), models[i]);
+		assert_sh(0, "%s down k8s-%s >/dev/null", nslab(), models[i]);
 		_cleanup_free_ char *name = xasprintf("k8s-%s", models[i]);
 		assert_lab_gone(name);
 	}
@@ -36,7 +36,7 @@ static void test_models(void **state)
 
 static void test_calico_objects(void **state)
 {
-	assert_int_equal(sh("%s up %s/topologies/k8s-calico-routed.ini >/dev/null", nslab(), srcdir()), 0);
+	assert_sh(0, "%s up %s/topologies/k8s-calico-routed.ini >/dev/null", nslab(), srcdir());
 	const char *L = "k8s-calico-routed";
 	_cleanup_free_ char *pod = capture("ip -j -n %s-pod2-1 route | jq -r '.[] | \"\\(.dst) \\(.gateway) \\(.dev) \\(.scope)\"' | sort", L);
 	assert_string_equal(pod, "169.254.1.1 null eth0 link\ndefault 169.254.1.1 eth0 null");
@@ -51,11 +51,11 @@ static void test_calico_objects(void **state)
 	assert_non_null(strstr(node, "10.244.3.0/24 192.168.0.13 eth0"));
 	assert_null(strstr(node, "cni0")); /* no bridge in this model */
 	/* the pod's gateway is the node's own MAC, by proxy ARP */
-	assert_int_equal(sh("ip netns exec %s-pod2-1 ping -c1 -W2 -q 10.244.2.3 >/dev/null", L), 0);
+	assert_sh(0, "ip netns exec %s-pod2-1 ping -c1 -W2 -q 10.244.2.3 >/dev/null", L);
 	_cleanup_free_ char *gw = capture("ip -j -n %s-pod2-1 neigh show 169.254.1.1 | jq -r '.[0].lladdr'", L);
 	_cleanup_free_ char *cali = capture("ip -j -n %s-node2 link show cali2-1 | jq -r '.[0].address'", L);
 	assert_string_equal(gw, cali);
-	assert_int_equal(sh("%s down %s >/dev/null", nslab(), L), 0);
+	assert_sh(0, "%s down %s >/dev/null", nslab(), L);
 	assert_lab_gone(L);
 }
 
@@ -63,12 +63,12 @@ static void test_calico_objects(void **state)
  * may outgrow it; with room, a 10 x 10 flannel lab holds all 10900 checks. */
 static void test_generated_10x10(void **state)
 {
-	assert_int_equal(sh("%s gen k8s --nodes 10 --pods 10 --model flannel-vxlan -o /tmp/nslab-k8s10.ini", nslab()), 0);
+	assert_sh(0, "%s gen k8s --nodes 10 --pods 10 --model flannel-vxlan -o /tmp/nslab-k8s10.ini", nslab());
 	_cleanup_free_ char *warn = capture("%s up /tmp/nslab-k8s10.ini 2>&1 >/dev/null", nslab());
 	if (atoi(old_thresh) < 1190)
 		assert_non_null(strstr(warn, "may need up to 1190 IPv4 neighbour entries"));
-	assert_int_equal(sh("%s down k8s-flannel-vxlan >/dev/null", nslab()), 0);
-	assert_int_equal(sh("sysctl -qw net.ipv4.neigh.default.gc_thresh3=4096 net.ipv4.neigh.default.gc_thresh2=2048"), 0);
+	assert_sh(0, "%s down k8s-flannel-vxlan >/dev/null", nslab());
+	assert_sh(0, "sysctl -qw net.ipv4.neigh.default.gc_thresh3=4096 net.ipv4.neigh.default.gc_thresh2=2048");
 	_cleanup_free_ char *out = capture("%s test --timeout 300 /tmp/nslab-k8s10.ini 2>/dev/null | tail -1; echo rc=$?", nslab());
 	bool held = strstr(out, "10900 of 10900 expectations hold") && exit_status(out) == 0;
 	diag("%s", out); /* the exit status included */
@@ -90,7 +90,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	char t3[32] = "", t2[32] = "";
-	(void)sh("%s down --all >/dev/null 2>&1", nslab());
+	for (size_t i = 0; i < ARRAY_SIZE(models); i++) /* ours, by name */
+		(void)sh("%s down k8s-%s >/dev/null 2>&1", nslab(), models[i]);
 	if (sscanf(old_thresh, "%31s %31s", t3, t2) == 2) /* as we found them */
 		(void)sh("sysctl -qw net.ipv4.neigh.default.gc_thresh3=%s net.ipv4.neigh.default.gc_thresh2=%s", t3, t2);
 	return 0;

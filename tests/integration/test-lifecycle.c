@@ -18,7 +18,9 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	_cleanup_free_ char *after = root_snapshot();
-	(void)sh("%s down --all >/dev/null 2>&1", nslab());
+	/* the labs these tests make, by name: never another's */
+	(void)sh("for l in attrs conca concb lan router sysc two-nodes twosw v6p; do %s down $l; done >/dev/null 2>&1",
+		 nslab());
 	if (root_before && !streq(root_before, after))
 		diag("root namespace changed:\nbefore: %s\nafter: %s", root_before, after);
 	int same = root_before && streq(root_before, after);
@@ -146,7 +148,7 @@ static void scenario(void **state, const char *name)
 
 	*state = (void *)name;
 	assert_non_null(lab);
-	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	assert_sh(0, "%s up %s >/dev/null", nslab(), file);
 	assert_matches_topology(lab);
 	assert_all_ping(lab);
 	if (lab->switch_node) {
@@ -166,19 +168,19 @@ static void scenario(void **state, const char *name)
 	_cleanup_free_ char *pid =
 		capture("ip netns exec %s sleep 600 >/dev/null 2>&1 & echo $!", lab->nodes.v[lab->nodes.n - 1]->netns);
 	_cleanup_free_ char *built = lab_snapshot(lab);
-	assert_int_equal(sh("%s down %s >/dev/null", nslab(), lab->name), 0);
+	assert_sh(0, "%s down %s >/dev/null", nslab(), lab->name);
 	assert_lab_gone(lab->name);
 	/* gone, or a zombie nobody reaps (PID 1 of some sandboxes) */
-	assert_int_equal(sh("! kill -0 %1$s 2>/dev/null || test \"$(awk '{print $3}' /proc/%1$s/stat)\" = Z", pid), 0);
+	assert_sh(0, "! kill -0 %1$s 2>/dev/null || test \"$(awk '{print $3}' /proc/%1$s/stat)\" = Z", pid);
 	assert_root_unchanged();
 
 	/* The printed plan builds the same lab; down finds it by discovery. */
-	assert_int_equal(sh("%s plan %s | sh -e >/dev/null 2>&1", nslab(), file), 0);
+	assert_sh(0, "%s plan %s | sh -e >/dev/null", nslab(), file);
 	_cleanup_free_ char *scripted = lab_snapshot(lab);
 	if (!streq(built, scripted))
 		diag("nslab up:\n%s\nplan | sh:\n%s", built, scripted);
 	assert_string_equal(built, scripted);
-	assert_int_equal(sh("%s down %s >/dev/null", nslab(), lab->name), 0);
+	assert_sh(0, "%s down %s >/dev/null", nslab(), lab->name);
 	assert_lab_gone(lab->name);
 	assert_root_unchanged();
 	topo_lab_free(lab);
@@ -206,17 +208,17 @@ static void test_up_twice_and_replace(void **state)
 {
 	_cleanup_free_ char *file = topo("two-nodes");
 	*state = "two-nodes";
-	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
+	assert_sh(0, "%s up %s >/dev/null", nslab(), file);
 	_cleanup_free_ char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
 	assert_non_null(strstr(out, "lab 'two-nodes' is already up"));
 	assert_int_equal(exit_status(out), 1);
 	_cleanup_free_ char *ls = capture("%s ls --json | jq -r '.[] | select(.name == \"two-nodes\") | \"\\(.nodes) \\(.links) \\(.state)\"'", nslab());
 	assert_string_equal(ls, "2 1 up");
-	assert_int_equal(sh("%s up --replace %s >/dev/null 2>&1", nslab(), file), 0);
-	assert_int_equal(sh("ip netns exec two-nodes-h1 ping -c1 -W2 -q 10.0.0.2 >/dev/null"), 0);
+	assert_sh(0, "%s up --replace %s >/dev/null", nslab(), file);
+	assert_sh(0, "ip netns exec two-nodes-h1 ping -c1 -W2 -q 10.0.0.2 >/dev/null");
 	_cleanup_free_ char *show = capture("%s show --json two-nodes h1 | jq -r '.nodes[0].interfaces[] | select(.name == \"eth0\") | \"\\(.peer) \\(.addresses[0])\"'", nslab());
 	assert_string_equal(show, "h2:eth0 10.0.0.1/24");
-	assert_int_equal(sh("%s down two-nodes >/dev/null", nslab()), 0);
+	assert_sh(0, "%s down two-nodes >/dev/null", nslab());
 	_cleanup_free_ char *again = capture("%s down two-nodes; echo rc=$?", nslab());
 	assert_string_equal(again, "lab 'two-nodes' is not up; nothing to do\nrc=0");
 	assert_lab_gone("two-nodes");
@@ -244,7 +246,7 @@ static void fail_at_each_step(void **state, const char *name, int min_steps)
 	}
 	printf("# %s: failed each of %d steps\n", name, i);
 	assert_true(i >= min_steps);
-	assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+	assert_sh(0, "%s down %s >/dev/null", nslab(), name);
 	assert_lab_gone(name);
 	assert_root_unchanged();
 	*state = NULL;
@@ -269,7 +271,7 @@ static void test_attributes(void **state)
 		"link = h2:eth0 r:br0 mtu 1400\n";
 	*state = "attrs";
 	write_topology("/tmp/nslab-attrs.ini", t);
-	assert_int_equal(sh("%s up /tmp/nslab-attrs.ini >/dev/null", nslab()), 0);
+	assert_sh(0, "%s up /tmp/nslab-attrs.ini >/dev/null", nslab());
 	_cleanup_free_ char *h1 = capture("ip -j -n attrs-h1 link show eth0 | jq -r '.[0] | \"\\(.address) \\(.mtu)\"'");
 	assert_string_equal(h1, "02:00:00:00:00:02 9000");
 	_cleanup_free_ char *h2 = capture("ip -j -n attrs-h2 link show eth0 | jq -r '.[0].mtu'");
@@ -283,8 +285,8 @@ static void test_attributes(void **state)
 	_cleanup_free_ char *fdb = capture("bridge -j -n attrs-r fdb show dev h1-eth0 | jq -r '.[] | select(.mac == \"02:00:00:00:00:77\") | \"\\(.master) \\(.state)\"'");
 	assert_string_equal(fdb, "br0 static");
 	/* STP takes the ports through listening and learning: give it time */
-	assert_int_equal(sh("for i in $(seq 40); do ip netns exec attrs-h1 ping -c1 -W1 -q 10.8.0.1 >/dev/null && exit 0; sleep 1; done; exit 1"), 0);
-	assert_int_equal(sh("%s down attrs >/dev/null", nslab()), 0);
+	assert_sh(0, "for i in $(seq 40); do ip netns exec attrs-h1 ping -c1 -W1 -q 10.8.0.1 >/dev/null && exit 0; sleep 1; done; exit 1");
+	assert_sh(0, "%s down attrs >/dev/null", nslab());
 	assert_lab_gone("attrs");
 	unlink("/tmp/nslab-attrs.ini");
 	*state = NULL;
@@ -295,13 +297,13 @@ static void test_conflict(void **state)
 {
 	_cleanup_free_ char *file = topo("router");
 	*state = "router";
-	assert_int_equal(sh("ip netns add router-r1"), 0);
+	assert_sh(0, "ip netns add router-r1");
 	_cleanup_free_ char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
 	assert_non_null(strstr(out, "namespace 'router-r1' already exists"));
 	assert_int_equal(exit_status(out), 1);
 	_cleanup_free_ char *left = capture("ip netns list | awk '{print $1}' | grep '^router-' | sort | tr '\\n' ' '");
 	assert_string_equal(left, "router-r1 ");
-	assert_int_equal(sh("ip netns del router-r1"), 0);
+	assert_sh(0, "ip netns del router-r1");
 	assert_lab_gone("router");
 	*state = NULL;
 }
@@ -330,13 +332,13 @@ static void test_killed_up(void **state)
 			_cleanup_free_ char *ls = capture("%s ls --json | jq -r '.[0].state'", nslab());
 			assert_string_equal(ls, "broken");
 		}
-		assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+		assert_sh(0, "%s down %s >/dev/null", nslab(), name);
 		assert_lab_gone(name);
 	}
 	/* and the lab comes up right after */
-	assert_int_equal(sh("%s up %s >/dev/null", nslab(), file), 0);
-	assert_int_equal(sh("ip netns exec %s-pod1-1 ping -c1 -W2 -q 10.244.3.3 >/dev/null", name), 0);
-	assert_int_equal(sh("%s down %s >/dev/null", nslab(), name), 0);
+	assert_sh(0, "%s up %s >/dev/null", nslab(), file);
+	assert_sh(0, "ip netns exec %s-pod1-1 ping -c1 -W2 -q 10.244.3.3 >/dev/null", name);
+	assert_sh(0, "%s down %s >/dev/null", nslab(), name);
 	assert_lab_gone(name);
 	assert_root_unchanged();
 	*state = NULL;
@@ -347,22 +349,29 @@ static void test_up_after_interrupted_up(void **state)
 {
 	_cleanup_free_ char *file = topo("router");
 	*state = "router";
-	assert_int_equal(sh("NSLAB_TEST_KILL_STEP=7 %s up %s >/dev/null 2>&1", nslab(), file), 137);
+	assert_sh(137, "NSLAB_TEST_KILL_STEP=7 %s up %s >/dev/null", nslab(), file);
 	_cleanup_free_ char *out = capture("%s up %s 2>&1", nslab(), file);
 	assert_non_null(strstr(out, "cleaned up the remains of the earlier lab 'router'"));
-	assert_int_equal(sh("ip netns exec router-h1 ping -c1 -W2 -q 10.0.2.10 >/dev/null"), 0);
-	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
+	assert_sh(0, "ip netns exec router-h1 ping -c1 -W2 -q 10.0.2.10 >/dev/null");
+	assert_sh(0, "%s down router >/dev/null", nslab());
 	assert_lab_gone("router");
 	*state = NULL;
 }
 
 static void test_non_root(void **state)
 {
+	/* uid 65534 with no capabilities; the binary and the topology copied
+	 * where that uid can read them (the build may be under /root), and no
+	 * passwd entry needed */
 	_cleanup_free_ char *file = topo("two-nodes");
+	char dir[] = "/tmp/nslab-nonroot.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	assert_sh(0, "cp %s %s/nslab && cp %s %s/two-nodes.ini && chmod -R a+rX %s", nslab(), dir, file, dir, dir);
 	_cleanup_free_ char *out = capture(
-		"setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "
-		"%s up %s 2>&1; echo rc=$?",
-		nslab(), file);
+		"cd / && setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all --bounding-set=-all "
+		"%s/nslab up %s/two-nodes.ini 2>&1; echo rc=$?",
+		dir, dir);
+	(void)sh("rm -rf %s", dir);
 	assert_non_null(strstr(out, "this needs root"));
 	assert_non_null(strstr(out, "nothing was changed"));
 	assert_int_equal(exit_status(out), 1);
@@ -376,8 +385,8 @@ static void test_default_lab(void **state)
 	assert_non_null(strstr(out, "lab 'router' is up: 3 nodes"));
 	_cleanup_free_ char *hops = capture("ip netns exec router-h1 tracepath -n 10.0.2.10 | tail -1");
 	assert_non_null(strstr(hops, "hops 2"));
-	assert_int_equal(sh("ip netns exec router-h1 ping -c1 -W2 -q fd00:2::10 >/dev/null"), 0);
-	assert_int_equal(sh("%s down router >/dev/null", nslab()), 0);
+	assert_sh(0, "ip netns exec router-h1 ping -c1 -W2 -q fd00:2::10 >/dev/null");
+	assert_sh(0, "%s down router >/dev/null", nslab());
 	assert_lab_gone("router");
 	*state = NULL;
 }
@@ -386,12 +395,12 @@ static void test_down_all_finds_orphans(void **state)
 {
 	_cleanup_free_ char *file = topo("lan");
 	*state = "lan";
-	assert_int_equal(sh("%s plan %s | sh -e", nslab(), file), 0);
+	assert_sh(0, "%s plan %s | sh -e", nslab(), file);
 	/* not ours to replace unasked */
 	_cleanup_free_ char *up = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
 	assert_non_null(strstr(up, "namespaces of lab 'lan' exist already"));
 	assert_int_equal(exit_status(up), 1);
-	assert_int_equal(sh("ip netns exec lan-h1 ping -c1 -W2 -q 10.0.0.4 >/dev/null"), 0);
+	assert_sh(0, "ip netns exec lan-h1 ping -c1 -W2 -q 10.0.0.4 >/dev/null");
 	_cleanup_free_ char *out = capture("%s down --all", nslab());
 	assert_non_null(strstr(out, "lab 'lan' is down"));
 	assert_lab_gone("lan");
@@ -406,12 +415,12 @@ static void test_two_bridges(void **state)
 			"link = h2:eth0 b\n";
 	*state = "twosw";
 	write_topology("/tmp/nslab-twosw.ini", t);
-	assert_int_equal(sh("%s up /tmp/nslab-twosw.ini >/dev/null", nslab()), 0);
+	assert_sh(0, "%s up /tmp/nslab-twosw.ini >/dev/null", nslab());
 	_cleanup_free_ char *masters =
 		capture("ip -j -n twosw-.sw link | jq -r '[.[] | select(.ifname | startswith(\"veth\")) | .master] | sort | join(\" \")'");
 	assert_string_equal(masters, "a b");
-	assert_int_equal(sh("ip netns exec twosw-h1 ping -c1 -W2 -q 10.9.0.2 >/dev/null"), 0);
-	assert_int_equal(sh("%s down twosw >/dev/null", nslab()), 0);
+	assert_sh(0, "ip netns exec twosw-h1 ping -c1 -W2 -q 10.9.0.2 >/dev/null");
+	assert_sh(0, "%s down twosw >/dev/null", nslab());
 	assert_lab_gone("twosw");
 	unlink("/tmp/nslab-twosw.ini");
 	*state = NULL;
@@ -424,17 +433,17 @@ static void test_ipv6_policy(void **state)
 	*state = "v6p";
 	write_topology("/tmp/nslab-v6p.ini", "[lab]\nname = v6p\n[node a]\naddr = 10.6.0.1/24 dev eth0\n"
 			 "[node b]\naddr = 10.6.0.2/24 dev eth0\n[links]\nlink = a:eth0 b:eth0\n");
-	assert_int_equal(sh("%s up /tmp/nslab-v6p.ini >/dev/null", nslab()), 0);
+	assert_sh(0, "%s up /tmp/nslab-v6p.ini >/dev/null", nslab());
 	_cleanup_free_ char *off = capture("ip -j -n v6p-a -6 addr | jq '[.[].addr_info[]] | length'; ip netns exec v6p-a cat /proc/sys/net/ipv6/conf/eth0/disable_ipv6");
 	assert_string_equal(off, "0\n1");
-	assert_int_equal(sh("ip netns exec v6p-a ping -c1 -W2 -q 10.6.0.2 >/dev/null"), 0);
-	assert_int_equal(sh("%s down v6p >/dev/null", nslab()), 0);
+	assert_sh(0, "ip netns exec v6p-a ping -c1 -W2 -q 10.6.0.2 >/dev/null");
+	assert_sh(0, "%s down v6p >/dev/null", nslab());
 	write_topology("/tmp/nslab-v6p.ini", "[lab]\nname = v6p\nipv6 = yes\n[node a]\naddr = 10.6.0.1/24 dev eth0\n"
 			 "[node b]\naddr = 10.6.0.2/24 dev eth0\n[links]\nlink = a:eth0 b:eth0\n");
-	assert_int_equal(sh("%s up /tmp/nslab-v6p.ini >/dev/null", nslab()), 0);
+	assert_sh(0, "%s up /tmp/nslab-v6p.ini >/dev/null", nslab());
 	_cleanup_free_ char *on = capture("ip -j -n v6p-a -6 addr show dev eth0 | jq -r '.[0].addr_info[0].scope'");
 	assert_string_equal(on, "link");
-	assert_int_equal(sh("%s down v6p >/dev/null", nslab()), 0);
+	assert_sh(0, "%s down v6p >/dev/null", nslab());
 	assert_lab_gone("v6p");
 	unlink("/tmp/nslab-v6p.ini");
 	*state = NULL;
@@ -473,7 +482,7 @@ static void test_sysctls_every_namespace(void **state)
 			"/proc/sys/net/ipv6/conf/default/disable_ipv6 /proc/sys/net/ipv4/conf/all/rp_filter); done",
 			n);
 		assert_string_equal(got, e.s);
-		assert_int_equal(sh("%s down sysc >/dev/null", nslab()), 0);
+		assert_sh(0, "%s down sysc >/dev/null", nslab());
 	}
 	assert_lab_gone("sysc");
 	unlink("/tmp/nslab-sysc.ini");

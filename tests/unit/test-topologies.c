@@ -50,9 +50,32 @@ static void test_all_validate(void **state)
 			diag_print(&d, stderr);
 			bad++;
 		} else {
+			/* the plan makes what the file says: a namespace per node
+			 * (the switch's included), every address and route, every
+			 * device; and each scenario declares what must hold */
 			struct plan p;
+			size_t want[_STEP_MAX] = {0}, got[_STEP_MAX] = {0};
 			plan_build(lab, &p);
-			assert_true(p.steps.n > 0);
+			vec_foreach(s, &p.steps) got[s->type]++;
+			vec_foreach(node, &lab->nodes) {
+				want[STEP_NETNS]++;
+				want[STEP_ADDR] += (*node)->addrs.n;
+				want[STEP_ROUTE] += (*node)->routes.n;
+				want[STEP_NEIGH] += (*node)->neighs.n;
+				want[STEP_FDB] += (*node)->fdbs.n;
+			}
+			for (int t = STEP_NETNS; t <= STEP_FDB; t++) {
+				if (t == STEP_LINK || t == STEP_SET || t == STEP_SYSCTL)
+					continue;
+				if (got[t] != want[t])
+					fprintf(stderr, "# %s: %zu %s steps, want %zu\n", e->d_name, got[t],
+						step_type_to_string(t), want[t]);
+				assert_int_equal(got[t], want[t]);
+			}
+			assert_true(got[STEP_LINK] >= lab->devs.n);
+			if (!lab->expects.n)
+				fprintf(stderr, "# %s declares no [expect]\n", e->d_name);
+			assert_true(lab->expects.n > 0);
 			plan_free(&p);
 		}
 		topo_lab_free(lab);

@@ -1,0 +1,63 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Run a root test in a private mount namespace, so that it neither sees nor
+# touches the labs of the machine's users, and clean up whatever it left.
+#   isolate.sh CMD [ARGS...]
+# Inside, /run is a new tmpfs (so /run/netns, /run/nslab and every lock
+# there are the test's own) and /etc/netns is private: a tmpfs over it where
+# it exists, else an overlay over /etc whose writes stay in that tmpfs.
+# Nothing is created on the host. After CMD, every lab still up in the
+# private /run/nslab is taken down and every namespace left in the private
+# /run/netns is emptied of processes and deleted; if there was any, the test
+# fails: a test removes what it makes, also when it fails.
+# Not root: CMD runs as it is (root tests skip themselves).
+set -u
+if [ "$(id -u)" != 0 ]; then
+	exec "$@"
+fi
+if [ "${NSLAB_ISOLATED:-}" != 1 ]; then
+	NSLAB_ISOLATED=1 exec unshare --mount --propagation private -- "$0" "$@"
+fi
+
+fail() {
+	echo "isolate.sh: $*" >&2
+	exit 1
+}
+# The host's mounts under /run (its labs' namespaces) were copied into this
+# mount namespace: detach them here, where it touches nothing of the host's,
+# so that the test sees none of them, hidden under the tmpfs or not.
+findmnt -rn -o TARGET | grep -E '^/run(/|$)' | sort -r | while read -r m; do
+	umount -l "$m" 2>/dev/null
+done
+mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a tmpfs on /run"
+if [ -d /etc/netns ]; then
+	mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
+else
+	mkdir /run/.etc-upper /run/.etc-work
+	mount -t overlay nslab-test-etc \
+		-o lowerdir=/etc,upperdir=/run/.etc-upper,workdir=/run/.etc-work /etc ||
+		fail "cannot lay an overlay over /etc (for a private /etc/netns)"
+fi
+
+status=0
+"$@" || status=$?
+
+left=
+for d in /run/nslab/*/; do
+	[ -d "$d" ] || continue
+	lab=$(basename "$d")
+	left="$left lab:$lab"
+	"${NSLAB_BIN:-nslab}" down "$lab" >/dev/null 2>&1
+done
+for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+	left="$left netns:$ns"
+	for pid in $(ip netns pids "$ns" 2>/dev/null); do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	ip netns del "$ns" 2>/dev/null
+done
+if [ -n "$left" ]; then
+	echo "# isolate.sh: the test left these behind (now removed):$left"
+	[ "$status" != 0 ] || status=1
+fi
+exit "$status"
