@@ -50,8 +50,8 @@ say "nslab tracepath h1 h2: r1 is the first hop, h2 the second"
 say "nslab pingall: every node pings every node"
 "$NSLAB" pingall "$LAB"
 
-say "the same lab as ip(8) commands: nslab plan topologies/router.ini"
-"$NSLAB" plan topologies/router.ini | sed -n '/# links/,$p'
+say "the same lab as ip(8) commands: nslab plan $TOPO"
+"$NSLAB" plan "$TOPO" | sed -n '/# links/,$p'
 
 hint() { if [ -n "$2" ]; then printf '  %-52s # %s\n' "$1" "$2"; else printf '  %s\n' "$1"; fi; }
 echo

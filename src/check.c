@@ -6,6 +6,7 @@
 #include "probe.h"
 #include "show.h"
 #include "validate.h"
+#include "words.h"
 
 #include <config.h>
 #include <fnmatch.h>
@@ -48,36 +49,16 @@ static void expand(const struct show_lab *s, const char *list, struct strvec *re
 	}
 }
 
-/* Split a command line: blanks separate, '...' and "..." group, nothing is
- * expanded (no shell runs it). */
+/* Split a command line as the parser checked it (words.h): blanks separate,
+ * '...' and "..." group, nothing is expanded (no shell runs it). Never no
+ * words: what does not split (the parser refuses it) is one word. */
 static void split_command(const char *s, struct strvec *ret)
 {
-	struct sbuf w = {0};
-	bool in = false;
+	size_t before = ret->n;
+	const char *why;
 
-	for (;; s++) {
-		if (*s == '\'' || *s == '"') {
-			char q = *s++;
-			sbuf_adds(&w, "");
-			while (*s && *s != q)
-				sbuf_addf(&w, "%c", *s++);
-			in = true;
-			if (!*s)
-				break;
-			continue;
-		}
-		if (!*s || *s == ' ' || *s == '\t') {
-			if (in)
-				vec_push(ret, sbuf_steal(&w));
-			in = false;
-			if (!*s)
-				break;
-			continue;
-		}
-		sbuf_addf(&w, "%c", *s);
-		in = true;
-	}
-	sbuf_free(&w);
+	if (words_split(s, ret, &why) < 0 || ret->n == before)
+		vec_push(ret, xstrdup(s));
 }
 
 static void add_pair(struct items *items, const struct topo_expect *e,
@@ -182,6 +163,30 @@ static bool has_word(const char *out, const char *word)
 	return false;
 }
 
+/* The line of a command's output that says most, for a one-line report:
+ * the last that is not ping's statistics. Points into a static buffer. */
+static const char *one_line(const char *out)
+{
+	static char line[512];
+	const char *best = NULL;
+	size_t best_len = 0;
+
+	for (const char *l = out; l && *l;) {
+		const char *end = strchrnul(l, '\n');
+		size_t n = (size_t)(end - l);
+		bool stats = strstr(l, "packets transmitted") && strstr(l, "packets transmitted") < end;
+		stats |= n > 4 && (strncmp(l, "rtt ", 4) == 0 || strncmp(l, "--- ", 4) == 0);
+		stats |= strncmp(l, "PING ", 5) == 0;
+		if (n && !stats) {
+			best = l;
+			best_len = n;
+		}
+		l = *end ? end + 1 : end;
+	}
+	snprintf(line, sizeof(line), "%.*s", (int)best_len, best ? best : "");
+	return line;
+}
+
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret)
 {
 	struct items items = {0};
@@ -222,19 +227,27 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 			c->seconds = p->seconds;
 			bool success = p->status == 0 && (!it->want || has_word(p->output, it->want));
 			c->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0 : success;
-			if (p->status == -1)
+			bool ping = it->e->kind == EXPECT_REACH || it->e->kind == EXPECT_NOREACH;
+			if (p->status == -3)
+				c->detail = xstrdup("interrupted");
+			else if (p->status == -2)
+				c->detail = xstrdup(p->output);
+			else if (p->status == -1)
 				c->detail = xstrdup("timed out");
 			else if (!c->ok && it->e->kind == EXPECT_NOREACH)
 				c->detail = xstrdup("it is reachable");
 			else if (!c->ok && it->want && p->status == 0)
-				c->detail = xasprintf("resolved to %s, not %s", p->output, it->want);
+				c->detail = xasprintf("resolved to %s, not %s", one_line(p->output), it->want);
 			else if (!c->ok && strstr(p->output, " 0 packets transmitted"))
 				c->detail = xstrdup(
 					"not a packet could be sent: the kernel's neighbour table is probably "
 					"full (host net.ipv4.neigh.default.gc_thresh3; see 'nslab up' warnings)");
-			else if (!c->ok)
-				c->detail = xasprintf("exit status %d%s%s", p->status, *p->output ? ": " : "",
-						      p->output);
+			else if (!c->ok && ping && p->status == 1)
+				c->detail = xstrdup("no reply within 4 s");
+			else if (!c->ok) {
+				const char *why = one_line(p->output);
+				c->detail = xasprintf("exit status %d%s%s", p->status, *why ? ": " : "", why);
+			}
 			if (c->detail) {
 				size_t l = strlen(c->detail);
 				while (l && c->detail[l - 1] == '\n')
@@ -282,7 +295,7 @@ static void xml_escaped(FILE *f, const char *s)
 }
 
 int check_write_junit(const char *path, const char *lab, const struct check_results *r,
-		      double seconds)
+		      double seconds, const char *interrupted)
 {
 	FILE *f = fopen(path, "we");
 	size_t failures = 0;
@@ -291,11 +304,20 @@ int check_write_junit(const char *path, const char *lab, const struct check_resu
 		return -errno;
 	vec_foreach(c, r) failures += !c->ok;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", r->n, failures,
-		seconds);
+	size_t tests = r->n + !!interrupted, errors = !!interrupted;
+	fprintf(f, "<testsuites tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", tests,
+		failures, errors, seconds);
 	fprintf(f, "  <testsuite name=\"nslab.");
 	xml_escaped(f, lab);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" time=\"%.3f\">\n", r->n, failures, seconds);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"%zu\" time=\"%.3f\">\n", tests, failures,
+		errors, seconds);
+	if (interrupted) {
+		fprintf(f, "    <testcase classname=\"nslab.");
+		xml_escaped(f, lab);
+		fprintf(f, "\" name=\"interrupted\" time=\"0\">\n      <error message=\"interrupted by ");
+		xml_escaped(f, interrupted);
+		fprintf(f, "; the run stopped and the lab was taken down\"/>\n    </testcase>\n");
+	}
 	vec_foreach(c, r)
 	{
 		fprintf(f, "    <testcase classname=\"nslab.");

@@ -22,9 +22,10 @@ struct check_results {
  * the running lab of the same name, 16 at a time within timeout seconds. */
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret);
 void check_results_free(struct check_results *r);
-/* JUnit XML, one testcase per expanded expectation. */
+/* JUnit XML, one testcase per expanded expectation; `interrupted` (the
+ * signal's name, or NULL) adds a testcase with an <error> saying so. */
 int check_write_junit(const char *path, const char *lab, const struct check_results *r,
-		      double seconds);
+		      double seconds, const char *interrupted);
 /* The topology a running lab was built from (kept in its run directory),
  * parsed and validated; NULL with errors in d. */
 struct topo_lab *check_load_running(const char *lab, struct diag *d);

@@ -36,6 +36,8 @@ static int capture_run(int argc, char **argv)
 	if (r)
 		return r;
 	node = xstrndup(spec, (size_t)(colon - spec));
+	if ((r = cmd_check_node(&cmd_capture, lab, node)))
+		return r;
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);
 	if (access_enter(ns, &why) < 0) {
 		err("capture: %s", why.s);
@@ -66,4 +68,5 @@ const struct cmd cmd_capture = {
 	.help = "Runs 'tcpdump -n -U -i IF' inside NODE; -w FILE writes a pcap file instead of\n"
 		"printing. Anything after '--' goes to tcpdump (options, then a filter).\n",
 	.run = capture_run,
+	.needs_root = true,
 };

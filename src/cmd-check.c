@@ -2,6 +2,7 @@
 /* nslab check (a running lab) and nslab test (up, check, always down). */
 #include "check.h"
 #include "cmd.h"
+#include "interrupt.h"
 #include "json.h"
 #include "lab.h"
 #include "probe.h"
@@ -56,6 +57,7 @@ static int check_and_report(const struct cmd *c, const struct topo_lab *lab, con
 		return EXIT_FAIL;
 	}
 	double took = probe_now() - t0;
+	int sig = interrupt_signal();
 	vec_foreach(x, &res) failed += !x->ok;
 	if (o->json) {
 		struct json j = {.f = stdout};
@@ -63,6 +65,8 @@ static int check_and_report(const struct cmd *c, const struct topo_lab *lab, con
 		json_str(&j, "lab", lab->name);
 		json_uint(&j, "expectations", res.n);
 		json_uint(&j, "failed", failed);
+		if (sig)
+			json_str(&j, "interrupted", interrupt_name(sig));
 		json_begin_array(&j, "results");
 		vec_foreach(x, &res)
 		{
@@ -85,21 +89,25 @@ static int check_and_report(const struct cmd *c, const struct topo_lab *lab, con
 				printf("  FAIL  %s: %s (%s:%u)\n", x->name, x->detail ? x->detail : "",
 				       x->loc.file, x->loc.line);
 		}
-		if (!res.n)
+		if (sig)
+			printf("interrupted by %s: %zu of %zu expectations hold in lab '%s'; the rest did "
+			       "not run to the end\n",
+			       interrupt_name(sig), res.n - failed, res.n, lab->name);
+		else if (!res.n)
 			printf("lab '%s' declares no expectations ([expect] in its topology)\n", lab->name);
 		else
 			printf("%zu of %zu expectations hold in lab '%s' (%.2f s)\n", res.n - failed, res.n,
 			       lab->name, took);
 	}
 	if (o->junit) {
-		r = check_write_junit(o->junit, lab->name, &res, took);
+		r = check_write_junit(o->junit, lab->name, &res, took, sig ? interrupt_name(sig) : NULL);
 		if (r < 0) {
 			err("%s: write %s: %s", c->name, o->junit, strerror(-r));
 			failed++;
 		}
 	}
 	check_results_free(&res);
-	return failed ? EXIT_FAIL : 0;
+	return sig ? 128 + sig : failed ? EXIT_FAIL : 0;
 }
 
 static int check_cmd_run(int argc, char **argv)
@@ -118,6 +126,7 @@ static int check_cmd_run(int argc, char **argv)
 		err("check: %s", lab_privilege_error());
 		return EXIT_FAIL;
 	}
+	interrupt_catch();
 	struct topo_lab *lab = check_load_running(name, &d);
 	if (!lab) {
 		diag_print(&d, stderr);
@@ -128,11 +137,6 @@ static int check_cmd_run(int argc, char **argv)
 	r = check_and_report(&cmd_check, lab, &o);
 	topo_lab_free(lab);
 	return r;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig; /* the children die of it; we go on to take the lab down */
 }
 
 static int test_cmd_run(int argc, char **argv)
@@ -156,14 +160,17 @@ static int test_cmd_run(int argc, char **argv)
 		topo_lab_free(lab);
 		return EXIT_FAIL;
 	}
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	/* SIGINT, SIGTERM, SIGHUP: stop the checks, take the lab down, say
+	 * so, exit 128+signal: a cancelled CI job is never green */
+	interrupt_catch();
 	up.replace = o.replace;
 	r = lab_up(lab, &up, &why, &notes);
 	if (notes.s)
 		fprintf(stderr, "nslab: %s", notes.s);
-	if (r < 0) {
+	if (r == -EINTR) {
+		err("test: up '%s' %s", lab->name, why.s);
+		r = 128 + interrupt_signal();
+	} else if (r < 0) {
 		err("test: up '%s' failed: %s", lab->name, why.s ? why.s : strerror(-r));
 		r = EXIT_FAIL;
 	} else {
@@ -172,7 +179,11 @@ static int test_cmd_run(int argc, char **argv)
 		/* always down, whatever the checks said */
 		if (lab_down(lab->name, &found, &why) < 0) {
 			err("test: down '%s': %s", lab->name, why.s);
-			r = EXIT_FAIL;
+			r = r ? r : EXIT_FAIL;
+		} else if (interrupt_signal()) {
+			err("test: interrupted by %s; lab '%s' was taken down", interrupt_name(interrupt_signal()),
+			    lab->name);
+			r = 128 + interrupt_signal();
 		}
 	}
 	sbuf_free(&why);
@@ -193,6 +204,7 @@ const struct cmd cmd_check = {
 	.help = "Expands every 'reach', 'noreach', 'resolve' and 'exec' of the topology the lab\n"
 		"was built from and runs them, 16 at a time. Exit 0 only if all hold.\n\n" CHECK_OPTS,
 	.run = check_cmd_run,
+	.needs_root = true,
 };
 
 const struct cmd cmd_test = {

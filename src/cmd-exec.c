@@ -35,10 +35,20 @@ static int exec_all(const char *lab, char **argv)
 	vec_foreach(n, &nodes)
 	{
 		int fds[2], st;
-		if (pipe2(fds, O_CLOEXEC) < 0)
-			return EXIT_FAIL;
+		if (pipe2(fds, O_CLOEXEC) < 0) {
+			err("exec: pipe: %s", strerror(errno));
+			status = status ? status : EXIT_FAIL;
+			break;
+		}
 		fflush(NULL);
 		pid_t pid = fork();
+		if (pid < 0) {
+			err("exec: fork: %s", strerror(errno));
+			close(fds[0]);
+			close(fds[1]);
+			status = status ? status : EXIT_FAIL;
+			break;
+		}
 		if (pid == 0) {
 			dup2(fds[1], STDOUT_FILENO);
 			dup2(fds[1], STDERR_FILENO);
@@ -56,51 +66,93 @@ static int exec_all(const char *lab, char **argv)
 		waitpid(pid, &st, 0);
 		if (!status)
 			status = cmd_wait_status(st);
-		free(*n);
 	}
+	vec_foreach(n, &nodes) free(*n);
 	vec_free(&nodes);
 	return status;
 }
 
+/* exec [--all] [LAB] NODE [--] CMD...: options come first; without "--",
+ * the first word is LAB when a lab of that name is up and more words
+ * follow, and the word after NODE starts the command, options and all. */
 static int exec_run(int argc, char **argv)
 {
-	static const char *const opts[] = {"--all", "-a", NULL};
-	unsigned flags = 0;
-	struct cmd_args a;
-	_cleanup_free_ char *lab = NULL;
-	int r = cmd_split(&cmd_exec, argc, argv, opts, &flags, &a);
+	bool all = false;
+	int i = 1;
 
-	if (r)
-		return r;
-	bool all = flags & 3;
-	/* Without "--": NODE CMD... (the lab inferred). */
-	if (!a.rest && !all && a.npos >= 2) {
-		a.rest = (char **)&argv[argc - (a.npos - 1)];
-		a.nrest = a.npos - 1;
-		a.npos = 1;
+	for (; i < argc && argv[i][0] == '-' && !streq(argv[i], "--"); i++) {
+		if (streq(argv[i], "--all") || streq(argv[i], "-a"))
+			all = true;
+		else
+			return cmd_usage_error(&cmd_exec, "unknown option '%s'", argv[i]);
 	}
-	if (!a.rest || !a.nrest)
+	int dash = -1;
+	for (int k = i; k < argc; k++)
+		if (streq(argv[k], "--")) {
+			dash = k;
+			break;
+		}
+	const char *lab_word = NULL, *node = NULL;
+	char **cmd;
+	if (dash >= 0) { /* [LAB] NODE -- CMD, or --all [LAB] -- CMD */
+		int nw = dash - i, most = all ? 1 : 2;
+		if (nw > most)
+			return cmd_usage_error(&cmd_exec, all ? "--all takes at most a lab name before '--'"
+							       : "too many words before '--': [LAB] NODE -- CMD");
+		if (!all && nw < 1)
+			return cmd_usage_error(&cmd_exec, "name the node: exec [LAB] NODE -- CMD");
+		if (nw == most)
+			lab_word = argv[i++];
+		if (!all)
+			node = argv[i];
+		cmd = argv + dash + 1;
+	} else {
+		if (i < argc && argc - i >= 2 && cmd_is_lab(argv[i]))
+			lab_word = argv[i++];
+		if (!all && argc - i == 1 && cmd_is_lab(argv[i]))
+			return cmd_usage_error(&cmd_exec, "lab '%s' is named; name the node and the command: exec %s NODE CMD",
+					       argv[i], argv[i]);
+		if (!all) {
+			if (i >= argc)
+				return cmd_usage_error(&cmd_exec, lab_word ? "lab '%s' is named; name the node and the command: exec %s NODE CMD"
+									   : "name the node and the command: exec [LAB] NODE CMD",
+						       lab_word, lab_word);
+			node = argv[i++];
+		}
+		cmd = argv + i;
+	}
+	if (!*cmd) {
+		if (node && lab_word)
+			return cmd_usage_error(&cmd_exec, "no command given for node '%s' of lab '%s': exec %s %s CMD",
+					       node, lab_word, lab_word, node);
+		if (node)
+			return cmd_usage_error(&cmd_exec, "no command given for '%s': exec [LAB] NODE CMD", node);
 		return cmd_usage_error(&cmd_exec, "no command given");
-	if (a.npos > (all ? 1 : 2) || (!all && a.npos < 1))
-		return cmd_usage_error(&cmd_exec, all ? "--all takes at most a lab name"
-						      : "name the node: exec [LAB] NODE -- CMD");
-	r = cmd_pick_lab(&cmd_exec, a.npos == (all ? 1 : 2) ? a.pos[0] : NULL, &lab);
+	}
+	_cleanup_free_ char *lab = NULL;
+	int r = cmd_pick_lab(&cmd_exec, lab_word, &lab);
 	if (r)
 		return r;
 	if (all)
-		return exec_all(lab, a.rest);
-	run_in(lab, a.pos[a.npos - 1], a.rest);
+		return exec_all(lab, cmd);
+	if ((r = cmd_check_node(&cmd_exec, lab, node)))
+		return r;
+	run_in(lab, node, cmd);
 }
 
 const struct cmd cmd_exec = {
 	.name = "exec",
-	.args = "[LAB] NODE -- CMD [ARGS...] | --all [LAB] -- CMD [ARGS...]",
+	.args = "[LAB] NODE [--] CMD [ARGS...] | --all [LAB] [--] CMD [ARGS...]",
 	.summary = "Run a command in a node, as 'ip netns exec' does.",
 	.help = "Enters the node's network namespace and a private mount namespace with\n"
 		"/etc/netns/LAB-NODE/* bound over /etc and a /sys of its own, then executes\n"
 		"CMD directly (no shell): standard input, output, error and the exit status pass\n"
-		"through. LAB may be left out while one lab is up.\n\n"
+		"through. LAB may be left out while one lab is up. Every word after NODE is the\n"
+		"command's, options included ('nslab exec LAB h1 ping -c 1 h2'); '--' before\n"
+		"CMD is allowed, and needed when CMD is named like a node of a lab.\n\n"
 		"  -a, --all   run CMD on every node in turn; each output line is prefixed with\n"
 		"              'NODE: '; the exit status is the first non-zero one\n",
 	.run = exec_run,
+	.argv_tail = true,
+	.needs_root = true,
 };

@@ -49,7 +49,7 @@ static int ls_run(int argc, char **argv)
 				strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
 			if (l->complete)
 				printf("%-20s %6u %6u  %-19s  %s\n", l->name, l->nodes, l->links, since,
-				       l->file ? l->file : "-");
+				       l->file ? l->file : l->unrecorded ? "(nslab plan | sh)" : "-");
 			else
 				printf("%-20s %6s %6s  %-19s  (interrupted up: 'nslab down %s')\n",
 				       l->name, "-", "-", "-", l->name);

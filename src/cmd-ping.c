@@ -18,12 +18,27 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 
 	if (r)
 		return r;
+	if (a.npos == 2 && cmd_is_lab(a.pos[0]))
+		return cmd_usage_error(c, "lab '%s' is named, and node '%s'; name the target too: %s %s %s B",
+				       a.pos[0], a.pos[1], c->name, a.pos[0], a.pos[1]);
+	if (a.npos == 1 && cmd_is_lab(a.pos[0]))
+		return cmd_usage_error(c, "lab '%s' is named; name the two ends too: %s %s A B", a.pos[0],
+				       c->name, a.pos[0]);
 	if (a.npos < 2 || a.npos > 3)
 		return cmd_usage_error(c, "name the two ends: %s [LAB] A B", c->name);
 	r = cmd_pick_lab(c, a.npos == 3 ? a.pos[0] : NULL, &lab);
 	if (r)
 		return r;
 	const char *from = a.pos[a.npos - 2], *target = a.pos[a.npos - 1];
+	if ((r = cmd_check_node(c, lab, from)))
+		return r;
+	/* B: an address, NODE:IF or NODE */
+	struct ipaddr probe_ip;
+	if (ipaddr_parse_host(target, &probe_ip) < 0) {
+		_cleanup_free_ char *tnode = xstrndup(target, strcspn(target, ":"));
+		if ((r = cmd_check_node(c, lab, tnode)))
+			return r;
+	}
 	r = access_target(lab, from, target, &to, &why);
 	if (r < 0) {
 		err("%s: %s", c->name, why.s);
@@ -78,6 +93,7 @@ const struct cmd cmd_ping = {
 		"else its first address, IPv4 first), NODE:IF, or an address. Without options\n"
 		"it sends 3 pings ('-c 3 -i 0.2 -W 2'); the exit status is ping's.\n",
 	.run = ping_run,
+	.needs_root = true,
 };
 
 const struct cmd cmd_tracepath = {
@@ -86,4 +102,5 @@ const struct cmd cmd_tracepath = {
 	.summary = "Trace the path from node A to node B (or B:IF, or an address).",
 	.help = "Runs iputils 'tracepath -n' inside A; B as for 'nslab ping'.\n",
 	.run = tracepath_run,
+	.needs_root = true,
 };

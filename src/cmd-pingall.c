@@ -2,6 +2,7 @@
 /* Every node pings every other node, in parallel, within a time bound. */
 #include "access.h"
 #include "cmd.h"
+#include "interrupt.h"
 #include "json.h"
 #include "show.h"
 
@@ -19,6 +20,13 @@ struct pair {
 	char *argv[10];
 	int result; /* 0 reachable, 1 not, 2 timed out, 3 no address */
 };
+
+/* Any address to send from, lo aside? */
+static bool has_address(const struct show_node *n)
+{
+	vec_foreach(i, &n->ifaces) if (!streq(i->name, "lo") && i->addrs.n) return true;
+	return false;
+}
 
 static int pingall_run(int argc, char **argv)
 {
@@ -64,7 +72,9 @@ static int pingall_run(int argc, char **argv)
 			struct pair *p = &pairs[k++];
 			p->from = nodes.v[i];
 			p->to = nodes.v[j];
-			p->has_addr = access_pick(p->from, p->to, NULL, &p->addr) == 0;
+			/* '?' when either end has no address: nothing to send */
+			p->has_addr = has_address(p->from) &&
+				      access_pick(p->from, p->to, NULL, &p->addr) == 0;
 			p->result = 3;
 		}
 	struct probe *probes = xcalloc(np ? np : 1, sizeof(*probes));
@@ -81,6 +91,7 @@ static int pingall_run(int argc, char **argv)
 		probes[nprobes++] = (struct probe){.netns = p->from->netns, .argv = v};
 	}
 	double t0 = probe_now();
+	interrupt_catch();
 	probe_run_all(probes, nprobes, PARALLEL, timeout);
 	double took = probe_now() - t0;
 	for (size_t i = 0, k2 = 0; i < np; i++) {
@@ -115,9 +126,19 @@ static int pingall_run(int argc, char **argv)
 		json_end_object(&j);
 		putchar('\n');
 	} else {
-		/* rows: from; columns: to. '.' reachable, 'X' not, 'T' timed out, '?' no address */
-		size_t w = 4;
-		vec_foreach(x, &nodes) w = strlen((*x)->name) > w ? strlen((*x)->name) : w;
+		/* rows: from; columns: to, their names written downwards above
+		 * them. '.' reachable, 'X' not, 'T' timed out, '?' no address */
+		size_t w = 8, h = 0;
+		vec_foreach(x, &nodes) {
+			w = strlen((*x)->name) > w ? strlen((*x)->name) : w;
+			h = strlen((*x)->name) > h ? strlen((*x)->name) : h;
+		}
+		for (size_t row = 0; row < h; row++) {
+			printf("%-*s ", (int)w, row + 1 == h ? "from\\to" : "");
+			for (size_t j = 0; j < n; j++)
+				putchar(row < strlen(nodes.v[j]->name) ? nodes.v[j]->name[row] : ' ');
+			putchar('\n');
+		}
 		k = 0;
 		for (size_t i = 0; i < n; i++) {
 			printf("%-*s ", (int)w, nodes.v[i]->name);
@@ -125,12 +146,18 @@ static int pingall_run(int argc, char **argv)
 				putchar(i == j ? '-' : ".XT?"[pairs[k++].result]);
 			putchar('\n');
 		}
-		printf("%zu/%zu pairs reachable in %.2f s ('.' yes, 'X' no, 'T' timeout, '?' no address)\n",
+		printf("%zu/%zu pairs reachable in %.2f s ('.' yes, 'X' no, 'T' timeout, '?' an end has no "
+		       "address)\n",
 		       ok, np, took);
+		if (interrupt_signal())
+			printf("interrupted by %s: the pairs still running count as 'T'\n",
+			       interrupt_name(interrupt_signal()));
 	}
 	free(pairs);
 	vec_free(&nodes);
 	show_free(&s);
+	if (interrupt_signal())
+		return 128 + interrupt_signal();
 	return ok == np ? 0 : EXIT_FAIL;
 }
 
@@ -143,4 +170,5 @@ const struct cmd cmd_pingall = {
 		"then counts as a timeout. Prints a matrix, rows pinging columns.\n\n"
 		"  -j, --json   one result per pair\n",
 	.run = pingall_run,
+	.needs_root = true,
 };

@@ -15,12 +15,17 @@ static int shell_run(int argc, char **argv)
 
 	if (r)
 		return r;
+	if (a.npos == 1 && cmd_is_lab(a.pos[0]))
+		return cmd_usage_error(&cmd_shell, "lab '%s' is named; name the node too: shell %s NODE",
+				       a.pos[0], a.pos[0]);
 	if (a.npos < 1 || a.npos > 2 || a.rest)
 		return cmd_usage_error(&cmd_shell, "name the node: shell [LAB] NODE");
 	r = cmd_pick_lab(&cmd_shell, a.npos == 2 ? a.pos[0] : NULL, &lab);
 	if (r)
 		return r;
 	const char *node = a.pos[a.npos - 1];
+	if ((r = cmd_check_node(&cmd_shell, lab, node)))
+		return r;
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);
 	if (access_enter(ns, &why) < 0) {
 		err("shell: %s", why.s);
@@ -44,4 +49,5 @@ const struct cmd cmd_shell = {
 	.help = "Enters the node as 'nslab exec' does and starts bash (or sh) with the prompt\n"
 		"'[LAB:NODE] DIR# ' and NSLAB_LAB, NSLAB_NODE set. Leave it with 'exit'.\n",
 	.run = shell_run,
+	.needs_root = true,
 };

@@ -89,29 +89,19 @@ static int show_run(int argc, char **argv)
 		else
 			return cmd_usage_error(&cmd_show, "unexpected '%s'", argv[i]);
 	}
+	_cleanup_free_ char *picked = NULL;
 	if (!nargs) {
-		struct lab_infos labs = {0};
-		(void)lab_list(&labs);
-		if (labs.n != 1) {
-			vec_foreach(l, &labs) lab_info_free(l);
-			vec_free(&labs);
-			return cmd_usage_error(&cmd_show, labs.n ? "several labs are up; name one"
-								 : "no lab is up");
-		}
-		args[nargs++] = labs.v[0].name;
-		labs.v[0].name = NULL;
-		vec_foreach(l, &labs) lab_info_free(l);
-		vec_free(&labs);
+		int pr = cmd_pick_lab(&cmd_show, NULL, &picked);
+		if (pr)
+			return pr;
+		args[nargs++] = picked;
 	}
 	if (topo_name_error(args[0], TOPO_LAB_NAME_MAX)) {
 		err("show: no lab '%s'", args[0]);
 		return EXIT_USAGE;
 	}
-	const char *why = lab_privilege_error();
-	if (why) {
-		err("show: %s", why);
+	if (args[1] && cmd_is_lab(args[0]) && cmd_check_node(&cmd_show, args[0], args[1]))
 		return EXIT_FAIL;
-	}
 	int r = show_read(args[0], args[1], SHOW_PEERS, &s);
 	if (r == -ENOENT) {
 		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
@@ -138,4 +128,5 @@ const struct cmd cmd_show = {
 		"while exactly one lab is up.\n\n"
 		"  -j, --json   machine-readable output\n",
 	.run = show_run,
+	.needs_root = true,
 };

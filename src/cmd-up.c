@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "interrupt.h"
 #include "lab.h"
 #include "parse.h"
 #include "validate.h"
@@ -53,6 +54,7 @@ static int up_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	interrupt_catch(); /* Ctrl-C: roll back like any failed up */
 	r = lab_up(lab, &o, &why_up, &notes);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* one note a line, each with the program's name */
@@ -62,7 +64,10 @@ static int up_run(int argc, char **argv)
 		if (*end)
 			end++;
 	}
-	if (r < 0) {
+	int sig = r == -EINTR ? interrupt_signal() : 0;
+	if (sig) {
+		err("up '%s' %s", lab->name, why_up.s);
+	} else if (r < 0) {
 		err("up '%s' failed: %s", lab->name, why_up.s ? why_up.s : strerror(-r));
 		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP)
 			fprintf(stderr, "nslab: everything it had made was removed\n");
@@ -75,7 +80,7 @@ static int up_run(int argc, char **argv)
 	sbuf_free(&why_up);
 	sbuf_free(&notes);
 	topo_lab_free(lab);
-	return r < 0 ? EXIT_FAIL : 0;
+	return sig ? 128 + sig : r < 0 ? EXIT_FAIL : 0;
 }
 
 const struct cmd cmd_up = {
@@ -86,7 +91,8 @@ const struct cmd cmd_up = {
 		"namespace (LAB-.sw), then links, and per node addresses, sysctls, routes,\n"
 		"neighbours and FDB entries, through netlink. Each step is written to /run/nslab/LAB/journal\n"
 		"before it runs. If a step fails, everything made so far is removed and the\n"
-		"step and the kernel's reason are shown. Needs root.\n\n"
+		"step and the kernel's reason are shown. SIGINT (Ctrl-C), SIGTERM or SIGHUP\n"
+		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
 		"  --replace   take a running lab of the same name down first\n",
 	.run = up_run,
 };

@@ -15,6 +15,9 @@ struct cmd {
 	const char *summary; /* one line for `nslab help` */
 	const char *help;    /* the rest of `nslab help CMD` */
 	int (*run)(int argc, char **argv);
+	bool needs_root;  /* main() says so, before run, when it lacks root */
+	bool argv_tail;   /* words after its operands are another program's: -h
+			   * and --help count only before the first operand */
 };
 
 extern const struct cmd *const cmds[];
@@ -37,6 +40,12 @@ void err(const char *fmt, ...) _printf_(1, 2);
 /* The lab a command is about: `given`, or the only lab that is up.
  * Prints why not and returns an exit status, or 0 with *ret set. */
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret);
+/* Does node `node` exist in running lab `lab`? If not, says so the same way
+ * for every command (with a did-you-mean and the lab's nodes) and returns
+ * EXIT_FAIL; else 0. */
+int cmd_check_node(const struct cmd *c, const char *lab, const char *node);
+/* Is `word` the name of a lab that is up (or built by 'nslab plan | sh')? */
+bool cmd_is_lab(const char *word);
 /* Split argv at "--": the words before it (options excluded) and after. */
 struct cmd_args {
 	const char *pos[4];

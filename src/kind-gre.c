@@ -17,6 +17,8 @@ struct gre {
 	char *members_text;
 	struct topo_loc members_loc;
 	bool has_local, has_remote;
+	/* given, even with a bad value (reported then): not "missing" too */
+	bool dev_given, local_given, remote_given;
 	size_t n;
 	struct topo_node *members[2];
 	struct topo_iface *ifaces[2];
@@ -60,6 +62,7 @@ static int gre_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key
 		(void)kind_u32(key, value, 68, 65535, loc, d, &g->mtu);
 	} else if (streq(key, "dev") && pair) {
 		const char *why = topo_ifname_error(value);
+		g->dev_given = true;
 		if (why)
 			diag_add(d, loc, "name the underlay interface, e.g. 'dev = eth0'",
 				 "underlay device '%s' %s", value, why);
@@ -69,6 +72,8 @@ static int gre_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key
 		g->members_text = xstrdup(value);
 		g->members_loc = *loc;
 	} else if ((streq(key, "local") || streq(key, "remote")) && !pair) {
+		g->local_given |= streq(key, "local");
+		g->remote_given |= streq(key, "remote");
 		if (streq(key, "local"))
 			g->has_local = gre_addr(key, value, loc, d, &g->local[0]) == 0;
 		else
@@ -125,7 +130,7 @@ static void gre_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag
 	char hint[160];
 
 	if (dev->node_name) {
-		if (!g->has_local || !g->has_remote)
+		if (!g->local_given || !g->remote_given)
 			diag_add(d, &dev->loc, "add 'local = ADDRESS' and 'remote = ADDRESS'",
 				 "[gre %s:%s] needs 'local' and 'remote'", dev->node_name, dev->name);
 		return;
@@ -133,8 +138,9 @@ static void gre_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag
 	if (g->n != 2)
 		return;
 	if (!g->dev_name) {
-		diag_add(d, &dev->loc, "add 'dev = eth0', the underlay interface of both members",
-			 "[gre %s] has no 'dev'", dev->name);
+		if (!g->dev_given)
+			diag_add(d, &dev->loc, "add 'dev = eth0', the underlay interface of both members",
+				 "[gre %s] has no 'dev'", dev->name);
 		return;
 	}
 	for (size_t i = 0; i < 2; i++) {

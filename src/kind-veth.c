@@ -10,6 +10,8 @@
 #include <netlink/route/link/veth.h>
 
 struct veth_end {
+	bool bad;        /* reported while parsing; not declared */
+	bool unknown;    /* names no node: reported in pass 1, when every name is known */
 	char *text;      /* as written */
 	char *node_name; /* NULL: a bridge of the switch namespace */
 	char *name;
@@ -21,7 +23,7 @@ struct veth_end {
 struct veth {
 	struct veth_end end[2];
 	uint32_t mtu;
-	bool bad; /* the line was reported; nothing to declare */
+	bool bad; /* the line was reported and has no ends to declare */
 	int primary; /* the end created first (and up) */
 };
 
@@ -68,45 +70,102 @@ static int veth_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 	if (n < 2) {
 		diag_add(d, loc, link_hint, "a link needs two ends, found %zu word%s", n,
 			 n == 1 ? "" : "s");
-		goto bad;
+		v->bad = true;
+		return KIND_KEY_OK;
 	}
-	if (n > 4) {
-		diag_add(d, loc, link_hint, "too many words in 'link'");
-		goto bad;
-	}
+	/* One error per mistake: an end that parses is declared even when the
+	 * other end or the options are wrong, so that the lines using its
+	 * interface do not report it missing. */
 	for (int i = 0; i < 2; i++)
-		if (parse_end(&v->end[i], w[i], loc, d) < 0)
-			goto bad;
-	if (n > 2) {
-		if (n != 4 || !streq(w[2], "mtu")) {
-			diag_add(d, loc, link_hint, "unexpected '%s' in 'link'", w[2]);
-			goto bad;
-		}
-		if (kind_u32("mtu", w[3], 68, 65535, loc, d, &v->mtu) < 0)
-			goto bad;
-	}
-	return KIND_KEY_OK;
-bad:
-	v->bad = true;
+		v->end[i].bad = parse_end(&v->end[i], w[i], loc, d) < 0;
+	if (n > 4)
+		diag_add(d, loc, link_hint, "too many words in 'link'");
+	else if (n > 2 && (n != 4 || !streq(w[2], "mtu")))
+		diag_add(d, loc, link_hint, "unexpected '%s' in 'link'", w[2]);
+	else if (n > 2 && kind_u32("mtu", w[3], 68, 65535, loc, d, &v->mtu) < 0)
+		v->mtu = 0;
 	return KIND_KEY_OK;
 }
 
-static struct topo_node *closest_node(struct topo_lab *lab, const char *name)
+static bool ifname_taken(const struct topo_node *n, const char *name)
 {
-	const char *best = NULL;
-	unsigned best_d = 3;
+	return streq(name, "lo") || topo_iface_find(n, name);
+}
+
+/* A free interface name of n like name: eth0 -> eth1, eth2, ... */
+static void free_ifname(const struct topo_node *n, const char *name, char buf[static IFNAMSIZ])
+{
+	size_t base = strlen(name);
+
+	while (base && name[base - 1] >= '0' && name[base - 1] <= '9')
+		base--;
+	for (unsigned i = 0;; i++) {
+		char num[16];
+		size_t nlen = (size_t)snprintf(num, sizeof(num), "%u", i);
+		size_t keep = base + nlen > TOPO_IFNAME_MAX ? TOPO_IFNAME_MAX - nlen : base;
+		memcpy(buf, name, keep);
+		memcpy(buf + keep, num, nlen + 1);
+		if (!ifname_taken(n, buf) && !topo_ifname_error(buf))
+			return;
+	}
+}
+
+/* The node an unknown name was probably meant to be: close in spelling,
+ * preferring one that is not the other end of the link and that does not
+ * have the interface yet. */
+static struct topo_node *closest_node(struct topo_lab *lab, const char *name, const char *ifname,
+				      const struct topo_node *other)
+{
+	struct topo_node *best = NULL;
+	unsigned best_score = UINT32_MAX;
 
 	vec_foreach(np, &lab->nodes)
 	{
 		if ((*np)->is_switch)
 			continue;
 		unsigned dist = edit_distance(name, (*np)->name);
-		if (dist < best_d) {
-			best_d = dist;
-			best = (*np)->name;
+		if (dist >= 3)
+			continue;
+		unsigned score = dist * 4 + (*np == other ? 2 : 0) + ifname_taken(*np, ifname);
+		if (score < best_score) {
+			best_score = score;
+			best = *np;
 		}
 	}
-	return best ? topo_node_find(lab, best) : NULL;
+	return best;
+}
+
+/* Pass 1, when every named interface of the lab is declared, so that the
+ * hint names an end that is free. */
+static void report_unknown_node(struct topo_lab *lab, struct topo_dev *dev, struct veth_end *e,
+				const struct veth_end *other, struct diag *d)
+{
+	struct topo_node *best = closest_node(lab, e->node_name, e->name, other->node);
+	struct sbuf hint = {0};
+
+	if (best && !ifname_taken(best, e->name)) {
+		sbuf_addf(&hint, "did you mean '%s:%s'?", best->name, e->name);
+	} else if (best) {
+		char name[IFNAMSIZ];
+		free_ifname(best, e->name, name);
+		sbuf_addf(&hint, "did you mean '%s:%s'? ('%s:%s' is already used)", best->name, name,
+			  best->name, e->name);
+	} else {
+		sbuf_addf(&hint, "declare it with '[node %s]'; the lab's nodes:", e->node_name);
+		size_t n = 0;
+		vec_foreach(np, &lab->nodes)
+		{
+			if ((*np)->is_switch)
+				continue;
+			if (hint.len > 200) {
+				sbuf_adds(&hint, ", ...");
+				break;
+			}
+			sbuf_addf(&hint, "%s %s", n++ ? "," : "", (*np)->name);
+		}
+	}
+	diag_add(d, &dev->loc, hint.s, "link end '%s': unknown node '%s'", e->text, e->node_name);
+	sbuf_free(&hint);
 }
 
 static void declare_end(struct topo_lab *lab, struct topo_dev *dev, struct veth_end *e,
@@ -135,13 +194,7 @@ static void declare_end(struct topo_lab *lab, struct topo_dev *dev, struct veth_
 	}
 	e->node = topo_node_find(lab, e->node_name);
 	if (!e->node) {
-		struct topo_node *best = closest_node(lab, e->node_name);
-		if (best)
-			snprintf(hint, sizeof(hint), "did you mean '%s:%s'?", best->name, e->name);
-		else
-			snprintf(hint, sizeof(hint), "declare it with '[node %s]'", e->node_name);
-		diag_add(d, &dev->loc, hint, "link end '%s': unknown node '%s'", e->text,
-			 e->node_name);
+		e->unknown = true; /* reported in pass 1 */
 		return;
 	}
 	struct topo_iface *old = topo_iface_find(e->node, e->name);
@@ -200,7 +253,8 @@ static void veth_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, s
 		return;
 	if (pass == 0) {
 		for (int i = 0; i < 2; i++)
-			declare_end(lab, dev, &v->end[i], d);
+			if (!v->end[i].bad)
+				declare_end(lab, dev, &v->end[i], d);
 		if (v->end[0].bridge && v->end[0].bridge == v->end[1].bridge) {
 			diag_add(d, &dev->loc, "a link joins two different things",
 				 "link connects bridge '%s' to itself", v->end[0].bridge->name);
@@ -208,6 +262,9 @@ static void veth_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, s
 		}
 		return;
 	}
+	for (int i = 0; i < 2; i++)
+		if (v->end[i].unknown)
+			report_unknown_node(lab, dev, &v->end[i], &v->end[1 - i], d);
 	if (!v->end[0].node || !v->end[1].node)
 		return;
 	for (int i = 0; i < 2; i++)

@@ -10,13 +10,18 @@
 #include <netlink/route/link/vxlan.h>
 
 #define VXLAN_PORT 4789 /* IANA; the kernel's default is 8472, so always set it */
+/* Outer Ethernet, IP, UDP and VXLAN headers: the kernel's VXLAN_HEADROOM
+ * and VXLAN6_HEADROOM. */
 #define VXLAN_OVERHEAD 50
+#define VXLAN6_OVERHEAD 70
 #define VX_FLOOD (1u << 31) /* step.sub: a flood entry, member << 15 | other */
 #define VX_MEMBERS_MAX 256
 
 struct vxlan {
 	uint32_t vni, port, ttl, mtu;
 	bool has_vni, has_ttl, learning, has_local, has_remote, has_mac;
+	/* given, even with a bad value (reported then): not "missing" too */
+	bool vni_given, dev_given, local_given;
 	struct ipaddr local, remote;
 	uint8_t mac[6];
 	char *dev_name; /* underlay */
@@ -50,6 +55,7 @@ static int vxlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *k
 	bool segment = !dev->node_name;
 
 	if (streq(key, "vni")) {
+		v->vni_given = true;
 		v->has_vni = kind_u32(key, value, 0, 16777215, loc, d, &v->vni) == 0;
 	} else if (streq(key, "port")) {
 		(void)kind_u32(key, value, 1, 65535, loc, d, &v->port);
@@ -61,6 +67,7 @@ static int vxlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *k
 		(void)kind_bool(key, value, loc, d, &v->learning);
 	} else if (streq(key, "dev")) {
 		const char *why = topo_ifname_error(value);
+		v->dev_given = true;
 		if (why)
 			diag_add(d, loc, "name the underlay interface, e.g. 'dev = eth0'",
 				 "underlay device '%s' %s", value, why);
@@ -79,6 +86,7 @@ static int vxlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *k
 			 "'members' is for a segment [vxlan NAME], not [vxlan NODE:NAME]");
 	} else if (streq(key, "local") || streq(key, "remote")) {
 		struct ipaddr *a = streq(key, "local") ? &v->local : &v->remote;
+		v->local_given |= streq(key, "local");
 		if (ipaddr_parse_host(value, a) < 0)
 			diag_add(d, loc, "write an address such as 192.168.0.11", "bad %s '%s'",
 				 key, value);
@@ -141,12 +149,13 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 	struct vxlan *v = vx_of(dev);
 	char hint[192];
 
-	if (!v->has_vni)
+	if (!v->vni_given)
 		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)", "[vxlan %s%s%s] has no 'vni'",
 			 dev->node_name ? dev->node_name : "", dev->node_name ? ":" : "", dev->name);
 	if (!v->dev_name && !dev->node_name) {
-		diag_add(d, &dev->loc, "add 'dev = eth0', the members' underlay interface",
-			 "[vxlan %s] has no 'dev'", dev->name);
+		if (!v->dev_given)
+			diag_add(d, &dev->loc, "add 'dev = eth0', the members' underlay interface",
+				 "[vxlan %s] has no 'dev'", dev->name);
 		return;
 	}
 	for (size_t i = 0; i < v->n; i++) {
@@ -170,6 +179,9 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 		const struct topo_addr *a = v->lower[i] ? topo_iface_addr(m, v->lower[i], AF_INET) : NULL;
 		if (!a && v->lower[i])
 			a = topo_iface_addr(m, v->lower[i], AF_INET6);
+		/* a bad 'dev' or 'local' is reported already: not "missing" too */
+		if (!a && ((v->dev_given && !v->dev_name) || (v->local_given && !v->has_local)))
+			continue;
 		if (!a) {
 			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]%s",
 				 v->dev_name ? v->dev_name : "IF", m->name,
@@ -186,6 +198,14 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 		v->locals[i] = a->local;
 		v->locals[i].len = ipaddr_maxlen(&a->local);
 	}
+	/* Without an underlay device the kernel does not know the headroom
+	 * and keeps 1500: make room for the outer headers of the local
+	 * address's family. With dev, the kernel takes dev's MTU minus the
+	 * same overhead. */
+	for (size_t i = 0; i < v->n; i++)
+		if (v->ifaces[i] && !v->lower[i] && !v->ifaces[i]->mtu)
+			v->ifaces[i]->mtu = 1500 - (v->locals[i].family == AF_INET6 ? VXLAN6_OVERHEAD
+										       : VXLAN_OVERHEAD);
 	if (dev->node_name && v->has_remote && v->has_local && v->remote.family != v->local.family)
 		diag_add(d, &dev->loc, "use addresses of one family", "local and remote differ in family");
 }
@@ -244,8 +264,6 @@ static void vxlan_print(const struct plan *p, const struct step *s, struct sbuf 
 		sbuf_addf(out, " address %s", mac_str(dev->mac, mac));
 	if (dev->mtu)
 		sbuf_addf(out, " mtu %u", dev->mtu);
-	else if (!v->lower[i])
-		sbuf_addf(out, " mtu %u", 1500 - VXLAN_OVERHEAD);
 	sbuf_addf(out, " up type vxlan id %u", v->vni);
 	if (remote)
 		sbuf_addf(out, " remote %s", ipaddr_str(remote, buf));
@@ -280,8 +298,6 @@ static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	if (!link)
 		return -ENOMEM;
 	nl_link_setup(nl, link, dev);
-	if (!dev->mtu && !v->lower[i])
-		rtnl_link_set_mtu(link, 1500 - VXLAN_OVERHEAD);
 	rtnl_link_set_flags(link, IFF_UP);
 	rtnl_link_vxlan_set_id(link, v->vni);
 	/* libnl converts to network order; the kernel default would be 8472 */

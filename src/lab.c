@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include "interrupt.h"
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -351,6 +352,12 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 
 	for (size_t i = 0; i < p->steps.n; i++) {
 		const struct step *s = &p->steps.v[i];
+		if (interrupt_signal()) {
+			sbuf_addf(err, "interrupted by %s after %zu of %zu steps",
+				  interrupt_name(interrupt_signal()), i, p->steps.n);
+			r = -EINTR;
+			break;
+		}
 		sbuf_reset(&line);
 		plan_step_print(p, s, &line);
 		/* Someone else's namespace must never be on our record: down
@@ -495,6 +502,10 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, journal, &made, err);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
+	if (r == 0 && interrupt_signal()) { /* after the last step: still undone */
+		sbuf_addf(err, "interrupted by %s after its last step", interrupt_name(interrupt_signal()));
+		r = -EINTR;
+	}
 	if (r == 0) {
 		fprintf(journal, JOURNAL_DONE " %lld\n", (long long)time(NULL));
 		if (fflush(journal) != 0)
@@ -508,9 +519,13 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	}
 	if (r < 0) {
 		struct sbuf why = {0};
-		if (teardown(&made, &why) == 0)
+		size_t nmade = made.n;
+		if (teardown(&made, &why) == 0) {
 			remove_run_dir(lab->name, false);
-		else
+			if (r == -EINTR)
+				sbuf_addf(err, "; it removed the %zu namespace%s it had made, and its run directory",
+					  nmade, nmade == 1 ? "" : "s");
+		} else
 			sbuf_addf(notes, "undoing the partial lab failed too: %s\n", why.s);
 		sbuf_free(&why);
 	}
@@ -550,6 +565,11 @@ static int read_info(const char *name, struct lab_info *i)
 	return 0;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 int lab_get(const char *name, struct lab_info *ret)
 {
 	_cleanup_free_ char *dir = run_path(name, NULL);
@@ -558,8 +578,19 @@ int lab_get(const char *name, struct lab_info *ret)
 	struct stat st;
 
 	if (stat(dir, &st) < 0) {
-		free(i.name);
-		return -ENOENT;
+		/* Built by 'nslab plan FILE | sh': no run directory, but its
+		 * namespaces carry our marker, as down finds them. */
+		collect_netns(name, &i.netns, &complete);
+		if (!i.netns.n) {
+			free(i.name);
+			return -ENOENT;
+		}
+		qsort(i.netns.v, i.netns.n, sizeof(*i.netns.v), cmp_str); /* LAB-.sw first */
+		vec_foreach(ns, &i.netns) i.nodes += !is_switch_ns(*ns);
+		i.complete = true;
+		i.unrecorded = true;
+		*ret = i;
+		return 0;
 	}
 	(void)journal_netns(name, &i.netns, &complete);
 	i.complete = read_info(name, &i) == 0 && complete;
@@ -585,16 +616,28 @@ int lab_list(struct lab_infos *ret)
 	DIR *d = opendir(NSLAB_RUNDIR);
 	struct dirent *e;
 
-	if (!d)
-		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d))) {
+	if (!d && errno != ENOENT)
+		return -errno;
+	while (d && (e = readdir(d))) {
 		struct lab_info i;
 		if (e->d_name[0] == '.' || topo_name_error(e->d_name, TOPO_LAB_NAME_MAX))
 			continue;
 		if (lab_get(e->d_name, &i) == 0)
 			vec_push(ret, i);
 	}
-	closedir(d);
+	if (d)
+		closedir(d);
+	/* and the labs that 'nslab plan | sh' built */
+	struct strvec orphans = {0};
+	(void)lab_discover_orphans(&orphans);
+	vec_foreach(o, &orphans)
+	{
+		struct lab_info i;
+		if (lab_get(*o, &i) == 0)
+			vec_push(ret, i);
+		free(*o);
+	}
+	vec_free(&orphans);
 	qsort(ret->v, ret->n, sizeof(*ret->v), cmp_info);
 	return 0;
 }

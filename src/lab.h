@@ -25,6 +25,7 @@ struct lab_info {
 	unsigned nodes, links;
 	long long since; /* unix time; 0 if unknown */
 	bool complete;   /* false: an interrupted up left it */
+	bool unrecorded; /* no run directory: built by 'nslab plan | sh' */
 	struct strvec netns; /* its namespaces, switch first */
 };
 struct lab_infos {
@@ -33,7 +34,8 @@ struct lab_infos {
 };
 /* Running labs (from RUNDIR), sorted by name. */
 int lab_list(struct lab_infos *ret);
-/* One lab; -ENOENT if it is not known. */
+/* One lab; -ENOENT if it is not known. A lab built by 'nslab plan | sh'
+ * is known by its namespaces (unrecorded, no file). */
 int lab_get(const char *name, struct lab_info *ret);
 void lab_info_free(struct lab_info *i);
 /* Labs whose namespaces exist but whose run directory is gone. */

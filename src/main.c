@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "parse.h"
 
+#include "access.h"
 #include "lab.h"
 
 #include <config.h>
@@ -60,7 +61,7 @@ int cmd_usage_error(const struct cmd *c, const char *fmt, ...)
 bool cmd_wants_help(const struct cmd *c, int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--"))
+		if (streq(argv[i], "--") || (c->argv_tail && argv[i][0] != '-'))
 			break;
 		if (streq(argv[i], "-h") || streq(argv[i], "--help")) {
 			cmd_usage(c, stdout);
@@ -92,29 +93,65 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	return 0;
 }
 
+bool cmd_is_lab(const char *word)
+{
+	struct lab_info i;
+
+	if (topo_name_error(word, TOPO_LAB_NAME_MAX) || lab_get(word, &i) < 0)
+		return false;
+	lab_info_free(&i);
+	return true;
+}
+
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 {
 	struct lab_infos labs = {0};
 
 	if (given) {
-		struct lab_info i;
-		if (topo_name_error(given, TOPO_LAB_NAME_MAX) || lab_get(given, &i) < 0) {
+		if (!cmd_is_lab(given)) {
 			err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, given);
 			return EXIT_FAIL;
 		}
-		lab_info_free(&i);
 		*ret = xstrdup(given);
 		return 0;
 	}
 	(void)lab_list(&labs);
-	int r = labs.n == 1 ? 0 : EXIT_USAGE;
-	if (labs.n == 1)
+	size_t n = labs.n;
+	int r = n == 1 ? 0 : EXIT_USAGE;
+	if (n == 1)
 		*ret = steal_pointer(&labs.v[0].name);
-	else
-		cmd_usage_error(c, labs.n ? "several labs are up; name one" : "no lab is up");
 	vec_foreach(l, &labs) lab_info_free(l);
 	vec_free(&labs);
+	if (n != 1)
+		cmd_usage_error(c, n ? "several labs are up; name one" : "no lab is up");
 	return r;
+}
+
+int cmd_check_node(const struct cmd *c, const char *lab, const char *node)
+{
+	struct strvec nodes = {0};
+	struct sbuf list = {0};
+	bool found = false;
+
+	(void)access_nodes(lab, &nodes);
+	vec_foreach(n, &nodes)
+	{
+		found |= streq(*n, node);
+		sbuf_addf(&list, "%s%s", list.len ? ", " : "", *n);
+	}
+	if (!found) {
+		const char *best = closest_word(node, (const char *const *)nodes.v, nodes.n);
+		if (best)
+			err("%s: lab '%s' has no node '%s'; did you mean '%s'? (its nodes: %s)", c->name,
+			    lab, node, best, list.s ? list.s : "none");
+		else
+			err("%s: lab '%s' has no node '%s' (its nodes: %s)", c->name, lab, node,
+			    list.s ? list.s : "none");
+	}
+	vec_foreach(n, &nodes) free(*n);
+	vec_free(&nodes);
+	sbuf_free(&list);
+	return found ? 0 : EXIT_FAIL;
 }
 
 int cmd_split(const struct cmd *c, int argc, char **argv, const char *const *opts,
@@ -223,5 +260,10 @@ int main(int argc, char **argv)
 	}
 	if (cmd_wants_help(c, argc - 1, argv + 1))
 		return 0;
+	const char *why = c->needs_root ? lab_privilege_error() : NULL;
+	if (why) {
+		err("%s: %s", c->name, why);
+		return EXIT_FAIL;
+	}
 	return c->run(argc - 1, argv + 1);
 }

@@ -6,6 +6,7 @@
 #include "parse.h"
 #include "kind.h"
 #include "validate.h"
+#include "words.h"
 
 #include <ini.h>
 #include <libgen.h>
@@ -48,6 +49,20 @@ static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
 static const char *const dns_keys[] = {"server", "domain", "record"};
 static const char *const multi_keys[] = {"addr", "route", "neigh", "fdb",     "sysctl", "iface",
 					 "link", "record", "reach", "noreach", "resolve", "exec"};
+
+/* Keys whose value is a command line or a word list (words.h): quotes group
+ * words and protect ';' and '#'. Every other value keeps the plain comment
+ * rule of cut_comment(), so an apostrophe in free text is just a character. */
+static const struct {
+	enum sect_type st;
+	const char *key;
+} command_keys[] = {
+	{SECT_EXPECT, "exec"},
+	{SECT_EXPECT, "resolve"},
+};
+
+static const char quote_hint[] = "close the quote; in '...' every character is literal, in \"...\" "
+				 "write \\\" for \" and \\\\ for \\";
 
 static struct topo_loc here(const struct parser *p)
 {
@@ -199,21 +214,63 @@ static void expect_key(struct parser *p, const char *key, char *value)
 	const char *rest = value + flen;
 	while (*rest == ' ' || *rest == '\t')
 		rest++;
+	static const char how_resolve[] =
+		"write 'resolve = FROM NAME [ADDRESS]', e.g. 'resolve = h1 h2.lab 10.0.0.2'";
+	static const char how_exec[] =
+		"write 'exec = FROM CMD [ARGS...]', e.g. 'exec = h1 test -e /etc/hosts'";
 	if (!flen || !*rest) {
 		static const char *const how[] = {
 			"write 'reach = FROM TO', e.g. 'reach = h1 h2' or 'reach = all all'",
 			"write 'noreach = FROM TO', e.g. 'noreach = h1 h3'",
-			"write 'resolve = FROM NAME [ADDRESS]', e.g. 'resolve = h1 h2.lab 10.0.0.2'",
-			"write 'exec = FROM CMD [ARGS...]', e.g. 'exec = h1 test -e /etc/hosts'",
+			how_resolve,
+			how_exec,
 		};
 		diag_add(p->d, &loc, how[kind], "'%s' needs a node and what to check", key);
 		return;
+	}
+	char *stored = NULL;
+	if (kind == EXPECT_RESOLVE || kind == EXPECT_EXEC) {
+		struct strvec w = {0};
+		const char *why;
+		if (words_split(rest, &w, &why) < 0) {
+			diag_add(p->d, &loc, quote_hint, "%s: %s", key, why);
+			return;
+		}
+		if (kind == EXPECT_EXEC && (!w.n || !*w.v[0])) {
+			diag_add(p->d, &loc, how_exec, "exec: the command name is empty");
+			words_free(&w);
+			return;
+		}
+		if (kind == EXPECT_RESOLVE && w.n > 2) {
+			diag_add(p->d, &loc, how_resolve,
+				 "resolve: a NAME and at most an ADDRESS, found %zu words", w.n);
+			words_free(&w);
+			return;
+		}
+		/* resolve is stored unquoted, one blank between the words, as
+		 * validate and check split it */
+		struct sbuf b = {0};
+		for (size_t i = 0; kind == EXPECT_RESOLVE && i < w.n; i++) {
+			if (strpbrk(w.v[i], " \t'\"") || !*w.v[i]) {
+				diag_add(p->d, &loc,
+					 "a name or address is one word without blanks or quotes, e.g. "
+					 "'resolve = h1 www.lab 10.0.0.80'",
+					 "resolve: '%s' is not one word", w.v[i]);
+				sbuf_free(&b);
+				words_free(&w);
+				return;
+			}
+			sbuf_addf(&b, "%s%s", i ? " " : "", w.v[i]);
+		}
+		if (kind == EXPECT_RESOLVE)
+			stored = sbuf_steal(&b);
+		words_free(&w);
 	}
 	struct topo_expect *e = vec_add(&p->lab->expects);
 	e->loc = loc;
 	e->kind = (enum topo_expect_kind)kind;
 	e->from = xstrndup(value, flen);
-	e->rest = xstrdup(rest);
+	e->rest = stored ? stored : xstrdup(rest); /* exec: the command line as written */
 }
 
 static void node_key(struct parser *p, const char *key, char *value)
@@ -534,7 +591,28 @@ static char *reader(char *str, int num, void *stream)
 			begin_section(p, s + 1);
 			continue;
 		}
+		/* The comment: inih's own inline comments are off, so that
+		 * quotes can protect ';' and '#' in command keys. */
 		char *eq = strchr(s, '=');
+		int klen = eq ? (int)(eq - s) : 0;
+		while (klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
+			klen--;
+		bool command = false;
+		for (size_t i = 0; eq && i < ARRAY_SIZE(command_keys); i++)
+			command |= p->st == command_keys[i].st &&
+				   (size_t)klen == strlen(command_keys[i].key) &&
+				   strncmp(s, command_keys[i].key, (size_t)klen) == 0;
+		if (command) {
+			const char *why;
+			if (words_cut_comment(eq + 1, &why) < 0) {
+				diag_add(p->d, &loc, quote_hint, "%.*s: %s", klen, s, why);
+				continue;
+			}
+		} else {
+			cut_comment(s);
+		}
+		s = strip(s);
+		eq = strchr(s, '=');
 		char *colon = strchr(s, ':');
 		if (!eq) {
 			diag_add(p->d, &loc,
@@ -545,7 +623,7 @@ static char *reader(char *str, int num, void *stream)
 		}
 		if (colon && colon < eq) {
 			/* inih would split here, and a key never holds ':' */
-			int klen = (int)(eq - s);
+			klen = (int)(eq - s);
 			while (klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
 				klen--;
 			diag_add(p->d, &loc,
@@ -567,7 +645,9 @@ static struct topo_lab *parse(struct parser *p, struct diag *d)
 	ini_allow_multiline = false; /* indented lines are ordinary lines */
 	ini_use_stack = false;
 	ini_max_line = TOPO_LINE_MAX + 3;
-	ini_inline_comment_prefixes = (char *)";#";
+	/* the reader cuts comments, knowing where quotes count */
+	ini_allow_inline_comments = false;
+	ini_inline_comment_prefixes = (char *)"";
 	ini_stop_on_first_error = false;
 
 	(void)ini_parse_stream(reader, p, handler, p);

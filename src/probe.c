@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "probe.h"
 #include "access.h"
+#include "interrupt.h"
 #include "netns.h"
 
 #include <fcntl.h>
@@ -105,7 +106,7 @@ void probe_run_all(struct probe *probes, size_t n, unsigned parallel, double tim
 		probes[i].status = -2;
 		probes[i].fd = -1;
 	}
-	while (next < n || nrun) {
+	while ((next < n || nrun) && !interrupt_signal()) {
 		while (nrun < parallel && next < n && probe_now() < deadline) {
 			struct probe *p = &probes[next++];
 			start(p);
@@ -131,12 +132,17 @@ void probe_run_all(struct probe *probes, size_t n, unsigned parallel, double tim
 			i++;
 		}
 	}
-	/* Out of time: stop what still runs, by PID. */
-	for (unsigned i = 0; i < nrun; i++)
+	/* Out of time, or interrupted: stop what still runs, by PID. */
+	for (unsigned i = 0; i < nrun; i++) {
 		finish(running[i], true);
+		if (interrupt_signal())
+			running[i]->status = -3;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!probes[i].output)
-			probes[i].output = xstrdup(probes[i].status == -2 ? "not run: out of time" : "");
+			probes[i].output = xstrdup(probes[i].status != -2 ? ""
+						   : interrupt_signal() ? "not run: interrupted"
+									: "not run: out of time");
 }
 
 void probe_free(struct probe *p)

@@ -11,7 +11,7 @@ struct probe {
 	bool enter_mounts; /* the whole `ip netns exec` switch (for /etc/netns files) */
 	char **argv;       /* NULL-terminated */
 	/* out */
-	int status;    /* exit status, 128+signal; -1 timed out; -2 not run */
+	int status;    /* exit status, 128+signal; -1 timed out; -2 not run; -3 interrupted */
 	char *output;  /* stdout and stderr, the first 4 KiB */
 	double seconds;
 	/* private */
@@ -22,7 +22,9 @@ struct probe {
 };
 
 /* Run them all, `parallel` at a time; whatever still runs after `timeout`
- * seconds is killed (by PID) and gets status -1. */
+ * seconds is killed (by PID) and gets status -1. Once interrupt_signal()
+ * is set (see interrupt.h), nothing more starts and what runs is killed
+ * with status -3. */
 void probe_run_all(struct probe *probes, size_t n, unsigned parallel, double timeout);
 void probe_free(struct probe *p);
 double probe_now(void);

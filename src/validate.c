@@ -105,10 +105,42 @@ static bool gateway_connected(const struct topo_node *n, const struct topo_route
 	return false;
 }
 
-static bool own_address(const struct topo_node *n, const struct ipaddr *ip)
+static const struct topo_addr *own_address(const struct topo_node *n, const struct ipaddr *ip)
 {
-	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, ip)) return true;
-	return false;
+	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, ip)) return a;
+	return NULL;
+}
+
+/* The node's own address as the gateway. The kernel takes it for IPv4 when
+ * the route goes out of the device that has it (the local route makes it
+ * reachable); as the /32 of a container's eth0 with the host answering ARP
+ * it is a real setup, so that case is accepted. Any other own address is
+ * refused: for IPv6 the kernel refuses it ("Gateway can not be a local
+ * address"), /128 or not, and an own /24 gateway is a typo for the
+ * neighbour's address. */
+static void check_own_gateway(const struct topo_node *n, const struct topo_route *r,
+			      const struct topo_addr *a, struct diag *d)
+{
+	char via[IPADDR_STRLEN], hint[256];
+	bool host = !a->has_peer && a->local.len == ipaddr_maxlen(&a->local);
+
+	if (a->local.family == AF_INET && host && !streq(a->ifname, "lo")) {
+		if (!r->ifname || streq(r->ifname, a->ifname))
+			return;
+		snprintf(hint, sizeof(hint),
+			 "the kernel takes the node's own /32 as gateway only out of the device that "
+			 "has it: write 'dev %s' (ip route would say \"Nexthop has invalid gateway\")",
+			 a->ifname);
+	} else if (a->local.family == AF_INET6) {
+		snprintf(hint, sizeof(hint),
+			 "a gateway is a neighbour's address; the kernel refuses an own IPv6 address "
+			 "(\"Gateway can not be a local address\")%s",
+			 host ? ", a /128 too" : "");
+	} else {
+		snprintf(hint, sizeof(hint), "a gateway is a neighbour's address, not the node's own");
+	}
+	diag_add(d, &r->loc, hint, "gateway %s is an address of node '%s' itself",
+		 ipaddr_str(&r->via, via), n->name);
 }
 
 static void check_routes(struct topo_node *n, struct diag *d)
@@ -139,9 +171,10 @@ static void check_routes(struct topo_node *n, struct diag *d)
 		if (!r->has_via)
 			continue;
 		ipaddr_str(&r->via, via);
-		if (own_address(n, &r->via)) {
-			diag_add(d, &r->loc, "a gateway is a neighbour's address, not the node's own",
-				 "gateway %s is an address of node '%s' itself", via, n->name);
+		const struct topo_addr *own = own_address(n, &r->via);
+		if (own) {
+			/* an accepted one is on-link through its own local route */
+			check_own_gateway(n, r, own, d);
 			continue;
 		}
 		if (r->onlink)
@@ -169,6 +202,66 @@ static void check_routes(struct topo_node *n, struct diag *d)
 				 r->ifname ? " via " : "", r->ifname ? r->ifname : "");
 		}
 	}
+}
+
+/* The interface a per-interface sysctl names: net.ipv4.conf.IF.KEY,
+ * net.ipv6.conf.IF.KEY, net.ipv4.neigh.IF.KEY, net.ipv6.neigh.IF.KEY, with
+ * '/' for a '.' inside IF (sysctl(8)). NULL for any other key. The result
+ * points into path, the key's /proc/sys path. */
+static const char *sysctl_ifname(char *path)
+{
+	static const char *const dirs[] = {"/proc/sys/net/ipv4/conf/", "/proc/sys/net/ipv6/conf/",
+					   "/proc/sys/net/ipv4/neigh/", "/proc/sys/net/ipv6/neigh/"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t len = strlen(dirs[i]);
+		if (strncmp(path, dirs[i], len) != 0)
+			continue;
+		char *end = strchr(path + len, '/');
+		if (!end)
+			return NULL; /* the directory itself: not an interface's key */
+		*end = '\0';
+		return path + len;
+	}
+	return NULL;
+}
+
+static void check_sysctl(struct topo_node *n, const struct topo_sysctl *s, struct diag *d)
+{
+	_cleanup_free_ char *path = plan_sysctl_path(s->key);
+	const char *ifname;
+	char hint[320];
+
+	if (!path) {
+		diag_add(d, &s->loc, "write a net.* key such as net.ipv4.conf.all.rp_filter",
+			 "sysctl '%s' is not a net.* key", s->key);
+		return;
+	}
+	ifname = sysctl_ifname(path);
+	if (!ifname || streq(ifname, "all") || streq(ifname, "default") || has_iface(n, ifname))
+		return;
+	/* net.ipv4.conf.flannel.1.rp_filter: the '.' of the name needs a '/' */
+	size_t dir = (size_t)(ifname - path) - strlen("/proc/sys/");
+	vec_foreach(ip, &n->ifaces)
+	{
+		const char *name = (*ip)->name;
+		size_t len = strlen(name);
+		if (!strchr(name, '.') || strncmp(s->key + dir, name, len) != 0 || s->key[dir + len] != '.')
+			continue;
+		_cleanup_free_ char *fixed = xstrdup(s->key);
+		for (char *c = fixed + dir; c < fixed + dir + len; c++)
+			if (*c == '.')
+				*c = '/';
+		snprintf(hint, sizeof(hint), "write '%s': '/' stands for the '.' in '%s' (sysctl(8))",
+			 fixed, name);
+		diag_add(d, &s->loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
+		return;
+	}
+	_cleanup_free_ char *list = topo_iface_list(n);
+	snprintf(hint, sizeof(hint),
+		 "interfaces of '%s': %s (and 'all', 'default'); links, bridges and tunnels make them",
+		 n->name, list);
+	diag_add(d, &s->loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
 }
 
 static void check_neighs_fdbs(struct topo_node *n, struct diag *d)
@@ -202,13 +295,7 @@ static void check_neighs_fdbs(struct topo_node *n, struct diag *d)
 			diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
 				 "FDB entry on VXLAN device '%s' without 'dst'", i->name);
 	}
-	vec_foreach(s, &n->sysctls)
-	{
-		_cleanup_free_ char *path = plan_sysctl_path(s->key);
-		if (!path)
-			diag_add(d, &s->loc, "write a net.* key such as net.ipv4.conf.all.rp_filter",
-				 "sysctl '%s' is not a net.* key", s->key);
-	}
+	vec_foreach(s, &n->sysctls) check_sysctl(n, s, d);
 }
 
 static void declare_devs(struct topo_lab *lab, struct diag *d)
@@ -337,6 +424,14 @@ static void check_expects(struct topo_lab *lab, struct diag *d)
 			else
 				check_node_list(lab, e, e->rest, true, d);
 		} else if (e->kind == EXPECT_RESOLVE) {
+			/* Without [dns] nothing answers for the lab: getent sees
+			 * only the host's files and fails at check time with a
+			 * bare exit status 2. */
+			if (!lab->dns.loc.line)
+				diag_add(d, &e->loc,
+					 "add a [dns] section with 'server = NODE', the node that runs "
+					 "dnsmasq (see topologies/dns.ini)",
+					 "resolve: the lab has no [dns] section to answer names");
 			_cleanup_free_ char *copy = xstrdup(e->rest);
 			char *w[3];
 			struct ipaddr ip;

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "parse.h"
+#include "plan.h"
 #include "validate.h"
 
 struct bad {
@@ -147,7 +148,8 @@ static const struct bad cases[] = {
 	{BASE "[vxlan h1:vx0]\ndev = eth0\n", 7, "[vxlan h1:vx0] has no 'vni'"},
 	{BASE "[vxlan h1:vx0]\nvni = 5\n", 7, "[vxlan h1:vx0] needs 'local' or 'dev'"},
 	{"[node h1]\nsysctl = net.ipv4.conf.flannel/1.rp_filter 0\n"
-	 "sysctl = net.ipv4.ip_local_port_range=20000 30000\n",
+	 "sysctl = net.ipv4.ip_local_port_range=20000 30000\n"
+	 "[vxlan h1:flannel.1]\nvni = 1\nlocal = 10.0.0.1\n",
 	 0, NULL},
 	{"\xef\xbb\xbf[node h1]\n", 0, NULL},
 	{"[lab]\nipv6 = no\n[node h1]\naddr = fd00::1/64 dev lo\n", 2,
@@ -161,8 +163,110 @@ static const struct bad cases[] = {
 	{BASE "[expect]\nresolve = h1 www notanaddr\n", 8, "resolve: 'notanaddr' is not an address"},
 	{BASE "[expect]\nping = h1 h2\n", 8, "unknown key 'ping' in [expect]"},
 	{BASE "[expect]\nreach = all h1,h2:eth0,10.0.0.9\nexec = h1 sh -c 'true'\n[expect]\n"
-	      "resolve = h1,h2 localhost 127.0.0.1\n",
+	      "resolve = h1,h2 localhost 127.0.0.1\n[dns]\nserver = h1\n",
 	 0, NULL},
+	/* the node's own /32 as gateway out of its device: the kernel takes it */
+	{"[node h1]\naddr = 172.16.0.1/32 dev veth2\nroute = default via 172.16.0.1 dev veth2\n"
+	 "route = 10.1.0.0/16 via 172.16.0.1\n[node h2]\n[links]\nlink = h1:veth2 h2:eth0\n",
+	 0, NULL},
+	/* per-interface sysctls of interfaces the node has, all, default, lo */
+	{"[node h1]\nsysctl = net.ipv4.conf.eth0.rp_filter 0\nsysctl = net.ipv6.conf.eth0.accept_ra 0\n"
+	 "sysctl = net.ipv4.neigh.eth0.gc_stale_time 10\nsysctl = net.ipv6.neigh.eth0.retrans_time_ms 500\n"
+	 "sysctl = net.ipv4.conf.all.rp_filter 0\nsysctl = net.ipv4.conf.default.rp_filter 0\n"
+	 "sysctl = net.ipv6.conf.lo.disable_ipv6 0\nsysctl = net.ipv4.neigh.default.gc_thresh3 4096\n"
+	 "sysctl = net.ipv4.conf.br/0.forwarding 1\n[bridge h1:br.0]\n[node h2]\n[links]\n"
+	 "link = h1:eth0 h2:eth0\n",
+	 0, NULL},
+};
+
+/* One mistake, one error: exactly this one, with its line, message and
+ * hint, and nothing that follows from it (a link line with a bad option
+ * still makes its interfaces, a bad value is not also a missing key). */
+struct one {
+	const char *ini;
+	unsigned line;
+	const char *msg;
+	const char *hint;
+};
+
+#define MTU_HINT "'mtu' is a whole number from 68 to 65535"
+#define LINK_HINT "write 'link = NODE:IF NODE:IF [mtu N]'; an end may also be a bridge: 'link = h1:eth0 lan'"
+/* BASE without its link line: the case gives its own */
+#define TWO "[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n[links]\n"
+
+static const struct one one_error_cases[] = {
+	/* (7) a link line with a bad option or end still declares its good ends */
+	{TWO "link = h1:eth0 h2:eth0 mtu 100000\n", 6, "bad mtu '100000'", MTU_HINT},
+	{TWO "link = h1:eth0 h2:eth0 mtu 1500 x\n", 6, "too many words in 'link'", LINK_HINT},
+	{TWO "link = h1:eth0 h2:eth0 speed 10\n", 6, "unexpected 'speed' in 'link'", LINK_HINT},
+	{TWO "link = h1:eth0 h2:eth0\n[node h3]\naddr = 10.0.1.3/24 dev eth1\n[links]\n"
+	     "link = h3:eth1 a/b:eth0\n",
+	 10,
+	 "link end 'a/b:eth0': node name 'a/b' has a character other than letters, digits, '_', "
+	 "'-' and '.'",
+	 LINK_HINT},
+	/* a bad value is not also a missing key */
+	{BASE "[vxlan vx0]\nvni = 99999999\nmembers = h1 h2\ndev = eth0\n", 8, "bad vni '99999999'",
+	 "'vni' is a whole number from 0 to 16777215"},
+	{BASE "[vxlan vx0]\nvni = 1\nmembers = h1 h2\ndev = eth0/\n", 10,
+	 "underlay device 'eth0/' has a character other than letters, digits, '_', '-' and '.'",
+	 "name the underlay interface, e.g. 'dev = eth0'"},
+	{BASE "[vxlan h1:vx0]\nvni = 1\nlocal = 10.0.0.300\n", 9, "bad local '10.0.0.300'",
+	 "write an address such as 192.168.0.11"},
+	{"[node h1]\n[node h2]\n[links]\nlink = h1:eth0 h2:eth0\n[vxlan h1:vx0]\nvni = 1\ndev = eth0\n"
+	 "local = 10.0.0.1/24\n",
+	 8, "bad local '10.0.0.1/24'", "write an address such as 192.168.0.11"},
+	{BASE "[gre h1:gre1]\nlocal = fd00::1\nremote = 10.0.0.2\n", 8, "bad local 'fd00::1'",
+	 "write an IPv4 address such as 10.0.1.1 (ipgre carries IPv4)"},
+	{BASE "[gre gre1]\nmembers = h1 h2\ndev = -eth0\n", 9,
+	 "underlay device '-eth0' must start with a letter, digit or '_'",
+	 "name the underlay interface, e.g. 'dev = eth0'"},
+	/* an unknown node: the hint names an end that is free */
+	{BASE "link = h3:eth0 h2:eth1\n", 7, "link end 'h3:eth0': unknown node 'h3'",
+	 "did you mean 'h1:eth1'? ('h1:eth0' is already used)"},
+	{BASE "link = h1:eth1 h3:eth0\n", 7, "link end 'h3:eth0': unknown node 'h3'",
+	 "did you mean 'h2:eth1'? ('h2:eth0' is already used)"},
+	{"[node h1]\n[node h2]\n[links]\nlink = h1:eth0 h3:eth0\n", 4,
+	 "link end 'h3:eth0': unknown node 'h3'", "did you mean 'h2:eth0'?"},
+	{BASE "link = h1:eth1 router:eth0\n", 7, "link end 'router:eth0': unknown node 'router'",
+	 "declare it with '[node router]'; the lab's nodes: h1, h2"},
+	/* (11) resolve needs a [dns] section */
+	{BASE "[expect]\nreach = h1 h2\nresolve = h1 h2\n", 9,
+	 "resolve: the lab has no [dns] section to answer names",
+	 "add a [dns] section with 'server = NODE', the node that runs dnsmasq (see "
+	 "topologies/dns.ini)"},
+	/* (12) own addresses as gateways that the kernel refuses */
+	{"[node h1]\naddr = 172.16.0.1/32 dev veth2\nroute = default via 172.16.0.1 dev eth1\n[node h2]\n"
+	 "[links]\nlink = h1:veth2 h2:eth0\nlink = h1:eth1 h2:eth1\n",
+	 3, "gateway 172.16.0.1 is an address of node 'h1' itself",
+	 "the kernel takes the node's own /32 as gateway only out of the device that has it: write "
+	 "'dev veth2' (ip route would say \"Nexthop has invalid gateway\")"},
+	{"[node h1]\naddr = fd00::1/128 dev veth2\nroute = default via fd00::1 dev veth2\n[node h2]\n"
+	 "[links]\nlink = h1:veth2 h2:eth0\n",
+	 3, "gateway fd00::1 is an address of node 'h1' itself",
+	 "a gateway is a neighbour's address; the kernel refuses an own IPv6 address (\"Gateway can "
+	 "not be a local address\"), a /128 too"},
+	{"[node h1]\naddr = 172.16.0.1/24 dev veth2\nroute = default via 172.16.0.1 dev veth2\n[node h2]\n"
+	 "[links]\nlink = h1:veth2 h2:eth0\n",
+	 3, "gateway 172.16.0.1 is an address of node 'h1' itself",
+	 "a gateway is a neighbour's address, not the node's own"},
+	/* (13) per-interface sysctls name an interface of the node */
+	{"[node h1]\nsysctl = net.ipv4.conf.eth0.rp_filter 0\n", 2, "node 'h1' has no interface 'eth0'",
+	 "interfaces of 'h1': lo (and 'all', 'default'); links, bridges and tunnels make them"},
+	{BASE "[node h3]\nsysctl = net.ipv6.conf.eth1.accept_ra 0\n", 8,
+	 "node 'h3' has no interface 'eth1'",
+	 "interfaces of 'h3': lo (and 'all', 'default'); links, bridges and tunnels make them"},
+	{TWO "link = h1:eth0 h2:eth0\n[node h3]\nsysctl = net.ipv4.neigh.eth9.gc_stale_time 10\n"
+	     "[links]\nlink = h3:eth0 h1:eth1\n",
+	 8, "node 'h3' has no interface 'eth9'",
+	 "interfaces of 'h3': lo, eth0 (and 'all', 'default'); links, bridges and tunnels make them"},
+	{"[node h1]\nsysctl = net.ipv6.neigh.vx0.retrans_time_ms 500\n", 2,
+	 "node 'h1' has no interface 'vx0'",
+	 "interfaces of 'h1': lo (and 'all', 'default'); links, bridges and tunnels make them"},
+	{"[node h1]\nsysctl = net.ipv4.conf.flannel.1.rp_filter 0\n[vxlan h1:flannel.1]\nvni = 1\n"
+	 "local = 10.0.0.1\n",
+	 2, "node 'h1' has no interface 'flannel'",
+	 "write 'net.ipv4.conf.flannel/1.rp_filter': '/' stands for the '.' in 'flannel.1' (sysctl(8))"},
 };
 
 static void print_all(const struct diag *d)
@@ -192,6 +296,70 @@ static void test_bad_case(void **state)
 	}
 	topo_lab_free(lab);
 	diag_free(&d);
+}
+
+static void test_one_error(void **state)
+{
+	const struct one *c = *state;
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
+
+	topo_validate(lab, &d);
+	if (diag_count(&d) != 1) {
+		fprintf(stderr, "# expected only t.ini:%u: %s\n", c->line, c->msg);
+		print_all(&d);
+	}
+	assert_int_equal(diag_count(&d), 1);
+	assert_string_equal(d.msgs.v[0].loc.file, "t.ini");
+	assert_int_equal(d.msgs.v[0].loc.line, c->line);
+	assert_string_equal(d.msgs.v[0].msg, c->msg);
+	assert_non_null(d.msgs.v[0].hint);
+	assert_string_equal(d.msgs.v[0].hint, c->hint);
+	topo_lab_free(lab);
+	diag_free(&d);
+}
+
+/* A VXLAN device without dev gets room for the outer headers of its
+ * family: 1450 over IPv4, 1430 over IPv6 (70 bytes). With dev the kernel
+ * takes dev's MTU minus the same, and nslab sets none. */
+static void test_vxlan_default_mtu(void **state)
+{
+	const char *ini = "[node a]\naddr = 10.0.0.1/24 dev eth0\niface = vx9 mtu 1300\n[node b]\n"
+			  "[links]\nlink = a:eth0 b:eth0\n"
+			  "[vxlan a:vx6]\nvni = 6\nlocal = fd00::1\nremote = fd00::2\n"
+			  "[vxlan a:vx4]\nvni = 4\nlocal = 10.0.0.1\nremote = 10.0.0.2\n"
+			  "[vxlan a:vx9]\nvni = 9\nlocal = fd00::1\n"
+			  "[vxlan a:vxd]\nvni = 7\ndev = eth0\n";
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
+	struct plan p;
+	char *text = NULL;
+	size_t len = 0;
+
+	topo_validate(lab, &d);
+	print_all(&d);
+	assert_int_equal(diag_count(&d), 0);
+	struct topo_node *a = topo_node_find(lab, "a");
+	assert_int_equal(topo_iface_find(a, "vx6")->mtu, 1430);
+	assert_int_equal(topo_iface_find(a, "vx4")->mtu, 1450);
+	assert_int_equal(topo_iface_find(a, "vx9")->mtu, 1300); /* iface wins */
+	assert_int_equal(topo_iface_find(a, "vxd")->mtu, 0);    /* the kernel's, from eth0 */
+	plan_build(lab, &p);
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(text, "ip -n t-a link add vx6 mtu 1430 up type vxlan id 6 remote fd00::2 "
+				     "local fd00::1 dstport 4789\n"));
+	assert_non_null(strstr(text, "ip -n t-a link add vx4 mtu 1450 up type vxlan id 4 remote 10.0.0.2 "
+				     "local 10.0.0.1 dstport 4789\n"));
+	assert_non_null(strstr(text, "ip -n t-a link add vx9 mtu 1300 up type vxlan id 9 local fd00::1 "
+				     "dstport 4789\n"));
+	assert_non_null(strstr(text, "ip -n t-a link add vxd up type vxlan id 7 local 10.0.0.1 dev eth0 "
+				     "dstport 4789\n"));
+	free(text);
+	plan_free(&p);
+	topo_lab_free(lab);
 }
 
 /* Every error of a file is reported in one run, in line order. */
@@ -321,11 +489,11 @@ int main(void)
 		cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_binary),              cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lab_name_default),    cmocka_unit_test(test_lenient_syntax),
-		cmocka_unit_test(test_bridge_port_limit),
+		cmocka_unit_test(test_bridge_port_limit),   cmocka_unit_test(test_vxlan_default_mtu),
 	};
-	size_t nbad = ARRAY_SIZE(cases), n = 0;
-	struct CMUnitTest *tests = xcalloc(nbad + ARRAY_SIZE(fixed), sizeof(*tests));
-	char (*names)[80] = xcalloc(nbad, sizeof(*names));
+	size_t nbad = ARRAY_SIZE(cases), none = ARRAY_SIZE(one_error_cases), n = 0;
+	struct CMUnitTest *tests = xcalloc(nbad + none + ARRAY_SIZE(fixed), sizeof(*tests));
+	char (*names)[80] = xcalloc(nbad + none, sizeof(*names));
 
 	for (size_t i = 0; i < nbad; i++) {
 		const char *msg = cases[i].msg ? cases[i].msg : "(valid)";
@@ -333,6 +501,13 @@ int main(void)
 		tests[n++] = (struct CMUnitTest){.name = names[i],
 						 .test_func = test_bad_case,
 						 .initial_state = (void *)&cases[i]};
+	}
+	for (size_t i = 0; i < none; i++) {
+		snprintf(names[nbad + i], sizeof(names[nbad + i]), "one error %zu: %.60s", i,
+			 one_error_cases[i].msg);
+		tests[n++] = (struct CMUnitTest){.name = names[nbad + i],
+						 .test_func = test_one_error,
+						 .initial_state = (void *)&one_error_cases[i]};
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		tests[n++] = fixed[i];
