@@ -38,16 +38,31 @@ int access_enter(const char *netns, struct sbuf *err)
 	d = opendir(etc);
 	if (!d)
 		return 0;
+	/* As ip netns exec: each file over its /etc counterpart. One with no
+	 * counterpart cannot be bound (nslab never creates files in the
+	 * host's /etc): a warning, as iproute2 gives. Any other failure
+	 * fails the enter. */
+	int warnings = 0, r = 0;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
 		_cleanup_free_ char *src = xasprintf("%s/%s", etc, e->d_name);
 		_cleanup_free_ char *dst = xasprintf("/etc/%s", e->d_name);
-		if (mount(src, dst, "none", MS_BIND, NULL) < 0 && errno != ENOENT)
-			sbuf_addf(err, "bind %s over %s: %s; ", src, dst, strerror(errno));
+		if (mount(src, dst, "none", MS_BIND, NULL) == 0)
+			continue;
+		if (errno == ENOENT) {
+			sbuf_addf(err, "%s%s is not used: the host has no %s to bind it over", warnings ? "; " : "",
+				  src, dst);
+			warnings++;
+			continue;
+		}
+		r = -errno;
+		sbuf_reset(err);
+		sbuf_addf(err, "bind %s over %s: %s", src, dst, strerror(errno));
+		break;
 	}
 	closedir(d);
-	return 0;
+	return r < 0 ? r : warnings;
 }
 
 int access_nodes(const char *lab, struct strvec *ret)

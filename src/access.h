@@ -9,7 +9,9 @@
 /* Enter namespace `netns` as `ip netns exec` does: its network namespace,
  * a private mount namespace with /etc/netns/NETNS/<file> bound over
  * /etc/<file> and a /sys that shows the namespace's devices. The caller
- * then execs. Returns 0 or -errno with the reason in err. */
+ * then execs. Returns 0, -errno with the reason in err, or the number of
+ * files in /etc/netns/NETNS that were not used (no /etc counterpart),
+ * with the warning in err. */
 int access_enter(const char *netns, struct sbuf *err);
 
 /* The lab's node names (not the switch), in order. */

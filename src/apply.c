@@ -74,6 +74,9 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 
 	fd = netns_create_and_enter(n->netns);
 	if (fd < 0) {
+		/* a failure after unshare() leaves us in the new namespace */
+		if (netns_enter(nl->orig_netns) < 0)
+			abort(); /* never carry on in the wrong namespace */
 		if (fd == -EEXIST)
 			sbuf_addf(err, "namespace '%s' already exists (another lab, or made by hand: "
 				       "'ip netns del %s')", n->netns, n->netns);

@@ -340,19 +340,35 @@ int check_write_junit(const char *path, const char *lab, const struct check_resu
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
-struct topo_lab *check_load_running(const char *lab, struct diag *d)
+struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_edited)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s/topology.ini", NSLAB_RUNDIR, lab);
 	struct lab_info info = {0};
 	FILE *f = fopen(path, "re");
 
+	*ret_edited = NULL;
 	if (!f)
 		return NULL;
-	/* Name the file the user wrote: line numbers refer to it. */
-	(void)lab_get(lab, &info);
-	struct topo_lab *t = topo_parse_file(f, info.file ? info.file : path, d);
+	_cleanup_free_ char *kept = read_stream(f);
 	fclose(f);
+	/* Name the file the user wrote: line numbers refer to it, while it
+	 * says what the lab was built from. Edited since: the kept copy. */
+	(void)lab_get(lab, &info);
+	const char *name = info.file ? info.file : path;
+	if (info.file) {
+		_cleanup_fclose_ FILE *now = fopen(info.file, "re");
+		_cleanup_free_ char *text = now ? read_stream(now) : NULL;
+		if (!text || !streq(text, kept)) {
+			*ret_edited = xstrdup(info.file);
+			name = path;
+		}
+	}
+	struct topo_lab *t = topo_parse_string(kept, name, d);
 	lab_info_free(&info);
+	if (!streq(t->name, lab)) { /* named after its file: the file up was given */
+		free(t->name);
+		t->name = xstrdup(lab);
+	}
 	topo_validate(t, d);
 	if (diag_count(d)) {
 		topo_lab_free(t);

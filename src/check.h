@@ -27,5 +27,7 @@ void check_results_free(struct check_results *r);
 int check_write_junit(const char *path, const char *lab, const struct check_results *r,
 		      double seconds, const char *interrupted);
 /* The topology a running lab was built from (kept in its run directory),
- * parsed and validated; NULL with errors in d. */
-struct topo_lab *check_load_running(const char *lab, struct diag *d);
+ * parsed and validated; NULL with errors in d. Its lines are labelled with
+ * the file given to up, or, when that file has changed or gone since,
+ * with the kept copy, and *ret_edited is set to the file's name. */
+struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_edited);

@@ -39,10 +39,13 @@ static int capture_run(int argc, char **argv)
 	if ((r = cmd_check_node(&cmd_capture, lab, node)))
 		return r;
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);
-	if (access_enter(ns, &why) < 0) {
+	int entered = access_enter(ns, &why);
+	if (entered < 0) {
 		err("capture: %s", why.s);
 		return EXIT_FAIL;
 	}
+	if (entered > 0)
+		err("capture: warning: %s", why.s);
 	char **args = xcalloc((size_t)nextra + 8, sizeof(*args));
 	int n = 0;
 	args[n++] = "tcpdump";

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /* nslab check (a running lab) and nslab test (up, check, always down). */
 #include "check.h"
+
+#include <config.h>
 #include "cmd.h"
 #include "interrupt.h"
 #include "json.h"
@@ -127,13 +129,20 @@ static int check_cmd_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	interrupt_catch();
-	struct topo_lab *lab = check_load_running(name, &d);
+	_cleanup_free_ char *edited = NULL;
+	struct topo_lab *lab = check_load_running(name, &d, &edited);
 	if (!lab) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		err("check: cannot read the topology of lab '%s'", name);
 		return EXIT_FAIL;
 	}
+	if (edited)
+		fprintf(stderr,
+			"nslab: check: the running lab's topology differs from %s (changed since up): "
+			"checking what the lab was built from, lines as in %s/%s/topology.ini; "
+			"'nslab up --replace %s' builds the new one\n",
+			edited, NSLAB_RUNDIR, name, edited);
 	r = check_and_report(&cmd_check, lab, &o);
 	topo_lab_free(lab);
 	return r;
@@ -177,10 +186,14 @@ static int test_cmd_run(int argc, char **argv)
 		r = check_and_report(&cmd_test, lab, &o);
 		sbuf_reset(&why);
 		/* always down, whatever the checks said */
-		if (lab_down(lab->name, &found, &why) < 0) {
+		sbuf_reset(&notes);
+		if (lab_down(lab->name, &found, &why, &notes) < 0) {
 			err("test: down '%s': %s", lab->name, why.s);
 			r = r ? r : EXIT_FAIL;
-		} else if (interrupt_signal()) {
+		} else if (notes.s) {
+			fprintf(stderr, "nslab: %s", notes.s);
+		}
+		if (interrupt_signal()) {
 			err("test: interrupted by %s; lab '%s' was taken down", interrupt_name(interrupt_signal()),
 			    lab->name);
 			r = 128 + interrupt_signal();

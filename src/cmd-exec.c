@@ -14,10 +14,13 @@ _Noreturn static void run_in(const char *lab, const char *node, char **argv)
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);
 	struct sbuf why = {0};
 
-	if (access_enter(ns, &why) < 0) {
+	int entered = access_enter(ns, &why);
+	if (entered < 0) {
 		err("exec: %s", why.s);
 		_exit(EXIT_FAIL);
 	}
+	if (entered > 0)
+		err("exec: warning: %s", why.s);
 	execvp(argv[0], argv);
 	err("exec: %s: %s", argv[0], strerror(errno));
 	_exit(errno == ENOENT ? 127 : 126);

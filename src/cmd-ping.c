@@ -47,10 +47,13 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 	}
 	ipaddr_str(&to, addr);
 	_cleanup_free_ char *ns = plan_netns_name(lab, from);
-	if (access_enter(ns, &why) < 0) {
+	int entered = access_enter(ns, &why);
+	if (entered < 0) {
 		err("%s: %s", c->name, why.s);
 		return EXIT_FAIL;
 	}
+	if (entered > 0)
+		err("%s: warning: %s", c->name, why.s);
 	/* argv: the tool, our defaults unless the user gave options, the target */
 	char **args = xcalloc((size_t)a.nrest + 8, sizeof(*args));
 	int n = 0;

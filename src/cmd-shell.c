@@ -27,10 +27,13 @@ static int shell_run(int argc, char **argv)
 	if ((r = cmd_check_node(&cmd_shell, lab, node)))
 		return r;
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);
-	if (access_enter(ns, &why) < 0) {
+	int entered = access_enter(ns, &why);
+	if (entered < 0) {
 		err("shell: %s", why.s);
 		return EXIT_FAIL;
 	}
+	if (entered > 0)
+		err("shell: warning: %s", why.s);
 	_cleanup_free_ char *ps1 = xasprintf("[%s:%s] \\w\\$ ", lab, node);
 	setenv("PS1", ps1, 1);
 	setenv("NSLAB_LAB", lab, 1);

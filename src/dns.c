@@ -204,8 +204,13 @@ int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	}
 	dns_argv(lab, &argv);
 	vec_push(&argv, NULL);
-	if (pipe2(fds, O_CLOEXEC) < 0)
-		return -errno;
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		r = -errno;
+		sbuf_addf(err, "pipe: %s", strerror(errno));
+		vec_foreach(a, &argv) free(*a);
+		vec_free(&argv);
+		return r;
+	}
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {

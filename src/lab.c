@@ -67,18 +67,32 @@ static int lock_lab(const char *name, struct sbuf *err)
 		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		sbuf_addf(err, "open %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		int e = errno;
-		sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
+	/* down removes the lock file with the directory: a lock taken on a
+	 * file that was removed meanwhile locks nothing, so check that the
+	 * file locked is still the one at `path`, and start again if not */
+	for (int tries = 0;; tries++) {
+		struct stat held, now;
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0) {
+			sbuf_addf(err, "open %s: %s", path, strerror(errno));
+			return -errno;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno;
+			sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
+			close(fd);
+			return e == EWOULDBLOCK ? -EBUSY : -e;
+		}
+		if (fstat(fd, &held) == 0 && held.st_nlink > 0 && stat(path, &now) == 0 &&
+		    now.st_ino == held.st_ino && now.st_dev == held.st_dev)
+			return fd;
 		close(fd);
-		return e == EWOULDBLOCK ? -EBUSY : -e;
+		if (tries == 3 || (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) ||
+		    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+			sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
+			return -EBUSY;
+		}
 	}
-	return fd;
 }
 
 /* Namespaces named in the journal, in order. */
@@ -145,7 +159,7 @@ static bool is_switch_ns(const char *ns)
 
 /* Kill, then delete namespaces (switch first: its veths go in one batch
  * with it), /etc/netns entries. Goes on past errors; returns the first. */
-static int teardown(struct strvec *nss, struct sbuf *err)
+static int teardown(struct strvec *nss, struct sbuf *err, struct sbuf *notes)
 {
 	_cleanup_free_ uint64_t *inodes = xmalloc((nss->n + 1) * sizeof(*inodes));
 	size_t n = 0;
@@ -165,8 +179,8 @@ static int teardown(struct strvec *nss, struct sbuf *err)
 				continue;
 			int r = netns_delete(*ns);
 			/* /etc/netns/NS holds our files; anything else there is the
-			 * user's, and no reason to fail: it stays. */
-			(void)netns_remove_etc(*ns);
+			 * user's, and no reason to fail: it stays, named in notes. */
+			(void)netns_remove_etc(*ns, notes);
 			if (r < 0 && !first) {
 				first = r;
 				sbuf_addf(err, "delete namespace '%s': %s", *ns, strerror(-r));
@@ -205,7 +219,8 @@ static void strvec_free(struct strvec *v)
 }
 
 /* With the lock held. */
-static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct sbuf *err)
+static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct sbuf *err,
+		       struct sbuf *notes)
 {
 	struct strvec nss = {0};
 	bool complete;
@@ -214,14 +229,14 @@ static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct
 	_cleanup_free_ char *journal = run_path(name, "journal");
 	collect_netns(name, &nss, &complete);
 	*ret_found = nss.n > 0 || access(journal, F_OK) == 0;
-	r = teardown(&nss, err);
+	r = teardown(&nss, err, notes);
 	strvec_free(&nss);
 	if (r == 0)
 		remove_run_dir(name, keep_lock);
 	return r;
 }
 
-int lab_down(const char *name, bool *ret_found, struct sbuf *err)
+int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *notes)
 {
 	_cleanup_free_ char *dir = run_path(name, NULL);
 	_cleanup_free_ char *prefix = xasprintf("%s-", name);
@@ -239,7 +254,7 @@ int lab_down(const char *name, bool *ret_found, struct sbuf *err)
 	lock = lock_lab(name, err);
 	if (lock < 0)
 		return lock;
-	r = down_locked(name, false, ret_found, err);
+	r = down_locked(name, false, ret_found, err, notes);
 	close(lock);
 	return r;
 }
@@ -472,7 +487,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	{
 		bool found = false;
 		struct sbuf why = {0};
-		r = down_locked(lab->name, true, &found, &why);
+		r = down_locked(lab->name, true, &found, &why, notes);
 		if (found && stat(info_path, &st) != 0)
 			sbuf_addf(notes, "%s the earlier lab '%s'\n",
 				  o->replace ? "replaced" : "cleaned up the remains of", lab->name);
@@ -487,6 +502,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	if (!journal) {
 		r = -errno;
 		sbuf_addf(err, "create %s: %s", journal_path, strerror(errno));
+		remove_run_dir(lab->name, false); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
 	fprintf(journal, "# nslab journal: lab '%s' from %s, pid %d, started %lld\n", lab->name,
@@ -495,6 +511,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	if (pin < 0) {
 		r = pin;
 		sbuf_addf(err, "prepare %s: %s", NSLAB_NETNS_DIR, strerror(-r));
+		fclose(steal_pointer(&journal));
+		remove_run_dir(lab->name, false); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
 	nl_ctx_init(&nl, &p);
@@ -520,7 +538,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	if (r < 0) {
 		struct sbuf why = {0};
 		size_t nmade = made.n;
-		if (teardown(&made, &why) == 0) {
+		if (teardown(&made, &why, notes) == 0) {
 			remove_run_dir(lab->name, false);
 			if (r == -EINTR)
 				sbuf_addf(err, "; it removed the %zu namespace%s it had made, and its run directory",

@@ -15,9 +15,10 @@ struct lab_up_opts {
 int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	   struct sbuf *notes);
 
-/* Tear down lab `name` completely. *ret_found is false when nothing of it
+/* Tear down lab `name` completely; notes names what stays because nslab
+ * did not make it (a user's files in /etc/netns/NS). *ret_found is false when nothing of it
  * existed (and 0 is returned). */
-int lab_down(const char *name, bool *ret_found, struct sbuf *err);
+int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *notes);
 
 struct lab_info {
 	char *name;

@@ -220,19 +220,37 @@ int netns_delete(const char *name)
 	return 0;
 }
 
-int netns_remove_etc(const char *name)
+int netns_remove_etc(const char *name, struct sbuf *kept)
 {
+	/* what nslab writes there (dns.c); anything else is the user's */
+	static const char *const ours[] = {"resolv.conf", "hosts"};
 	_cleanup_free_ char *path = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, name);
-	DIR *d = opendir(path);
-	struct dirent *e;
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (!d)
+	if (dfd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d)))
-		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
-			(void)unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	return rmdir(path) < 0 && errno != ENOENT ? -errno : 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
+		(void)unlinkat(dfd, ours[i], 0);
+	if (rmdir(path) == 0 || errno == ENOENT) {
+		close(dfd);
+		return 0;
+	}
+	int r = -errno;
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	sbuf_addf(kept, "%s stays: it holds what nslab did not make (", path);
+	for (bool first = true; d && (e = readdir(d));) {
+		if (streq(e->d_name, ".") || streq(e->d_name, ".."))
+			continue;
+		sbuf_addf(kept, "%s%s%s", first ? "" : ", ", e->d_name, e->d_type == DT_DIR ? "/" : "");
+		first = false;
+	}
+	sbuf_adds(kept, ")\n");
+	if (d)
+		closedir(d);
+	else
+		close(dfd);
+	return r;
 }
 
 uint64_t netns_inode(const char *name)

@@ -17,6 +17,9 @@ void netns_release_dir(void);
 /* Create namespace `name` and move the calling thread into it. The caller
  * does its work inside, then returns with netns_enter(orig). Returns an fd
  * of the new namespace, or -errno (-EEXIST if the name is taken). */
+/* Create namespace `name` (bound at /run/netns/NAME) and enter it; returns
+ * its fd. On failure the caller may be in a new, unnamed namespace: it
+ * must switch back to where it was. */
 int netns_create_and_enter(const char *name);
 int netns_enter(int fd);
 int netns_open(const char *name); /* O_RDONLY fd of /run/netns/NAME, or -errno */
@@ -34,7 +37,9 @@ int netns_proc_instance(void);
 /* Unmount and remove /run/netns/NAME; 0 if it was not there. */
 int netns_delete(const char *name);
 /* Remove /etc/netns/NAME and the files in it; 0 if it was not there. */
-int netns_remove_etc(const char *name);
+/* Remove /etc/netns/NAME: the files nslab writes there, then the directory
+ * if that empties it; else it stays, and `kept` says so with what is in it. */
+int netns_remove_etc(const char *name, struct sbuf *kept);
 
 /* The namespace's inode (what /proc/PID/ns/net points at), or 0. */
 uint64_t netns_inode(const char *name);

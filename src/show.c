@@ -157,8 +157,14 @@ static void resolve_peers(struct show_lab *s, int orig)
 						if (netns_enter(a->nsfd) < 0)
 							break;
 						sk = nl_socket_alloc();
-						if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
+						if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0) {
+							if (sk)
+								nl_socket_free(sk);
+							sk = NULL;
+							if (netns_enter(orig) < 0)
+								abort();
 							break;
+						}
 					}
 					if (nsid_of(sk, b->nsfd) != i->link_nsid)
 						continue;
