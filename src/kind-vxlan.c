@@ -182,6 +182,8 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 		/* a bad 'dev' or 'local' is reported already: not "missing" too */
 		if (!a && ((v->dev_given && !v->dev_name) || (v->local_given && !v->has_local)))
 			continue;
+		if (!a && m->bad_addr)
+			continue; /* its addr line has its own error */
 		if (!a) {
 			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]%s",
 				 v->dev_name ? v->dev_name : "IF", m->name,

@@ -179,13 +179,13 @@ int topo_parse_addr(struct topo_node *n, char *value, const struct topo_loc *loc
 
 	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
 		diag_add(d, loc, hint, "bad 'addr' line");
-		return -EINVAL;
+		return n->bad_addr = true, -EINVAL;
 	}
 	r = ipaddr_parse(w[0], true, &a.local);
 	if (r < 0) {
 		diag_add(d, loc, hint, r == -ERANGE ? "bad prefix length in '%s'" : "bad address '%s'",
 			 w[0]);
-		return -EINVAL;
+		return n->bad_addr = true, -EINVAL;
 	}
 	for (size_t i = 1; i < cnt; i++) {
 		if (streq(w[i], "dev") && i + 1 < cnt) {
@@ -194,22 +194,22 @@ int topo_parse_addr(struct topo_node *n, char *value, const struct topo_loc *loc
 			r = ipaddr_parse(w[++i], true, &a.peer);
 			if (r < 0 || a.peer.family != a.local.family) {
 				diag_add(d, loc, hint, "bad peer address '%s'", w[i]);
-				return -EINVAL;
+				return n->bad_addr = true, -EINVAL;
 			}
 			a.has_peer = true;
 		} else {
 			diag_add(d, loc, hint, "unexpected '%s' in 'addr'", w[i]);
-			return -EINVAL;
+			return n->bad_addr = true, -EINVAL;
 		}
 	}
 	if (!dev) {
 		diag_add(d, loc, hint, "'addr' needs 'dev IF'");
-		return -EINVAL;
+		return n->bad_addr = true, -EINVAL;
 	}
 	if (a.has_peer && !strchr(w[0], '/'))
 		a.local.len = a.peer.len;
 	if (ifname_word(loc, d, "interface", dev) < 0)
-		return -EINVAL;
+		return n->bad_addr = true, -EINVAL;
 	a.ifname = xstrdup(dev);
 	vec_push(&n->addrs, a);
 	return 0;

@@ -96,6 +96,7 @@ struct topo_node {
 	char *netns; /* "LAB-NAME", set by validate */
 	bool is_switch;
 	bool forward;
+	bool bad_addr; /* an 'addr' line was refused: no follow-up errors on addresses */
 	struct topo_loc forward_loc; /* line 0: not given */
 	uint32_t index;              /* position in lab->nodes */
 	uint32_t next_ifindex;

@@ -186,7 +186,7 @@ static void check_routes(struct topo_node *n, struct diag *d)
 					 "link-local gateway %s needs 'dev'", via);
 			continue;
 		}
-		if (!gateway_connected(n, r)) {
+		if (!gateway_connected(n, r) && !n->bad_addr) {
 			if (r->ifname)
 				snprintf(hint, sizeof(hint),
 					 "add 'onlink' to use it anyway (ip route would say \"Network "
@@ -366,7 +366,7 @@ static void check_dns(struct topo_lab *lab, struct diag *d)
 			 dns->server);
 		diag_add(d, &dns->server_loc, hint, "DNS server node '%s' does not exist",
 			 dns->server);
-	} else if (!dns->server_node->addrs.n) {
+	} else if (!dns->server_node->addrs.n && !dns->server_node->bad_addr) {
 		diag_add(d, &dns->server_loc, "give it an address other nodes can reach",
 			 "DNS server node '%s' has no address", dns->server);
 	}

@@ -205,6 +205,10 @@ static const struct one one_error_cases[] = {
 	 "link end 'a/b:eth0': node name 'a/b' has a character other than letters, digits, '_', "
 	 "'-' and '.'",
 	 LINK_HINT},
+	/* a refused addr line is the only error about that node's addresses */
+	{"[node h1]\naddr = 10.0.0.1/33 dev eth0\nroute = default via 10.0.0.254\n[node h2]\n"
+	 "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[dns]\nserver = h1\n",
+	 2, "bad prefix length in '10.0.0.1/33'", "write 'addr = 10.0.0.1/24 dev eth0' (or 'A peer B/32 dev IF')"},
 	/* a bad value is not also a missing key */
 	{BASE "[vxlan vx0]\nvni = 99999999\nmembers = h1 h2\ndev = eth0\n", 8, "bad vni '99999999'",
 	 "'vni' is a whole number from 0 to 16777215"},
