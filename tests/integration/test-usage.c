@@ -197,6 +197,22 @@ static void test_plan_sh_lab(void **state)
 	assert_lab_gone("uxplan");
 }
 
+/* 20: an up that cannot prepare /run/netns leaves no lock, journal or
+ * broken lab behind (in a mount namespace of its own, /run/netns a file) */
+static void test_up_prepare_fails(void **state)
+{
+	_cleanup_free_ char *out = capture(
+		"unshare --mount --propagation private sh -c 'mount -t tmpfs uxprep /run && touch /run/netns &&"
+		" %1$s up /tmp/nslab-ux1.ini; echo rc=$?; %1$s ls; ls -A /run/nslab 2>&1' 2>&1",
+		nslab());
+	if (!strstr(out, "No such file or directory") || strstr(out, "ux1 "))
+		diag("%s", out);
+	assert_non_null(strstr(out, "prepare /run/netns"));
+	assert_non_null(strstr(out, "rc=1\n"));
+	assert_null(strstr(out, "ux1   ")); /* not listed */
+	assert_non_null(strstr(out, "cannot access '/run/nslab': No such file or directory"));
+}
+
 /* 21: '?' for a source without an address; names above the columns */
 static void test_pingall_matrix(void **state)
 {
@@ -217,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_pingall_matrix),
 		cmocka_unit_test(test_check_one_line),
 		cmocka_unit_test(test_plan_sh_lab),
+		cmocka_unit_test(test_up_prepare_fails),
 		cmocka_unit_test(test_test_interrupted),
 		cmocka_unit_test(test_up_interrupted),
 	};
