@@ -174,8 +174,7 @@ static int test_cmd_run(int argc, char **argv)
 	interrupt_catch();
 	up.replace = o.replace;
 	r = lab_up(lab, &up, &why, &notes);
-	if (notes.s)
-		fprintf(stderr, "nslab: %s", notes.s);
+	cmd_print_notes(&notes);
 	if (r == -EINTR) {
 		err("test: up '%s' %s", lab->name, why.s);
 		r = 128 + interrupt_signal();
@@ -190,8 +189,8 @@ static int test_cmd_run(int argc, char **argv)
 		if (lab_down(lab->name, &found, &why, &notes) < 0) {
 			err("test: down '%s': %s", lab->name, why.s);
 			r = r ? r : EXIT_FAIL;
-		} else if (notes.s) {
-			fprintf(stderr, "nslab: %s", notes.s);
+		} else {
+			cmd_print_notes(&notes);
 		}
 		if (interrupt_signal()) {
 			err("test: interrupted by %s; lab '%s' was taken down", interrupt_name(interrupt_signal()),

@@ -31,13 +31,7 @@ static int down_one(const char *name)
 	bool found;
 	struct sbuf notes = {0};
 	int r = lab_down(name, &found, &e, &notes);
-
-	for (char *line = notes.s, *end; line && *line; line = end) {
-		end = strchrnul(line, '\n');
-		fprintf(stderr, "nslab: %.*s\n", (int)(end - line), line);
-		if (*end)
-			end++;
-	}
+	cmd_print_notes(&notes);
 	sbuf_free(&notes);
 	if (r < 0)
 		err("down '%s': %s", name, e.s ? e.s : strerror(-r));

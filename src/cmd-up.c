@@ -57,13 +57,7 @@ static int up_run(int argc, char **argv)
 	interrupt_catch(); /* Ctrl-C: roll back like any failed up */
 	r = lab_up(lab, &o, &why_up, &notes);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	/* one note a line, each with the program's name */
-	for (char *line = notes.s, *end; line && *line; line = end) {
-		end = strchrnul(line, '\n');
-		fprintf(stderr, "nslab: %.*s\n", (int)(end - line), line);
-		if (*end)
-			end++;
-	}
+	cmd_print_notes(&notes);
 	int sig = r == -EINTR ? interrupt_signal() : 0;
 	if (sig) {
 		err("up '%s' %s", lab->name, why_up.s);

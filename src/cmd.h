@@ -36,6 +36,8 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 int cmd_load(const char *path, struct topo_lab **ret);
 
 void err(const char *fmt, ...) _printf_(1, 2);
+/* Notes of the core (one a line) to stderr, each line with 'nslab: '. */
+void cmd_print_notes(const struct sbuf *notes);
 
 /* The lab a command is about: `given`, or the only lab that is up.
  * Prints why not and returns an exit status, or 0 with *ret set. */

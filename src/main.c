@@ -38,6 +38,16 @@ void err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void cmd_print_notes(const struct sbuf *notes)
+{
+	for (const char *line = notes->s, *end; line && *line; line = end) {
+		end = strchrnul(line, '\n');
+		fprintf(stderr, "nslab: %.*s\n", (int)(end - line), line);
+		if (*end)
+			end++;
+	}
+}
+
 void cmd_usage(const struct cmd *c, FILE *f)
 {
 	fprintf(f, "Usage: nslab %s%s%s\n\n%s\n", c->name, *c->args ? " " : "", c->args, c->summary);
