@@ -12,6 +12,10 @@
 #include <fnmatch.h>
 
 #define PARALLEL 16
+/* ping -w: seconds a reach check waits for its first reply, and a noreach
+ * check for none */
+#define REACH_DEADLINE 4
+#define NOREACH_DEADLINE 1
 
 struct item {
 	const struct topo_expect *e;
@@ -98,7 +102,7 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 	static const char *const ping[] = {"ping", "-q", "-c", "1", "-i", "0.2", "-w"};
 	for (size_t k = 0; k < ARRAY_SIZE(ping); k++)
 		vec_push(&it->words, xstrdup(ping[k]));
-	vec_push(&it->words, xstrdup(e->kind == EXPECT_REACH ? "4" : "1"));
+	vec_push(&it->words, xasprintf("%d", e->kind == EXPECT_REACH ? REACH_DEADLINE : NOREACH_DEADLINE));
 	vec_push(&it->words, xstrdup(it->addr));
 }
 
@@ -174,7 +178,8 @@ static const char *one_line(const char *out)
 	for (const char *l = out; l && *l;) {
 		const char *end = strchrnul(l, '\n');
 		size_t n = (size_t)(end - l);
-		bool stats = strstr(l, "packets transmitted") && strstr(l, "packets transmitted") < end;
+		const char *sent = strstr(l, "packets transmitted");
+		bool stats = sent && sent < end;
 		stats |= n > 4 && (strncmp(l, "rtt ", 4) == 0 || strncmp(l, "--- ", 4) == 0);
 		stats |= strncmp(l, "PING ", 5) == 0;
 		if (n && !stats) {
@@ -243,7 +248,7 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 					"not a packet could be sent: the kernel's neighbour table is probably "
 					"full (host net.ipv4.neigh.default.gc_thresh3; see 'nslab up' warnings)");
 			else if (!c->ok && ping && p->status == 1)
-				c->detail = xstrdup("no reply within 4 s");
+				c->detail = xasprintf("no reply within %d s", REACH_DEADLINE);
 			else if (!c->ok) {
 				const char *why = one_line(p->output);
 				c->detail = xasprintf("exit status %d%s%s", p->status, *why ? ": " : "", why);

@@ -100,16 +100,16 @@ static int show_run(int argc, char **argv)
 		err("show: no lab '%s'", args[0]);
 		return EXIT_USAGE;
 	}
-	if (args[1] && cmd_is_lab(args[0]) && cmd_check_node(&cmd_show, args[0], args[1]))
-		return EXIT_FAIL;
 	int r = show_read(args[0], args[1], SHOW_PEERS, &s);
 	if (r == -ENOENT) {
 		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
 		return EXIT_FAIL;
 	}
 	if (r == -ESRCH) {
-		err("show: lab '%s' has no node '%s'", args[0], args[1]);
 		show_free(&s);
+		/* the message every command gives; or: on record, namespace gone */
+		if (!cmd_check_node(&cmd_show, args[0], args[1]))
+			err("show: node '%s' of lab '%s' has no namespace", args[1], args[0]);
 		return EXIT_FAIL;
 	}
 	if (json)

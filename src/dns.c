@@ -136,13 +136,15 @@ static void print_file(struct sbuf *out, const char *path, const char *text)
 	sbuf_addf(out, " > %s\n", path);
 }
 
+const char *const dns_etc_files[] = {DNS_ETC_RESOLV, DNS_ETC_HOSTS, NULL};
+
 void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
 {
 	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
 	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
-	_cleanup_free_ char *rpath = xasprintf("%s/resolv.conf", dir);
-	_cleanup_free_ char *hpath = xasprintf("%s/hosts", dir);
+	_cleanup_free_ char *rpath = xasprintf("%s/" DNS_ETC_RESOLV, dir);
+	_cleanup_free_ char *hpath = xasprintf("%s/" DNS_ETC_HOSTS, dir);
 
 	sbuf_addf(out, "mkdir -p %s\n", dir);
 	print_file(out, rpath, resolv);
@@ -171,8 +173,8 @@ void dns_print_server(const struct topo_lab *lab, const struct step *s, struct s
 int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err)
 {
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
-	_cleanup_free_ char *rpath = xasprintf("%s/resolv.conf", dir);
-	_cleanup_free_ char *hpath = xasprintf("%s/hosts", dir);
+	_cleanup_free_ char *rpath = xasprintf("%s/" DNS_ETC_RESOLV, dir);
+	_cleanup_free_ char *hpath = xasprintf("%s/" DNS_ETC_HOSTS, dir);
 	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
 	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
 	int r = 0;

@@ -17,6 +17,12 @@ char *dns_hosts_text(const struct topo_lab *lab);                            /* 
 char *dns_resolv_text(const struct topo_lab *lab, const struct topo_node *n); /* resolv.conf */
 char *dns_node_hosts_text(const struct topo_lab *lab, const struct topo_node *n);
 
+/* The files nslab writes in /etc/netns/LAB-NODE, NULL-terminated: down
+ * removes these and nothing else there. */
+#define DNS_ETC_RESOLV "resolv.conf"
+#define DNS_ETC_HOSTS "hosts"
+extern const char *const dns_etc_files[];
+
 /* Paths under the lab's run directory. */
 char *dns_run_path(const struct topo_lab *lab, const char *file);
 

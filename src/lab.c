@@ -5,6 +5,8 @@
  * to name the namespaces, and it names each one before it is created. */
 #include "lab.h"
 #include "apply.h"
+#include "dns.h"
+#include "interrupt.h"
 #include "kind.h"
 #include "netns.h"
 
@@ -13,7 +15,6 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
-#include "interrupt.h"
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -46,13 +47,9 @@ const char *lab_privilege_error(void)
 		     : "this needs CAP_SYS_ADMIN too (for network namespaces); run it as root";
 }
 
-/* Take the lab's lock, creating its run directory. Returns the fd. */
-static int lock_lab(const char *name, struct sbuf *err)
+/* RUNDIR/LAB, made if missing. */
+static int make_run_dir(const char *dir, struct sbuf *err)
 {
-	_cleanup_free_ char *dir = run_path(name, NULL);
-	_cleanup_free_ char *path = run_path(name, "lock");
-	int fd;
-
 	/* twice: a concurrent down of another lab may remove an empty RUNDIR
 	 * between our two mkdirs */
 	for (int i = 0; i < 2; i++) {
@@ -67,32 +64,45 @@ static int lock_lab(const char *name, struct sbuf *err)
 		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
+	return 0;
+}
+
+/* Take the lab's lock, creating its run directory. Returns the fd. */
+static int lock_lab(const char *name, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = run_path(name, NULL);
+	_cleanup_free_ char *path = run_path(name, "lock");
+
 	/* down removes the lock file with the directory: a lock taken on a
 	 * file that was removed meanwhile locks nothing, so check that the
 	 * file locked is still the one at `path`, and start again if not */
-	for (int tries = 0;; tries++) {
+	for (int tries = 0; tries < 4; tries++) {
 		struct stat held, now;
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		int r = make_run_dir(dir, err);
+		if (r < 0)
+			return r;
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* the directory went meanwhile */
 		if (fd < 0) {
 			sbuf_addf(err, "open %s: %s", path, strerror(errno));
 			return -errno;
 		}
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 			int e = errno;
-			sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
 			close(fd);
-			return e == EWOULDBLOCK ? -EBUSY : -e;
+			if (e == EWOULDBLOCK)
+				break;
+			sbuf_addf(err, "lock %s: %s", path, strerror(e));
+			return -e;
 		}
 		if (fstat(fd, &held) == 0 && held.st_nlink > 0 && stat(path, &now) == 0 &&
 		    now.st_ino == held.st_ino && now.st_dev == held.st_dev)
 			return fd;
 		close(fd);
-		if (tries == 3 || (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) ||
-		    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
-			sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
-			return -EBUSY;
-		}
 	}
+	sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
+	return -EBUSY;
 }
 
 /* Namespaces named in the journal, in order. */
@@ -180,7 +190,7 @@ static int teardown(struct strvec *nss, struct sbuf *err, struct sbuf *notes)
 			int r = netns_delete(*ns);
 			/* /etc/netns/NS holds our files; anything else there is the
 			 * user's, and no reason to fail: it stays, named in notes. */
-			(void)netns_remove_etc(*ns, notes);
+			(void)netns_remove_etc(*ns, dns_etc_files, notes);
 			if (r < 0 && !first) {
 				first = r;
 				sbuf_addf(err, "delete namespace '%s': %s", *ns, strerror(-r));
@@ -624,6 +634,8 @@ void lab_info_free(struct lab_info *i)
 	memset(i, 0, sizeof(*i));
 }
 
+static int discover_orphans(const struct strmap *known, struct strvec *ret);
+
 static int cmp_info(const void *a, const void *b)
 {
 	return strcmp(((const struct lab_info *)a)->name, ((const struct lab_info *)b)->name);
@@ -645,9 +657,13 @@ int lab_list(struct lab_infos *ret)
 	}
 	if (d)
 		closedir(d);
-	/* and the labs that 'nslab plan | sh' built */
+	/* and the labs that 'nslab plan | sh' built: only namespaces that no
+	 * recorded lab names need their lo read */
+	struct strmap known = {0};
 	struct strvec orphans = {0};
-	(void)lab_discover_orphans(&orphans);
+	vec_foreach(l, ret) vec_foreach(ns, &l->netns) strmap_put(&known, *ns, *ns);
+	(void)discover_orphans(&known, &orphans);
+	strmap_free(&known);
 	vec_foreach(o, &orphans)
 	{
 		struct lab_info i;
@@ -662,6 +678,13 @@ int lab_list(struct lab_infos *ret)
 
 int lab_discover_orphans(struct strvec *ret)
 {
+	return discover_orphans(NULL, ret);
+}
+
+/* Reading a namespace's lo is a setns and a netlink round trip: skip the
+ * namespaces in `known` (NULL: none), those of recorded labs. */
+static int discover_orphans(const struct strmap *known, struct strvec *ret)
+{
 	struct strvec all = {0};
 	struct strmap seen = {0};
 
@@ -669,6 +692,8 @@ int lab_discover_orphans(struct strvec *ret)
 	vec_foreach(ns, &all)
 	{
 		char alias[256];
+		if (known && strmap_get(known, *ns))
+			continue;
 		if (netns_lo_alias(*ns, alias, sizeof(alias)) < 0 || strncmp(alias, "nslab:", 6) != 0)
 			continue;
 		const char *name = alias + 6;

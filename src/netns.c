@@ -220,17 +220,15 @@ int netns_delete(const char *name)
 	return 0;
 }
 
-int netns_remove_etc(const char *name, struct sbuf *kept)
+int netns_remove_etc(const char *name, const char *const *ours, struct sbuf *kept)
 {
-	/* what nslab writes there (dns.c); anything else is the user's */
-	static const char *const ours[] = {"resolv.conf", "hosts"};
 	_cleanup_free_ char *path = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, name);
 	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	for (size_t i = 0; i < ARRAY_SIZE(ours); i++)
-		(void)unlinkat(dfd, ours[i], 0);
+	for (; *ours; ours++)
+		(void)unlinkat(dfd, *ours, 0);
 	if (rmdir(path) == 0 || errno == ENOENT) {
 		close(dfd);
 		return 0;

@@ -37,9 +37,10 @@ int netns_proc_instance(void);
 /* Unmount and remove /run/netns/NAME; 0 if it was not there. */
 int netns_delete(const char *name);
 /* Remove /etc/netns/NAME and the files in it; 0 if it was not there. */
-/* Remove /etc/netns/NAME: the files nslab writes there, then the directory
- * if that empties it; else it stays, and `kept` says so with what is in it. */
-int netns_remove_etc(const char *name, struct sbuf *kept);
+/* Remove /etc/netns/NAME: the files `ours` (NULL-terminated), then the
+ * directory if that empties it; else it stays, and `kept` says so with
+ * what is in it. */
+int netns_remove_etc(const char *name, const char *const *ours, struct sbuf *kept);
 
 /* The namespace's inode (what /proc/PID/ns/net points at), or 0. */
 uint64_t netns_inode(const char *name);
