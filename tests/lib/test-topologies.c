@@ -101,7 +101,7 @@ static char *slurp(const char *path)
 static void test_golden_two_nodes(void **state)
 {
 	_cleanup_free_ char *path = xasprintf("%s/topologies/two-nodes.ini", srcdir());
-	_cleanup_free_ char *golden_path = xasprintf("%s/tests/unit/golden/two-nodes.sh", srcdir());
+	_cleanup_free_ char *golden_path = xasprintf("%s/tests/lib/golden/two-nodes.sh", srcdir());
 	_cleanup_free_ char *golden = slurp(golden_path);
 	struct diag d = {0};
 	int err = 0;

@@ -15,10 +15,21 @@ enum kind_result {
 	KIND_KEY_UNKNOWN = 1, /* not a key of this kind */
 };
 
+/* What the core asks of a kind, so that no file outside kind-*.c names
+ * one: validate, parse and lab read these fields and flags. */
 struct link_kind {
 	const char *name;    /* "bridge" */
+	const char *title;   /* in messages: "GRE"; NULL: name */
+	const char *noun;    /* one device, in messages: "GRE tunnel", "VXLAN device" */
 	const char *section; /* section keyword, "bridge"; "links" for veth */
+	/* The section takes no name and may appear more than once; each
+	 * `line_key = ...` line of it is one device ("link"). */
+	const char *line_key;
+	const char *line_usage; /* "link = NODE:IF NODE:IF" */
 	const char *const *keys; /* NULL-terminated, for hints */
+	bool layer3;     /* no link-layer address: 'iface ... mac' is refused */
+	bool fdb_remote; /* FDB entries on it need 'dst' (the remote end), as VXLAN's */
+	bool is_link;    /* counted in `nslab ls` LINKS: a point-to-point cable */
 	/* One key = value of the section. Reports bad values to d itself. */
 	int (*parse)(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
 		     const struct topo_loc *loc, struct diag *d);
@@ -40,12 +51,20 @@ struct link_kind {
 	void (*free)(struct topo_dev *dev);
 };
 
-extern const struct link_kind kind_veth, kind_bridge, kind_vxlan, kind_gre;
-
-/* In declaration order: bridges first, so links can name them. */
+/* The table, in declaration and creation order: generated from the list in
+ * src/lib/meson.build (bridges first, so links can name them; veths, the
+ * underlay, before the tunnels over them). */
 extern const struct link_kind *const link_kinds[];
 extern const size_t link_kinds_n;
 const struct link_kind *kind_by_section(const char *section);
+/* Is a device the kernel reports as rtnl kind `name` one end of a pair
+ * (veth)? For reading a running lab back. */
+bool kind_has_peer(const char *name);
+/* The kind's name for messages: title, or name. */
+static inline const char *kind_title(const struct link_kind *k)
+{
+	return k->title ? k->title : k->name;
+}
 
 /* Shared by kinds: "yes"/"no" values and numbers with a diagnostic. */
 int kind_bool(const char *key, const char *value, const struct topo_loc *loc, struct diag *d,

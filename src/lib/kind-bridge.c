@@ -113,6 +113,7 @@ static void bridge_free(struct topo_dev *dev)
 const struct link_kind kind_bridge = {
 	.name = "bridge",
 	.section = "bridge",
+	.noun = "bridge",
 	.keys = bridge_keys,
 	.parse = bridge_parse,
 	.declare = bridge_declare,

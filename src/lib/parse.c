@@ -16,7 +16,7 @@ enum sect_type {
 	SECT_NONE, /* before the first header */
 	SECT_LAB,
 	SECT_NODE,
-	SECT_LINKS,
+	SECT_LINES, /* a kind's section of one device per line: [links] */
 	SECT_DEV,
 	SECT_DNS,
 	SECT_EXPECT,
@@ -37,18 +37,19 @@ struct parser {
 	struct sbuf source;
 	struct topo_node *node;
 	struct topo_dev *dev;
+	const struct link_kind *kind; /* of SECT_LINES */
 	struct strmap seen; /* single-valued keys of the current section */
 	VEC(char *) seen_keys;
 };
 
-static const char *const section_words[] = {"lab", "node",    "links", "bridge",
-					   "vxlan", "gre", "dns", "expect"};
+/* The sections of the core; each link kind adds its own (kind.h). */
+static const char *const core_sections[] = {"lab", "node", "dns", "expect"};
 static const char *const lab_keys[] = {"name", "description", "ipv6"};
 static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
 					"fdb",     "sysctl", "iface"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
-static const char *const multi_keys[] = {"addr", "route", "neigh", "fdb",     "sysctl", "iface",
-					 "link", "record", "reach", "noreach", "resolve", "exec"};
+static const char *const multi_keys[] = {"addr",  "route",   "neigh",   "fdb",  "sysctl", "iface",
+					 "record", "reach", "noreach", "resolve", "exec"};
 
 /* Keys whose value is a command line or a word list (words.h): quotes group
  * words and protect ';' and '#'. Every other value keeps the plain comment
@@ -102,6 +103,8 @@ static bool first_time(struct parser *p, const char *key)
 	for (size_t i = 0; i < ARRAY_SIZE(multi_keys); i++)
 		if (streq(key, multi_keys[i]))
 			return true;
+	if (p->st == SECT_LINES && streq(key, p->kind->line_key))
+		return true;
 	/* the value is the line number itself (never 0) */
 	void *prev = strmap_get(&p->seen, key);
 	if (prev) {
@@ -347,14 +350,15 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SECT_NODE:
 		node_key(p, name, v);
 		break;
-	case SECT_LINKS:
-		if (streq(name, "link")) {
-			struct topo_dev *dev = dev_new(p, &kind_veth);
+	case SECT_LINES:
+		if (streq(name, p->kind->line_key)) {
+			struct topo_dev *dev = dev_new(p, p->kind);
 			dev_key(p, dev, name, v);
 		} else {
-			static const char *const k[] = {"link"};
+			const char *const k[] = {p->kind->line_key};
 			diag_add(p->d, &loc, hint_key(name, k, 1, hint, sizeof(hint)),
-				 "unknown key '%s' in [links]; write 'link = NODE:IF NODE:IF'", name);
+				 "unknown key '%s' in [%s]; write '%s'", name, p->kind->section,
+				 p->kind->line_usage);
 		}
 		break;
 	case SECT_DEV:
@@ -396,22 +400,35 @@ static void begin_section(struct parser *p, char *head)
 			 w[0], w[1]);
 		return;
 	}
-	bool known = false;
-	for (size_t i = 0; i < ARRAY_SIZE(section_words); i++)
-		known |= streq(word, section_words[i]);
+	const struct link_kind *kind = kind_by_section(word);
+	const char *words[ARRAY_SIZE(core_sections) + 16];
+	size_t nwords = 0;
+	bool known = kind != NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(core_sections); i++) {
+		known |= streq(word, core_sections[i]);
+		words[nwords++] = core_sections[i];
+	}
+	for (size_t k = 0; k < link_kinds_n && nwords < ARRAY_SIZE(words); k++)
+		words[nwords++] = link_kinds[k]->section;
 	if (!known) {
-		const char *best = closest_word(word, section_words, ARRAY_SIZE(section_words));
-		if (best)
+		const char *best = closest_word(word, words, nwords);
+		if (best) {
 			snprintf(hint, sizeof(hint), "did you mean '[%s%s%s]'?", best, arg ? " " : "",
 				 arg ? arg : "");
-		else
-			snprintf(hint, sizeof(hint),
-				 "sections are [lab], [node NAME], [links], [bridge NAME], "
-				 "[vxlan NAME], [gre NAME], [dns] and [expect]");
+		} else {
+			struct sbuf b = {0};
+			sbuf_adds(&b, "sections are [lab], [node NAME]");
+			for (size_t k = 0; k < link_kinds_n; k++)
+				sbuf_addf(&b, ", [%s%s]", link_kinds[k]->section,
+					  link_kinds[k]->line_key ? "" : " NAME");
+			snprintf(hint, sizeof(hint), "%s, [dns] and [expect]", b.s);
+			sbuf_free(&b);
+		}
 		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
 		return;
 	}
-	bool wants_arg = !streq(word, "lab") && !streq(word, "links") && !streq(word, "dns") &&
+	bool lines = kind && kind->line_key;
+	bool wants_arg = !streq(word, "lab") && !lines && !streq(word, "dns") &&
 			 !streq(word, "expect");
 	if (wants_arg && !arg) {
 		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
@@ -425,7 +442,7 @@ static void begin_section(struct parser *p, char *head)
 	}
 
 	/* One section per object; [links] and [expect] may be split. */
-	if (!streq(word, "links") && !streq(word, "node") && !streq(word, "expect")) {
+	if (!lines && !streq(word, "node") && !streq(word, "expect")) {
 		char *key = arg ? xasprintf("%s %s", word, arg) : xstrdup(word);
 		struct topo_loc *l = xmalloc(sizeof(*l));
 		*l = loc;
@@ -443,8 +460,9 @@ static void begin_section(struct parser *p, char *head)
 
 	if (streq(word, "lab")) {
 		p->st = SECT_LAB;
-	} else if (streq(word, "links")) {
-		p->st = SECT_LINKS;
+	} else if (lines) {
+		p->st = SECT_LINES;
+		p->kind = kind;
 	} else if (streq(word, "expect")) {
 		p->st = SECT_EXPECT;
 	} else if (streq(word, "dns")) {
@@ -469,7 +487,6 @@ static void begin_section(struct parser *p, char *head)
 		p->node = topo_node_add(p->lab, arg, &loc);
 		p->st = SECT_NODE;
 	} else {
-		const struct link_kind *kind = kind_by_section(word);
 		char *colon = strchr(arg, ':');
 		const char *ifn = colon ? colon + 1 : arg;
 		if (colon) {
@@ -614,10 +631,12 @@ static char *reader(char *str, int num, void *stream)
 		s = strip(s);
 		eq = strchr(s, '=');
 		char *colon = strchr(s, ':');
+		char line_hint[128] = "";
+		if (p->st == SECT_LINES)
+			snprintf(line_hint, sizeof(line_hint), "write '%s'", p->kind->line_usage);
 		if (!eq) {
 			diag_add(p->d, &loc,
-				 p->st == SECT_LINKS ? "write 'link = NODE:IF NODE:IF'"
-						     : "write 'key = value'",
+				 p->st == SECT_LINES ? line_hint : "write 'key = value'",
 				 "expected 'key = value'");
 			continue;
 		}
@@ -627,7 +646,7 @@ static char *reader(char *str, int num, void *stream)
 			while (klen > 0 && (s[klen - 1] == ' ' || s[klen - 1] == '\t'))
 				klen--;
 			diag_add(p->d, &loc,
-				 p->st == SECT_LINKS ? "write 'link = NODE:IF NODE:IF'"
+				 p->st == SECT_LINES ? line_hint
 						     : "keys are single words such as 'addr'",
 				 "key '%.*s' contains ':'", klen, s);
 			continue;

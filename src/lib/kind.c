@@ -1,10 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "kind.h"
 
-/* Declaration and creation order: bridges exist before the veths that
- * plug into them, veths (the underlay) before the tunnels over them. */
-const struct link_kind *const link_kinds[] = {&kind_bridge, &kind_veth, &kind_vxlan, &kind_gre};
-const size_t link_kinds_n = ARRAY_SIZE(link_kinds);
 
 const struct link_kind *kind_by_section(const char *section)
 {
@@ -12,6 +8,14 @@ const struct link_kind *kind_by_section(const char *section)
 		if (streq(link_kinds[i]->section, section))
 			return link_kinds[i];
 	return NULL;
+}
+
+bool kind_has_peer(const char *name)
+{
+	for (size_t i = 0; i < link_kinds_n; i++)
+		if (link_kinds[i]->is_link && streq(link_kinds[i]->name, name))
+			return true;
+	return false;
 }
 
 int kind_bool(const char *key, const char *value, const struct topo_loc *loc, struct diag *d,

@@ -369,6 +369,10 @@ static void veth_free(struct topo_dev *dev)
 const struct link_kind kind_veth = {
 	.name = "veth",
 	.section = "links",
+	.noun = "veth",
+	.line_key = "link",
+	.line_usage = "link = NODE:IF NODE:IF",
+	.is_link = true,
 	.keys = veth_keys,
 	.parse = veth_parse,
 	.declare = veth_declare,

@@ -40,9 +40,12 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 		}
 		if (a->mtu)
 			i->mtu = a->mtu;
-		if (a->has_mac && i->dev && i->dev->kind == &kind_gre) {
-			diag_add(d, &a->loc, "drop 'mac': a GRE tunnel is a layer-3 device",
-				 "GRE tunnel '%s' has no MAC address", i->name);
+		if (a->has_mac && i->dev && i->dev->kind->layer3) {
+			char hint[128];
+			snprintf(hint, sizeof(hint), "drop 'mac': a %s is a layer-3 device",
+				 i->dev->kind->noun);
+			diag_add(d, &a->loc, hint, "%s '%s' has no MAC address", i->dev->kind->noun,
+				 i->name);
 		} else if (a->has_mac) {
 			i->has_mac = true;
 			memcpy(i->mac, a->mac, 6);
@@ -264,6 +267,15 @@ static void check_sysctl(struct topo_node *n, const struct topo_sysctl *s, struc
 	diag_add(d, &s->loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
 }
 
+/* What takes FDB entries with 'dst', for messages: "VXLAN device". */
+static const char *fdb_remote_noun(void)
+{
+	for (size_t k = 0; k < link_kinds_n; k++)
+		if (link_kinds[k]->fdb_remote)
+			return link_kinds[k]->noun;
+	return "tunnel";
+}
+
 static void check_neighs_fdbs(struct topo_node *n, struct diag *d)
 {
 	vec_foreach(x, &n->neighs)
@@ -276,24 +288,28 @@ static void check_neighs_fdbs(struct topo_node *n, struct diag *d)
 	vec_foreach(f, &n->fdbs)
 	{
 		struct topo_iface *i = resolve_ifname(n, f->ifname, &f->loc, d);
+		const char *remote = fdb_remote_noun();
+		char hint[160];
 		if (!i) {
+			snprintf(hint, sizeof(hint), "use a bridge port or a %s", remote);
 			if (streq(f->ifname, "lo"))
-				diag_add(d, &f->loc, "use a bridge port or a VXLAN device",
-					 "FDB entries cannot go on lo");
+				diag_add(d, &f->loc, hint, "FDB entries cannot go on lo");
 			continue;
 		}
 		f->iface = i;
-		bool tunnel = i->dev && i->dev->kind == &kind_vxlan;
-		if (f->has_dst && !tunnel)
-			diag_add(d, &f->loc,
-				 "'dst' is for VXLAN devices; drop it for a bridge port",
-				 "FDB entry with 'dst' on '%s', which is not a VXLAN device", i->name);
-		else if (!tunnel && !i->master)
-			diag_add(d, &f->loc, "put FDB entries on a bridge port or a VXLAN device",
-				 "interface '%s' is neither a bridge port nor a VXLAN device", i->name);
-		else if (tunnel && !f->has_dst)
+		bool tunnel = i->dev && i->dev->kind->fdb_remote;
+		if (f->has_dst && !tunnel) {
+			snprintf(hint, sizeof(hint), "'dst' is for %ss; drop it for a bridge port", remote);
+			diag_add(d, &f->loc, hint, "FDB entry with 'dst' on '%s', which is not a %s",
+				 i->name, remote);
+		} else if (!tunnel && !i->master) {
+			snprintf(hint, sizeof(hint), "put FDB entries on a bridge port or a %s", remote);
+			diag_add(d, &f->loc, hint, "interface '%s' is neither a bridge port nor a %s",
+				 i->name, remote);
+		} else if (tunnel && !f->has_dst) {
 			diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
-				 "FDB entry on VXLAN device '%s' without 'dst'", i->name);
+				 "FDB entry on %s '%s' without 'dst'", i->dev->kind->noun, i->name);
+		}
 	}
 	vec_foreach(s, &n->sysctls) check_sysctl(n, s, d);
 }

@@ -350,7 +350,7 @@ static int probe_kernel(const struct plan *p, struct sbuf *err)
 		int r = apply_probe_kind(kind->probe_kind);
 		if (r == -EOPNOTSUPP) {
 			sbuf_addf(err, "kernel lacks %s support (module %s); nothing was created",
-				  kind->name == kind_gre.name ? "GRE" : kind->name, kind->probe_module);
+				  kind_title(kind), kind->probe_module);
 			return r;
 		}
 	}
@@ -437,7 +437,7 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 static unsigned count_links(const struct topo_lab *lab)
 {
 	unsigned n = 0;
-	vec_foreach(d, &lab->devs) n += (*d)->kind == &kind_veth;
+	vec_foreach(d, &lab->devs) n += (*d)->kind->is_link;
 	return n;
 }
 

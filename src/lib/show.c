@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "show.h"
+#include "kind.h"
 #include "lab.h"
 #include "netns.h"
 #include "topology.h"
@@ -145,12 +146,12 @@ static void resolve_peers(struct show_lab *s, int orig)
 		struct nl_sock *sk = NULL;
 		vec_foreach(i, &a->ifaces)
 		{
-			if (!streq(i->kind, "veth") || !i->link)
+			if (!kind_has_peer(i->kind) || !i->link)
 				continue;
 			vec_foreach(b, &s->nodes) vec_foreach(j, &b->ifaces)
 			{
 				if (j->ifindex != i->link || j->link != i->ifindex ||
-				    !streq(j->kind, "veth") || (a == b && i == j))
+				    !kind_has_peer(j->kind) || (a == b && i == j))
 					continue;
 				if (i->link_nsid >= 0 && a != b) {
 					if (!sk) {

@@ -230,6 +230,9 @@ static void gre_free(struct topo_dev *dev)
 const struct link_kind kind_gre = {
 	.name = "gre",
 	.section = "gre",
+	.title = "GRE",
+	.noun = "GRE tunnel",
+	.layer3 = true,
 	.keys = gre_keys,
 	.parse = gre_parse,
 	.declare = gre_declare,

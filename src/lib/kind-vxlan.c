@@ -336,6 +336,8 @@ static void vxlan_free(struct topo_dev *dev)
 const struct link_kind kind_vxlan = {
 	.name = "vxlan",
 	.section = "vxlan",
+	.noun = "VXLAN device",
+	.fdb_remote = true,
 	.keys = vxlan_keys,
 	.parse = vxlan_parse,
 	.declare = vxlan_declare,
