@@ -4,6 +4,7 @@
 
 #include <config.h>
 #include "cmd.h"
+#include "rundir.h"
 #include "interrupt.h"
 #include "json.h"
 #include "lab.h"
@@ -137,12 +138,13 @@ static int check_cmd_run(int argc, char **argv)
 		err("check: cannot read the topology of lab '%s'", name);
 		return EXIT_FAIL;
 	}
+	_cleanup_free_ char *kept = rundir_path(name, RUNDIR_TOPOLOGY);
 	if (edited)
 		fprintf(stderr,
 			"nslab: check: the running lab's topology differs from %s (changed since up): "
-			"checking what the lab was built from, lines as in %s/%s/topology.ini; "
+			"checking what the lab was built from, lines as in %s; "
 			"'nslab up --replace %s' builds the new one\n",
-			edited, NSLAB_RUNDIR, name, edited);
+			edited, kept, edited);
 	r = check_and_report(&cmd_check, lab, &o);
 	topo_lab_free(lab);
 	return r;

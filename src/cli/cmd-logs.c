@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "rundir.h"
 
 #include <config.h>
 
@@ -20,7 +21,7 @@ static int logs_run(int argc, char **argv)
 	r = cmd_pick_lab(&cmd_logs, a.npos == 2 ? a.pos[0] : NULL, &lab);
 	if (r)
 		return r;
-	_cleanup_free_ char *path = xasprintf("%s/%s/dns.log", NSLAB_RUNDIR, lab);
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_DNS_LOG);
 	if (access(path, R_OK) < 0) {
 		err("logs: lab '%s' has no DNS log (%s: %s); is there a [dns] section?", lab, path,
 		    strerror(errno));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "check.h"
+#include "rundir.h"
 #include "access.h"
 #include "lab.h"
 #include "parse.h"
@@ -347,7 +348,7 @@ int check_write_junit(const char *path, const char *lab, const struct check_resu
 
 struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_edited)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s/topology.ini", NSLAB_RUNDIR, lab);
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_TOPOLOGY);
 	struct lab_info info = {0};
 	FILE *f = fopen(path, "re");
 

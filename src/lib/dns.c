@@ -3,6 +3,7 @@
 #include "netns.h"
 #include "nl.h"
 #include "plan.h"
+#include "rundir.h"
 
 #include <config.h>
 #include <fcntl.h>
@@ -12,11 +13,6 @@
 const char *dns_domain(const struct topo_lab *lab)
 {
 	return lab->dns.domain ? lab->dns.domain : lab->name;
-}
-
-char *dns_run_path(const struct topo_lab *lab, const char *file)
-{
-	return xasprintf("%s/%s/%s", NSLAB_RUNDIR, lab->name, file);
 }
 
 static const char *iface_name(const struct topo_addr *a)
@@ -108,9 +104,9 @@ void dns_argv(const struct topo_lab *lab, struct strvec *ret)
 {
 	const char *prog = getenv("NSLAB_DNSMASQ");
 	const char *dom = dns_domain(lab);
-	_cleanup_free_ char *hosts = dns_run_path(lab, "dns-hosts");
-	_cleanup_free_ char *log = dns_run_path(lab, "dns.log");
-	_cleanup_free_ char *pid = dns_run_path(lab, "dnsmasq.pid");
+	_cleanup_free_ char *hosts = rundir_path(lab->name, RUNDIR_DNS_HOSTS);
+	_cleanup_free_ char *log = rundir_path(lab->name, RUNDIR_DNS_LOG);
+	_cleanup_free_ char *pid = rundir_path(lab->name, RUNDIR_DNS_PID);
 
 	vec_push(ret, xstrdup(prog && *prog ? prog : "dnsmasq"));
 	vec_push(ret, xstrdup("--conf-file=/dev/null")); /* nothing of the host's config */
@@ -154,10 +150,11 @@ void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf
 void dns_print_server(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
 {
 	_cleanup_free_ char *hosts = dns_hosts_text(lab);
-	_cleanup_free_ char *path = dns_run_path(lab, "dns-hosts");
+	_cleanup_free_ char *path = rundir_path(lab->name, RUNDIR_DNS_HOSTS);
 	struct strvec argv = {0};
 
-	sbuf_addf(out, "mkdir -p %s/%s\n", NSLAB_RUNDIR, lab->name);
+	_cleanup_free_ char *dir = rundir_path(lab->name, NULL);
+	sbuf_addf(out, "mkdir -p %s\n", dir);
 	print_file(out, path, hosts);
 	dns_argv(lab, &argv);
 	sbuf_addf(out, "ip netns exec %s", s->node->netns);
@@ -194,7 +191,7 @@ int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf 
 int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct topo_lab *lab = nl->plan->lab;
-	_cleanup_free_ char *path = dns_run_path(lab, "dns-hosts");
+	_cleanup_free_ char *path = rundir_path(lab->name, RUNDIR_DNS_HOSTS);
 	_cleanup_free_ char *hosts = dns_hosts_text(lab);
 	struct strvec argv = {0};
 	int fds[2], st, r;

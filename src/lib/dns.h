@@ -23,8 +23,6 @@ char *dns_node_hosts_text(const struct topo_lab *lab, const struct topo_node *n)
 #define DNS_ETC_HOSTS "hosts"
 extern const char *const dns_etc_files[];
 
-/* Paths under the lab's run directory. */
-char *dns_run_path(const struct topo_lab *lab, const char *file);
 
 /* The dnsmasq command line (argv[0] is the program: $NSLAB_DNSMASQ or
  * "dnsmasq"). */

@@ -9,25 +9,15 @@
 #include "interrupt.h"
 #include "kind.h"
 #include "netns.h"
+#include "rundir.h"
 
 #include <config.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
-
-#define JOURNAL_NETNS "ip netns add "
-#define JOURNAL_DONE "# up complete"
-
-static char *run_path(const char *lab, const char *file)
-{
-	return file ? xasprintf("%s/%s/%s", NSLAB_RUNDIR, lab, file)
-		    : xasprintf("%s/%s", NSLAB_RUNDIR, lab);
-}
 
 const char *lab_privilege_error(void)
 {
@@ -47,93 +37,6 @@ const char *lab_privilege_error(void)
 		     : "this needs CAP_SYS_ADMIN too (for network namespaces); run it as root";
 }
 
-/* RUNDIR/LAB, made if missing. */
-static int make_run_dir(const char *dir, struct sbuf *err)
-{
-	/* twice: a concurrent down of another lab may remove an empty RUNDIR
-	 * between our two mkdirs */
-	for (int i = 0; i < 2; i++) {
-		if (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST) {
-			sbuf_addf(err, "create %s: %s", NSLAB_RUNDIR, strerror(errno));
-			return -errno;
-		}
-		if (mkdir(dir, 0755) == 0 || errno != ENOENT)
-			break;
-	}
-	if (access(dir, F_OK) < 0) {
-		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
-/* Take the lab's lock, creating its run directory. Returns the fd. */
-static int lock_lab(const char *name, struct sbuf *err)
-{
-	_cleanup_free_ char *dir = run_path(name, NULL);
-	_cleanup_free_ char *path = run_path(name, "lock");
-
-	/* down removes the lock file with the directory: a lock taken on a
-	 * file that was removed meanwhile locks nothing, so check that the
-	 * file locked is still the one at `path`, and start again if not */
-	for (int tries = 0; tries < 4; tries++) {
-		struct stat held, now;
-		int r = make_run_dir(dir, err);
-		if (r < 0)
-			return r;
-		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-		if (fd < 0 && errno == ENOENT)
-			continue; /* the directory went meanwhile */
-		if (fd < 0) {
-			sbuf_addf(err, "open %s: %s", path, strerror(errno));
-			return -errno;
-		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			int e = errno;
-			close(fd);
-			if (e == EWOULDBLOCK)
-				break;
-			sbuf_addf(err, "lock %s: %s", path, strerror(e));
-			return -e;
-		}
-		if (fstat(fd, &held) == 0 && held.st_nlink > 0 && stat(path, &now) == 0 &&
-		    now.st_ino == held.st_ino && now.st_dev == held.st_dev)
-			return fd;
-		close(fd);
-	}
-	sbuf_addf(err, "lab '%s' is being changed by another nslab right now", name);
-	return -EBUSY;
-}
-
-/* Namespaces named in the journal, in order. */
-static int journal_netns(const char *name, struct strvec *ret, bool *ret_complete)
-{
-	_cleanup_free_ char *path = run_path(name, "journal");
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-
-	*ret_complete = false;
-	if (!f)
-		return -errno;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (strncmp(line, JOURNAL_NETNS, strlen(JOURNAL_NETNS)) == 0) {
-			const char *ns = line + strlen(JOURNAL_NETNS);
-			/* Only our own names: a damaged journal must not make
-			 * us delete someone else's namespace. */
-			if (strncmp(ns, name, strlen(name)) == 0 && ns[strlen(name)] == '-' &&
-			    !strchr(ns, '/'))
-				vec_push(ret, xstrdup(ns));
-		} else if (strncmp(line, JOURNAL_DONE, strlen(JOURNAL_DONE)) == 0) {
-			*ret_complete = true;
-		}
-	}
-	return 0;
-}
-
 static bool has_marker(const char *ns, const char *marker)
 {
 	char alias[256];
@@ -147,7 +50,7 @@ static void collect_netns(const char *name, struct strvec *ret, bool *ret_comple
 	_cleanup_free_ char *prefix = xasprintf("%s-", name);
 	_cleanup_free_ char *marker = plan_lab_marker(name);
 
-	if (journal_netns(name, ret, ret_complete) == 0 && ret->n)
+	if (journal_read(name, ret, ret_complete) == 0 && ret->n)
 		return;
 	struct strvec all = {0};
 	(void)netns_list(prefix, &all);
@@ -199,100 +102,56 @@ static int teardown(struct strvec *nss, struct sbuf *err, struct sbuf *notes)
 	return first;
 }
 
-/* keep_lock: an up that cleared the way goes on holding (and using) it. */
-static void remove_run_dir(const char *name, bool keep_lock)
-{
-	_cleanup_free_ char *dir = run_path(name, NULL);
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	if (!d)
-		return;
-	while ((e = readdir(d)))
-		if (!streq(e->d_name, ".") && !streq(e->d_name, "..") &&
-		    !(keep_lock && streq(e->d_name, "lock")))
-			(void)unlinkat(dirfd(d), e->d_name, 0);
-	closedir(d);
-	if (!keep_lock) {
-		(void)rmdir(dir);
-		/* ours when empty: no trace of nslab once the last lab is gone */
-		if (rmdir(NSLAB_RUNDIR) == 0 || errno == ENOENT)
-			netns_release_dir();
-		(void)rmdir(NSLAB_ETC_NETNS_DIR);
-	}
-}
-
 static void strvec_free(struct strvec *v)
 {
 	vec_foreach(s, v) free(*s);
 	vec_free(v);
 }
 
+/* The run directory, and what nslab shares with others once the last lab
+ * is gone: no trace of nslab stays. */
+static void remove_run_dir(const char *name)
+{
+	if (rundir_remove(name))
+		netns_release_dir();
+	(void)rmdir(NSLAB_ETC_NETNS_DIR);
+}
+
 /* With the lock held. */
-static int down_locked(const char *name, bool keep_lock, bool *ret_found, struct sbuf *err,
-		       struct sbuf *notes)
+static int down_locked(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *notes)
 {
 	struct strvec nss = {0};
 	bool complete;
 	int r;
 
-	_cleanup_free_ char *journal = run_path(name, "journal");
 	collect_netns(name, &nss, &complete);
-	*ret_found = nss.n > 0 || access(journal, F_OK) == 0;
+	*ret_found = nss.n > 0 || rundir_exists(name);
 	r = teardown(&nss, err, notes);
 	strvec_free(&nss);
 	if (r == 0)
-		remove_run_dir(name, keep_lock);
+		remove_run_dir(name);
 	return r;
 }
 
 int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *notes)
 {
-	_cleanup_free_ char *dir = run_path(name, NULL);
 	_cleanup_free_ char *prefix = xasprintf("%s-", name);
 	struct strvec any = {0};
-	struct stat st;
 	int lock, r;
 
 	*ret_found = false;
 	/* Nothing of it at all: a second down is a no-op that creates nothing. */
 	(void)netns_list(prefix, &any);
-	bool none = any.n == 0 && stat(dir, &st) < 0;
+	bool none = any.n == 0 && !rundir_exists(name);
 	strvec_free(&any);
 	if (none)
 		return 0;
-	lock = lock_lab(name, err);
+	lock = rundir_lock(name, err);
 	if (lock < 0)
 		return lock;
-	r = down_locked(name, false, ret_found, err, notes);
+	r = down_locked(name, ret_found, err, notes);
 	close(lock);
 	return r;
-}
-
-static int write_info(const struct topo_lab *lab, unsigned links)
-{
-	_cleanup_free_ char *path = run_path(lab->name, "info");
-	_cleanup_free_ char *tmp = run_path(lab->name, "info.tmp");
-	_cleanup_free_ char *abs = realpath(lab->file, NULL);
-	FILE *f = fopen(tmp, "we");
-	unsigned nodes = 0;
-
-	if (!f)
-		return -errno;
-	vec_foreach(n, &lab->nodes) nodes += !(*n)->is_switch;
-	fprintf(f, "file=%s\nnodes=%u\nlinks=%u\nsince=%lld\n", abs ? abs : lab->file, nodes, links,
-		(long long)time(NULL));
-	if (fclose(f) != 0 || rename(tmp, path) < 0)
-		return -errno;
-	return 0;
-}
-
-/* The topology as it was at up, for `nslab check` against the running lab. */
-static int write_source(const struct topo_lab *lab)
-{
-	_cleanup_free_ char *path = run_path(lab->name, "topology.ini");
-
-	return write_file_new(path, lab->source ? lab->source : "");
 }
 
 /* The kernel's ARP and ND tables are shared by all namespaces and bounded
@@ -365,7 +224,7 @@ static long test_step(const char *var)
 	return v && *v ? strtol(v, NULL, 10) : -1;
 }
 
-static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, struct strvec *made,
+static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *journal, struct strvec *made,
 		     struct sbuf *err)
 {
 	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
@@ -395,14 +254,12 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 			r = -EEXIST;
 			break;
 		}
-		fputs(line.s, journal);
-		/* A namespace must be on record before it exists; what happens
-		 * inside one goes with it, so it needs no flush. */
-		if (s->type == STEP_NETNS && fflush(journal) != 0) {
-			r = -errno;
-			sbuf_addf(err, "write journal: %s", strerror(errno));
+		/* A namespace must be on record before it exists. */
+		if (s->type == STEP_NETNS && (r = journal_netns(journal, s->node->netns)) < 0) {
+			sbuf_addf(err, "write journal: %s", strerror(-r));
 			break;
 		}
+		journal_comment(journal, line.s);
 		if ((long)i == kill_at)
 			raise(SIGKILL);
 		sbuf_reset(&why);
@@ -434,22 +291,25 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, FILE *journal, str
 	return r;
 }
 
-static unsigned count_links(const struct topo_lab *lab)
+static int write_info(const struct topo_lab *lab)
 {
-	unsigned n = 0;
-	vec_foreach(d, &lab->devs) n += (*d)->kind->is_link;
-	return n;
+	_cleanup_free_ char *abs = realpath(lab->file, NULL);
+	struct rundir_info i = {.file = abs ? abs : lab->file, .since = time(NULL)};
+
+	vec_foreach(n, &lab->nodes) i.nodes += !(*n)->is_switch;
+	vec_foreach(d, &lab->devs) i.links += (*d)->kind->is_link;
+	return rundir_write_info(lab->name, &i);
 }
 
 int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	   struct sbuf *notes)
 {
-	_cleanup_free_ char *journal_path = run_path(lab->name, "journal");
-	_cleanup_free_ char *info_path = run_path(lab->name, "info");
+	_cleanup_free_ char *journal_path = rundir_path(lab->name, RUNDIR_JOURNAL);
+	_cleanup_free_ char *info_path = rundir_path(lab->name, RUNDIR_INFO);
 	struct strvec made = {0};
 	struct plan p;
 	struct nl_ctx nl;
-	FILE *journal = NULL;
+	struct journal journal = {0};
 	struct stat st;
 	int lock, r;
 
@@ -460,7 +320,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		plan_free(&p);
 		return r;
 	}
-	lock = lock_lab(lab->name, err);
+	lock = rundir_lock(lab->name, err);
 	if (lock < 0) {
 		plan_free(&p);
 		return lock;
@@ -497,7 +357,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	{
 		bool found = false;
 		struct sbuf why = {0};
-		r = down_locked(lab->name, true, &found, &why, notes);
+		r = down_locked(lab->name, &found, &why, notes);
 		if (found && stat(info_path, &st) != 0)
 			sbuf_addf(notes, "%s the earlier lab '%s'\n",
 				  o->replace ? "replaced" : "cleaned up the remains of", lab->name);
@@ -508,26 +368,24 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		}
 		sbuf_free(&why);
 	}
-	journal = fopen(journal_path, "we");
-	if (!journal) {
-		r = -errno;
-		sbuf_addf(err, "create %s: %s", journal_path, strerror(errno));
-		remove_run_dir(lab->name, false); /* nothing made: no broken lab in 'ls' */
+	r = rundir_make(lab->name, err);
+	if (r == 0)
+		r = journal_create(lab->name, lab->file, &journal, err);
+	if (r < 0) {
+		remove_run_dir(lab->name); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
-	fprintf(journal, "# nslab journal: lab '%s' from %s, pid %d, started %lld\n", lab->name,
-		lab->file, (int)getpid(), (long long)time(NULL));
 	int pin = netns_prepare_dir();
 	if (pin < 0) {
 		r = pin;
 		sbuf_addf(err, "prepare %s: %s", NSLAB_NETNS_DIR, strerror(-r));
-		fclose(steal_pointer(&journal));
-		remove_run_dir(lab->name, false); /* nothing made: no broken lab in 'ls' */
+		journal_close(&journal);
+		remove_run_dir(lab->name); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
 	nl_ctx_init(&nl, &p);
 	nl.orig_netns = netns_open_current();
-	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, journal, &made, err);
+	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, &journal, &made, err);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
 	if (r == 0 && interrupt_signal()) { /* after the last step: still undone */
@@ -535,13 +393,11 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		r = -EINTR;
 	}
 	if (r == 0) {
-		fprintf(journal, JOURNAL_DONE " %lld\n", (long long)time(NULL));
-		if (fflush(journal) != 0)
-			r = -errno;
+		r = journal_done(&journal);
 		if (r == 0)
-			r = write_source(lab);
+			r = rundir_write_file(lab->name, RUNDIR_TOPOLOGY, lab->source ? lab->source : "");
 		if (r == 0)
-			r = write_info(lab, count_links(lab));
+			r = write_info(lab);
 		if (r < 0)
 			sbuf_addf(err, "write %s: %s", info_path, strerror(-r));
 	}
@@ -549,7 +405,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		struct sbuf why = {0};
 		size_t nmade = made.n;
 		if (teardown(&made, &why, notes) == 0) {
-			remove_run_dir(lab->name, false);
+			remove_run_dir(lab->name);
 			if (r == -EINTR)
 				sbuf_addf(err, "; it removed the %zu namespace%s it had made, and its run directory",
 					  nmade, nmade == 1 ? "" : "s");
@@ -558,39 +414,12 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		sbuf_free(&why);
 	}
 out:
-	if (journal)
-		fclose(journal);
+	journal_close(&journal);
 	strvec_free(&made);
 	plan_free(&p);
 	if (lock >= 0)
 		close(lock);
 	return r;
-}
-
-static int read_info(const char *name, struct lab_info *i)
-{
-	_cleanup_free_ char *path = run_path(name, "info");
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
-	char line[4200];
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		char *eq = strchr(line, '=');
-		if (!eq)
-			continue;
-		*eq++ = '\0';
-		if (streq(line, "file"))
-			i->file = xstrdup(eq);
-		else if (streq(line, "nodes"))
-			i->nodes = (unsigned)strtoul(eq, NULL, 10);
-		else if (streq(line, "links"))
-			i->links = (unsigned)strtoul(eq, NULL, 10);
-		else if (streq(line, "since"))
-			i->since = strtoll(eq, NULL, 10);
-	}
-	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -600,12 +429,11 @@ static int cmp_str(const void *a, const void *b)
 
 int lab_get(const char *name, struct lab_info *ret)
 {
-	_cleanup_free_ char *dir = run_path(name, NULL);
 	struct lab_info i = {.name = xstrdup(name)};
+	struct rundir_info ri;
 	bool complete = false;
-	struct stat st;
 
-	if (stat(dir, &st) < 0) {
+	if (!rundir_exists(name)) {
 		/* Built by 'nslab plan FILE | sh': no run directory, but its
 		 * namespaces carry our marker, as down finds them. */
 		collect_netns(name, &i.netns, &complete);
@@ -620,8 +448,12 @@ int lab_get(const char *name, struct lab_info *ret)
 		*ret = i;
 		return 0;
 	}
-	(void)journal_netns(name, &i.netns, &complete);
-	i.complete = read_info(name, &i) == 0 && complete;
+	(void)journal_read(name, &i.netns, &complete);
+	i.complete = rundir_read_info(name, &ri) == 0 && complete;
+	i.file = ri.file;
+	i.nodes = ri.nodes;
+	i.links = ri.links;
+	i.since = ri.since;
 	*ret = i;
 	return 0;
 }
@@ -643,20 +475,18 @@ static int cmp_info(const void *a, const void *b)
 
 int lab_list(struct lab_infos *ret)
 {
-	DIR *d = opendir(NSLAB_RUNDIR);
-	struct dirent *e;
+	struct strvec names = {0};
+	int r = rundir_list(&names);
 
-	if (!d && errno != ENOENT)
-		return -errno;
-	while (d && (e = readdir(d))) {
+	if (r < 0)
+		return r;
+	vec_foreach(name, &names)
+	{
 		struct lab_info i;
-		if (e->d_name[0] == '.' || topo_name_error(e->d_name, TOPO_LAB_NAME_MAX))
-			continue;
-		if (lab_get(e->d_name, &i) == 0)
+		if (lab_get(*name, &i) == 0)
 			vec_push(ret, i);
 	}
-	if (d)
-		closedir(d);
+	strvec_free(&names);
 	/* and the labs that 'nslab plan | sh' built: only namespaces that no
 	 * recorded lab names need their lo read */
 	struct strmap known = {0};
@@ -697,9 +527,7 @@ static int discover_orphans(const struct strmap *known, struct strvec *ret)
 		if (netns_lo_alias(*ns, alias, sizeof(alias)) < 0 || strncmp(alias, "nslab:", 6) != 0)
 			continue;
 		const char *name = alias + 6;
-		_cleanup_free_ char *dir = run_path(name, NULL);
-		struct stat st;
-		if (topo_name_error(name, TOPO_LAB_NAME_MAX) || stat(dir, &st) == 0 ||
+		if (topo_name_error(name, TOPO_LAB_NAME_MAX) || rundir_exists(name) ||
 		    strmap_get(&seen, name))
 			continue;
 		char *copy = xstrdup(name);

@@ -197,7 +197,7 @@ static void test_plan_sh_lab(void **state)
 	assert_lab_gone("uxplan");
 }
 
-/* 20: an up that cannot prepare /run/netns leaves no lock, journal or
+/* 20: an up that cannot prepare /run/netns leaves no run directory, journal or
  * broken lab behind (in a mount namespace of its own, /run/netns a file) */
 static void test_up_prepare_fails(void **state)
 {

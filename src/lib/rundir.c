@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+#include "rundir.h"
+#include "topology.h"
+
+#include <config.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define RECORD_NETNS "netns "
+#define RECORD_DONE "done "
+
+char *rundir_path(const char *lab, const char *file)
+{
+	return file ? xasprintf("%s/%s/%s", NSLAB_RUNDIR, lab, file)
+		    : xasprintf("%s/%s", NSLAB_RUNDIR, lab);
+}
+
+bool rundir_exists(const char *lab)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, NULL);
+	struct stat st;
+
+	return stat(dir, &st) == 0;
+}
+
+/* mkdir, and its parent if that is missing (one level: RUNDIR or LOCKDIR). */
+static int make_dir(const char *dir, mode_t parent_mode, struct sbuf *err)
+{
+	_cleanup_free_ char *copy = xstrdup(dir);
+	const char *parent = dirname(copy);
+
+	/* twice: a concurrent down of another lab may remove an empty parent
+	 * between our two mkdirs */
+	for (int i = 0; i < 2; i++) {
+		if (mkdir(parent, parent_mode) == 0)
+			(void)chmod(parent, parent_mode); /* past the umask: 1777 for /run/lock */
+		else if (errno != EEXIST) {
+			sbuf_addf(err, "create %s: %s", parent, strerror(errno));
+			return -errno;
+		}
+		if (mkdir(dir, 0755) == 0 || errno != ENOENT)
+			break;
+	}
+	if (access(dir, F_OK) < 0) {
+		sbuf_addf(err, "create %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int rundir_make(const char *lab, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, NULL);
+
+	return make_dir(dir, 0755, err);
+}
+
+bool rundir_remove(const char *lab)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, NULL);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d)))
+		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
+			(void)unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	(void)rmdir(dir);
+	return rmdir(NSLAB_RUNDIR) == 0 || errno == ENOENT; /* only when empty */
+}
+
+int rundir_list(struct strvec *ret)
+{
+	DIR *d = opendir(NSLAB_RUNDIR);
+	struct dirent *e;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.' && !topo_name_error(e->d_name, TOPO_LAB_NAME_MAX))
+			vec_push(ret, xstrdup(e->d_name));
+	closedir(d);
+	return 0;
+}
+
+int rundir_lock(const char *lab, struct sbuf *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NSLAB_LOCKDIR, lab);
+	int r = make_dir(NSLAB_LOCKDIR, 01777, err);
+
+	if (r < 0)
+		return r;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		sbuf_addf(err, "open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	r = -errno;
+	close(fd);
+	if (r == -EWOULDBLOCK) {
+		sbuf_addf(err, "lab '%s' is being changed by another nslab right now", lab);
+		return -EBUSY;
+	}
+	sbuf_addf(err, "lock %s: %s", path, strerror(-r));
+	return r;
+}
+
+int journal_create(const char *lab, const char *file, struct journal *j, struct sbuf *err)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
+
+	j->f = fopen(path, "we");
+	if (!j->f) {
+		sbuf_addf(err, "create %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(j->f, "# nslab journal: lab '%s' from %s, pid %d, started %lld\n", lab, file,
+		(int)getpid(), (long long)time(NULL));
+	return 0;
+}
+
+int journal_netns(struct journal *j, const char *ns)
+{
+	fprintf(j->f, RECORD_NETNS "%s\n", ns);
+	/* What happens inside a namespace goes with it: only these records
+	 * need to be on disk before the step. */
+	return fflush(j->f) == 0 ? 0 : -errno;
+}
+
+void journal_comment(struct journal *j, const char *text)
+{
+	for (const char *line = text, *end; line && *line; line = end) {
+		end = strchrnul(line, '\n');
+		fprintf(j->f, "# %.*s\n", (int)(end - line), line);
+		if (*end)
+			end++;
+	}
+}
+
+int journal_done(struct journal *j)
+{
+	fprintf(j->f, RECORD_DONE "%lld\n", (long long)time(NULL));
+	return fflush(j->f) == 0 ? 0 : -errno;
+}
+
+void journal_close(struct journal *j)
+{
+	if (j->f)
+		fclose(j->f);
+	j->f = NULL;
+}
+
+int journal_read(const char *lab, struct strvec *ret, bool *ret_complete)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, len = strlen(lab);
+	ssize_t n;
+
+	*ret_complete = false;
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (strncmp(line, RECORD_NETNS, strlen(RECORD_NETNS)) == 0) {
+			const char *ns = line + strlen(RECORD_NETNS);
+			/* Only our own names: a damaged journal must not make
+			 * us delete someone else's namespace. */
+			if (strncmp(ns, lab, len) == 0 && ns[len] == '-' && !strchr(ns, '/'))
+				vec_push(ret, xstrdup(ns));
+		} else if (strncmp(line, RECORD_DONE, strlen(RECORD_DONE)) == 0) {
+			*ret_complete = true;
+		}
+	}
+	return 0;
+}
+
+int rundir_write_file(const char *lab, const char *file, const char *text)
+{
+	_cleanup_free_ char *path = rundir_path(lab, file);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+	int r = write_file_new(tmp, text);
+
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
+int rundir_write_info(const char *lab, const struct rundir_info *i)
+{
+	_cleanup_free_ char *text = xasprintf("file=%s\nnodes=%u\nlinks=%u\nsince=%lld\n", i->file,
+					      i->nodes, i->links, i->since);
+
+	return rundir_write_file(lab, RUNDIR_INFO, text);
+}
+
+int rundir_read_info(const char *lab, struct rundir_info *i)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_INFO);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	char line[4200];
+
+	memset(i, 0, sizeof(*i));
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq++ = '\0';
+		if (streq(line, "file")) {
+			free(i->file);
+			i->file = xstrdup(eq);
+		} else if (streq(line, "nodes")) {
+			i->nodes = (unsigned)strtoul(eq, NULL, 10);
+		} else if (streq(line, "links")) {
+			i->links = (unsigned)strtoul(eq, NULL, 10);
+		} else if (streq(line, "since")) {
+			i->since = strtoll(eq, NULL, 10);
+		}
+	}
+	return 0;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* The one owner of nslab's state on disk (after crun's status.c):
+ *   RUNDIR/LAB/journal       structured records, written before each step
+ *   RUNDIR/LAB/info          written when up completes
+ *   RUNDIR/LAB/topology.ini  the file as it was at up, for `check`
+ *   RUNDIR/LAB/dns*          dnsmasq's files (dns.c)
+ *   LOCKDIR/LAB.lock         the lab's lock; never deleted, so a lock is
+ *                            always taken on the file that others open
+ * RUNDIR goes when its last lab does: no trace of nslab stays but the
+ * empty lock files in LOCKDIR (/run/lock, cleared at boot). */
+#pragma once
+
+#include "util.h"
+
+#define RUNDIR_JOURNAL "journal"
+#define RUNDIR_INFO "info"
+#define RUNDIR_TOPOLOGY "topology.ini"
+#define RUNDIR_DNS_LOG "dns.log"
+#define RUNDIR_DNS_HOSTS "dns-hosts"
+#define RUNDIR_DNS_PID "dnsmasq.pid"
+
+/* RUNDIR/LAB/FILE, or RUNDIR/LAB when file is NULL. */
+char *rundir_path(const char *lab, const char *file);
+/* Does RUNDIR/LAB exist? */
+bool rundir_exists(const char *lab);
+/* RUNDIR/LAB, made if missing. */
+int rundir_make(const char *lab, struct sbuf *err);
+/* RUNDIR/LAB and everything in it; RUNDIR too when it is left empty.
+ * True when RUNDIR is gone: no lab is left. */
+bool rundir_remove(const char *lab);
+/* Lab names with a run directory, unsorted. */
+int rundir_list(struct strvec *ret);
+
+/* Take the lab's lock without waiting. Returns the fd (close it to let
+ * go), or -EBUSY with "being changed by another nslab" in err. */
+int rundir_lock(const char *lab, struct sbuf *err);
+
+/* The journal: one record a line, "netns NAME" before a namespace is
+ * made and "done TIME" when up completes; '#' lines (the steps as ip(8)
+ * commands, for people) are not read back. */
+struct journal {
+	FILE *f;
+};
+int journal_create(const char *lab, const char *file, struct journal *j, struct sbuf *err);
+/* On disk before the namespace exists. */
+int journal_netns(struct journal *j, const char *ns);
+/* A step's ip(8) text (lines ending in '\n'), as comments. */
+void journal_comment(struct journal *j, const char *text);
+int journal_done(struct journal *j);
+void journal_close(struct journal *j);
+/* The namespaces on record (only LAB-* names), in order; *ret_complete
+ * when up finished. -errno when there is no journal. */
+int journal_read(const char *lab, struct strvec *ret, bool *ret_complete);
+
+struct rundir_info {
+	char *file; /* absolute path of the topology */
+	unsigned nodes, links;
+	long long since; /* unix time */
+};
+int rundir_write_info(const char *lab, const struct rundir_info *i);
+/* -errno when there is none (an up is running or was interrupted). */
+int rundir_read_info(const char *lab, struct rundir_info *ret);
+/* Write RUNDIR/LAB/FILE, replacing it atomically. */
+int rundir_write_file(const char *lab, const char *file, const char *text);
