@@ -8,26 +8,21 @@ extern const struct cmd cmd_capture;
 static int capture_run(int argc, char **argv)
 {
 	_cleanup_free_ char *lab = NULL, *node = NULL;
-	const char *pos[2] = {0}, *file = NULL;
-	char **extra = NULL;
-	int npos = 0, nextra = 0, r;
+	const char *file = NULL;
+	int dash = cmd_dashdash(argc, argv), opt, r;
+	char **extra = argv + dash + (dash < argc);
+	int nextra = argc - dash - (dash < argc);
 	struct sbuf why = {0};
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--")) {
-			extra = argv + i + 1;
-			nextra = argc - i - 1;
-			break;
-		}
-		if (streq(argv[i], "-w") && i + 1 < argc)
-			file = argv[++i];
-		else if (argv[i][0] == '-')
-			return cmd_usage_error(&cmd_capture, "unknown option '%s'", argv[i]);
-		else if (npos < 2)
-			pos[npos++] = argv[i];
-		else
-			return cmd_usage_error(&cmd_capture, "too many arguments");
-	}
+	/* the words after "--" are tcpdump's */
+	while ((opt = cmd_getopt(&cmd_capture, dash, argv)) > 0)
+		file = optarg;
+	if (opt < 0)
+		return EXIT_USAGE;
+	char **pos = argv + optind;
+	int npos = dash - optind;
+	if (npos > 2)
+		return cmd_usage_error(&cmd_capture, "too many arguments");
 	const char *spec = npos ? pos[npos - 1] : NULL;
 	const char *colon = spec ? strchr(spec, ':') : NULL;
 	if (!colon || !colon[1])
@@ -72,4 +67,5 @@ const struct cmd cmd_capture = {
 		"printing. Anything after '--' goes to tcpdump (options, then a filter).\n",
 	.run = capture_run,
 	.needs_root = true,
+	.shortopts = "w:",
 };

@@ -24,28 +24,36 @@ struct opts {
 
 static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o)
 {
+	uint32_t t;
+	int opt;
+
 	o->timeout = 60;
-	for (int i = 1; i < argc; i++) {
-		uint32_t t;
-		if (streq(argv[i], "--junit") && i + 1 < argc)
-			o->junit = argv[++i];
-		else if (streq(argv[i], "--timeout") && i + 1 < argc) {
-			if (parse_u32(argv[++i], 1, 86400, &t) < 0)
+	while ((opt = cmd_getopt(c, argc, argv)) > 0) {
+		if (opt == 'J') {
+			o->junit = optarg;
+		} else if (opt == 't') {
+			if (parse_u32(optarg, 1, 86400, &t) < 0)
 				return cmd_usage_error(c, "--timeout takes seconds (1 to 86400)");
 			o->timeout = t;
-		} else if (streq(argv[i], "--json") || streq(argv[i], "-j"))
+		} else if (opt == 'j') {
 			o->json = true;
-		else if (c == &cmd_test && streq(argv[i], "--replace"))
+		} else if (opt == 'r') {
 			o->replace = true;
-		else if (argv[i][0] == '-')
-			return cmd_usage_error(c, "unknown option '%s'", argv[i]);
-		else if (o->npos < 1)
-			o->pos[o->npos++] = argv[i];
-		else
-			return cmd_usage_error(c, "unexpected '%s'", argv[i]);
+		}
 	}
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return cmd_usage_error(c, "unexpected '%s'", argv[optind + 1]);
+	o->npos = argc - optind;
+	o->pos[0] = o->npos ? argv[optind] : NULL;
 	return 0;
 }
+
+/* check's options; test adds --replace */
+#define CHECK_LONGOPTS                                                                             \
+	{"json", no_argument, NULL, 'j'}, {"junit", required_argument, NULL, 'J'},                 \
+		{"timeout", required_argument, NULL, 't'}
 
 /* Run and report; returns the exit status. */
 static int check_and_report(const struct cmd *c, const struct topo_lab *lab, const struct opts *o)
@@ -218,6 +226,8 @@ const struct cmd cmd_check = {
 	.help = "Expands every 'reach', 'noreach', 'resolve' and 'exec' of the topology the lab\n"
 		"was built from and runs them, 16 at a time. Exit 0 only if all hold.\n\n" CHECK_OPTS,
 	.run = check_cmd_run,
+	.shortopts = "j",
+	.longopts = (const struct option[]){CHECK_LONGOPTS, {0}},
 	.needs_root = true,
 };
 
@@ -229,4 +239,6 @@ const struct cmd cmd_test = {
 		"or the run is interrupted. Exit 0 only if the lab came up and every expectation\n"
 		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n",
 	.run = test_cmd_run,
+	.shortopts = "j",
+	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'}, {0}},
 };

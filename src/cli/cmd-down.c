@@ -47,17 +47,14 @@ static int down_run(int argc, char **argv)
 {
 	extern const struct cmd cmd_down;
 	bool all = false;
-	int status = 0, names = 0;
+	int status = 0, names, opt;
 	const char *why;
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--all") || streq(argv[i], "-a"))
-			all = true;
-		else if (argv[i][0] == '-')
-			return cmd_usage_error(&cmd_down, "unknown option '%s'", argv[i]);
-		else
-			names++;
-	}
+	while ((opt = cmd_getopt(&cmd_down, argc, argv)) > 0)
+		all |= opt == 'a';
+	if (opt < 0)
+		return EXIT_USAGE;
+	names = argc - optind;
 	if (!all && !names)
 		return cmd_usage_error(&cmd_down, "name a lab (or a topology file), or give --all");
 	if (all && names)
@@ -87,7 +84,7 @@ static int down_run(int argc, char **argv)
 		vec_free(&orphans);
 		return status;
 	}
-	for (int i = 1; i < argc; i++) {
+	for (int i = optind; i < argc; i++) {
 		int r;
 		_cleanup_free_ char *name = lab_name_of(argv[i], &r);
 		if (!name) {
@@ -110,4 +107,6 @@ const struct cmd cmd_down = {
 		"namespaces by name and by the 'nslab:LAB' alias nslab puts on their lo.\n\n"
 		"  -a, --all   every lab, including ones whose run directory is gone\n",
 	.run = down_run,
+	.shortopts = "a",
+	.longopts = (const struct option[]){{"all", no_argument, NULL, 'a'}, {0}},
 };

@@ -81,20 +81,17 @@ static int exec_all(const char *lab, char **argv)
 static int exec_run(int argc, char **argv)
 {
 	bool all = false;
-	int i = 1;
+	int opt;
 
-	for (; i < argc && argv[i][0] == '-' && !streq(argv[i], "--"); i++) {
-		if (streq(argv[i], "--all") || streq(argv[i], "-a"))
-			all = true;
-		else
-			return cmd_usage_error(&cmd_exec, "unknown option '%s'", argv[i]);
-	}
-	int dash = -1;
-	for (int k = i; k < argc; k++)
-		if (streq(argv[k], "--")) {
+	while ((opt = cmd_getopt(&cmd_exec, argc, argv)) > 0)
+		all |= opt == 'a';
+	if (opt < 0)
+		return EXIT_USAGE;
+	/* getopt took a "--" right after the options: "exec --all -- CMD" */
+	int i = optind, dash = streq(argv[i - 1], "--") ? i - 1 : -1;
+	for (int k = i; dash < 0 && k < argc; k++)
+		if (streq(argv[k], "--"))
 			dash = k;
-			break;
-		}
 	const char *lab_word = NULL, *node = NULL;
 	char **cmd;
 	if (dash >= 0) { /* [LAB] NODE -- CMD, or --all [LAB] -- CMD */
@@ -157,5 +154,7 @@ const struct cmd cmd_exec = {
 		"              'NODE: '; the exit status is the first non-zero one\n",
 	.run = exec_run,
 	.argv_tail = true,
+	.shortopts = "a",
+	.longopts = (const struct option[]){{"all", no_argument, NULL, 'a'}, {0}},
 	.needs_root = true,
 };

@@ -9,42 +9,33 @@ static int gen_run(int argc, char **argv)
 	const char *shape = NULL, *name = NULL, *out = NULL, *model = "flannel-vxlan";
 	uint32_t nodes = 0, pods = 2;
 	bool have_nodes = false;
+	int opt;
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-		if ((streq(a, "--nodes") || streq(a, "--pods") || streq(a, "--model") ||
-		     streq(a, "--name") || streq(a, "-o")) && !v)
-			return cmd_usage_error(&cmd_gen, "%s needs a value", a);
-		if (streq(a, "--nodes")) {
+	while ((opt = cmd_getopt(&cmd_gen, argc, argv)) > 0) {
+		const char *v = optarg;
+		if (opt == 'n') {
 			if (parse_u32(v, 1, GEN_NODES_MAX, &nodes) < 0)
 				return cmd_usage_error(&cmd_gen, "--nodes takes 1 to %d", GEN_NODES_MAX);
 			have_nodes = true;
-			i++;
-		} else if (streq(a, "--pods")) {
+		} else if (opt == 'p') {
 			if (parse_u32(v, 1, GEN_K8S_PODS_MAX, &pods) < 0)
 				return cmd_usage_error(&cmd_gen, "--pods takes 1 to %d", GEN_K8S_PODS_MAX);
-			i++;
-		} else if (streq(a, "--model")) {
+		} else if (opt == 'm') {
 			model = v;
-			i++;
-		} else if (streq(a, "--name")) {
+		} else if (opt == 'N') {
 			if (topo_name_error(v, TOPO_LAB_NAME_MAX))
 				return cmd_usage_error(&cmd_gen, "lab name '%s' %s", v,
 						       topo_name_error(v, TOPO_LAB_NAME_MAX));
 			name = v;
-			i++;
-		} else if (streq(a, "-o")) {
+		} else if (opt == 'o') {
 			out = v;
-			i++;
-		} else if (a[0] == '-') {
-			return cmd_usage_error(&cmd_gen, "unknown option '%s'", a);
-		} else if (!shape) {
-			shape = a;
-		} else {
-			return cmd_usage_error(&cmd_gen, "unexpected '%s'", a);
 		}
 	}
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return cmd_usage_error(&cmd_gen, "unexpected '%s'", argv[optind + 1]);
+	shape = optind < argc ? argv[optind] : NULL;
 	if (!shape)
 		return cmd_usage_error(&cmd_gen, "which topology: k8s, star or linear");
 	if (!have_nodes)
@@ -89,4 +80,10 @@ const struct cmd cmd_gen = {
 		"Writes to standard output, or FILE with -o. The lab name defaults to the\n"
 		"shape (k8s-MODEL, star, linear); --name sets it.\n",
 	.run = gen_run,
+	.shortopts = "o:",
+	.longopts = (const struct option[]){{"nodes", required_argument, NULL, 'n'},
+					    {"pods", required_argument, NULL, 'p'},
+					    {"model", required_argument, NULL, 'm'},
+					    {"name", required_argument, NULL, 'N'},
+					    {0}},
 };

@@ -8,17 +8,19 @@ extern const struct cmd cmd_logs;
 
 static int logs_run(int argc, char **argv)
 {
-	static const char *const opts[] = {"-f", "--follow", NULL};
-	unsigned flags = 0;
-	struct cmd_args a;
 	_cleanup_free_ char *lab = NULL;
-	int r = cmd_split(&cmd_logs, argc, argv, opts, &flags, &a);
+	bool follow = false;
+	int r, opt;
 
-	if (r)
-		return r;
-	if (a.rest || a.npos < 1 || a.npos > 2 || !streq(a.pos[a.npos - 1], "dns"))
+	while ((opt = cmd_getopt(&cmd_logs, argc, argv)) > 0)
+		follow |= opt == 'f';
+	if (opt < 0)
+		return EXIT_USAGE;
+	int npos = argc - optind;
+	char **pos = argv + optind;
+	if (npos < 1 || npos > 2 || !streq(pos[npos - 1], "dns"))
 		return cmd_usage_error(&cmd_logs, "which log: logs [LAB] dns");
-	r = cmd_pick_lab(&cmd_logs, a.npos == 2 ? a.pos[0] : NULL, &lab);
+	r = cmd_pick_lab(&cmd_logs, npos == 2 ? pos[0] : NULL, &lab);
 	if (r)
 		return r;
 	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_DNS_LOG);
@@ -27,7 +29,7 @@ static int logs_run(int argc, char **argv)
 		    strerror(errno));
 		return EXIT_FAIL;
 	}
-	if (flags & 3) {
+	if (follow) {
 		execlp("tail", "tail", "-n", "+1", "-F", path, (char *)NULL);
 		err("logs: tail: %s", strerror(errno));
 		return EXIT_FAIL;
@@ -49,4 +51,6 @@ const struct cmd cmd_logs = {
 	.help = "Each query with the address of the node that asked.\n\n"
 		"  -f, --follow   keep printing new lines, as tail -F\n",
 	.run = logs_run,
+	.shortopts = "f",
+	.longopts = (const struct option[]){{"follow", no_argument, NULL, 'f'}, {0}},
 };

@@ -10,13 +10,14 @@ static int ls_run(int argc, char **argv)
 	extern const struct cmd cmd_ls;
 	struct lab_infos labs = {0};
 	bool json = false;
+	int opt;
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--json") || streq(argv[i], "-j"))
-			json = true;
-		else
-			return cmd_usage_error(&cmd_ls, "unexpected '%s'", argv[i]);
-	}
+	while ((opt = cmd_getopt(&cmd_ls, argc, argv)) > 0)
+		json |= opt == 'j';
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (optind < argc)
+		return cmd_usage_error(&cmd_ls, "unexpected '%s'", argv[optind]);
 	int r = lab_list(&labs);
 	if (r < 0) {
 		err("ls: %s", strerror(-r));
@@ -67,4 +68,6 @@ const struct cmd cmd_ls = {
 	.help = "  -j, --json   machine-readable output; 'state' is 'up', or 'broken' after an\n"
 		"               interrupted up ('nslab down LAB' clears it)\n",
 	.run = ls_run,
+	.shortopts = "j",
+	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'}, {0}},
 };

@@ -8,16 +8,19 @@ extern const struct cmd cmd_ping, cmd_tracepath;
 
 static int probe_run(const struct cmd *c, int argc, char **argv)
 {
-	struct cmd_args a;
-	unsigned flags = 0;
 	_cleanup_free_ char *lab = NULL;
 	struct sbuf why = {0};
 	struct ipaddr to;
 	char addr[IPADDR_STRLEN];
-	int r = cmd_split(c, argc, argv, NULL, &flags, &a);
+	int dash = cmd_dashdash(argc, argv), r;
 
-	if (r)
-		return r;
+	if (cmd_getopt(c, dash, argv) < 0)
+		return EXIT_USAGE;
+	struct {
+		char **pos, **rest;
+		int npos, nrest;
+	} a = {argv + optind, dash < argc ? argv + dash + 1 : NULL, dash - optind,
+	       dash < argc ? argc - dash - 1 : 0};
 	if (a.npos == 2 && cmd_is_lab(a.pos[0]))
 		return cmd_usage_error(c, "lab '%s' is named, and node '%s'; name the target too: %s %s %s B",
 				       a.pos[0], a.pos[1], c->name, a.pos[0], a.pos[1]);

@@ -30,31 +30,26 @@ static bool has_address(const struct show_node *n)
 
 static int pingall_run(int argc, char **argv)
 {
-	static const char *const opts[] = {"--json", "-j", NULL};
-	unsigned flags = 0;
-	struct cmd_args a;
 	_cleanup_free_ char *lab = NULL;
 	double timeout = 30;
+	bool json = false;
 	struct show_lab s;
-	int r;
+	uint32_t t;
+	int r, opt;
 
-	/* --timeout SECONDS takes a value; cmd_split does not */
-	for (int i = 1; i + 1 < argc; i++)
-		if (streq(argv[i], "--timeout")) {
-			uint32_t t;
-			if (parse_u32(argv[i + 1], 1, 3600, &t) < 0)
-				return cmd_usage_error(&cmd_pingall, "--timeout takes 1 to 3600 seconds");
+	while ((opt = cmd_getopt(&cmd_pingall, argc, argv)) > 0) {
+		if (opt == 'j')
+			json = true;
+		else if (parse_u32(optarg, 1, 3600, &t) < 0)
+			return cmd_usage_error(&cmd_pingall, "--timeout takes 1 to 3600 seconds");
+		else
 			timeout = t;
-			memmove(argv + i, argv + i + 2, (size_t)(argc - i - 2) * sizeof(*argv));
-			argc -= 2;
-			break;
-		}
-	r = cmd_split(&cmd_pingall, argc, argv, opts, &flags, &a);
-	if (r)
-		return r;
-	if (a.npos > 1 || a.rest)
+	}
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1 || streq(argv[optind - 1], "--"))
 		return cmd_usage_error(&cmd_pingall, "at most a lab name");
-	r = cmd_pick_lab(&cmd_pingall, a.npos ? a.pos[0] : NULL, &lab);
+	r = cmd_pick_lab(&cmd_pingall, optind < argc ? argv[optind] : NULL, &lab);
 	if (r)
 		return r;
 	if (show_read(lab, NULL, 0, &s) < 0) {
@@ -105,7 +100,7 @@ static int pingall_run(int argc, char **argv)
 	for (size_t i = 0; i < np; i++)
 		ok += pairs[i].result == 0;
 
-	if (flags & 3) {
+	if (json) {
 		static const char *const res[] = {"reachable", "unreachable", "timeout", "no address"};
 		struct json j = {.f = stdout};
 		char buf[IPADDR_STRLEN];
@@ -170,5 +165,9 @@ const struct cmd cmd_pingall = {
 		"then counts as a timeout. Prints a matrix, rows pinging columns.\n\n"
 		"  -j, --json   one result per pair\n",
 	.run = pingall_run,
+	.shortopts = "j",
+	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'},
+					    {"timeout", required_argument, NULL, 't'},
+					    {0}},
 	.needs_root = true,
 };

@@ -9,12 +9,12 @@ static int plan_run(int argc, char **argv)
 	struct plan p;
 	int r;
 
-	if (argc != 2)
-		return cmd_usage_error(&cmd_plan, argc < 2 ? "no topology file given"
-							   : "one topology file at a time");
-	if (argv[1][0] == '-' && argv[1][1])
-		return cmd_usage_error(&cmd_plan, "unknown option '%s'", argv[1]);
-	r = cmd_load(argv[1], &lab);
+	if (cmd_getopt(&cmd_plan, argc, argv) < 0)
+		return EXIT_USAGE;
+	if (argc - optind != 1)
+		return cmd_usage_error(&cmd_plan, argc - optind < 1 ? "no topology file given"
+								   : "one topology file at a time");
+	r = cmd_load(argv[optind], &lab);
 	if (r)
 		return r;
 	plan_build(lab, &p);

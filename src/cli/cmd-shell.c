@@ -7,23 +7,23 @@ extern const struct cmd cmd_shell;
 
 static int shell_run(int argc, char **argv)
 {
-	struct cmd_args a;
-	unsigned flags = 0;
 	_cleanup_free_ char *lab = NULL;
 	struct sbuf why = {0};
-	int r = cmd_split(&cmd_shell, argc, argv, NULL, &flags, &a);
+	int r;
 
-	if (r)
-		return r;
-	if (a.npos == 1 && cmd_is_lab(a.pos[0]))
+	if (cmd_getopt(&cmd_shell, argc, argv) < 0)
+		return EXIT_USAGE;
+	int npos = argc - optind;
+	char **pos = argv + optind;
+	if (npos == 1 && cmd_is_lab(pos[0]))
 		return cmd_usage_error(&cmd_shell, "lab '%s' is named; name the node too: shell %s NODE",
-				       a.pos[0], a.pos[0]);
-	if (a.npos < 1 || a.npos > 2 || a.rest)
+				       pos[0], pos[0]);
+	if (npos < 1 || npos > 2 || streq(argv[optind - 1], "--"))
 		return cmd_usage_error(&cmd_shell, "name the node: shell [LAB] NODE");
-	r = cmd_pick_lab(&cmd_shell, a.npos == 2 ? a.pos[0] : NULL, &lab);
+	r = cmd_pick_lab(&cmd_shell, npos == 2 ? pos[0] : NULL, &lab);
 	if (r)
 		return r;
-	const char *node = a.pos[a.npos - 1];
+	const char *node = pos[npos - 1];
 	if ((r = cmd_check_node(&cmd_shell, lab, node)))
 		return r;
 	_cleanup_free_ char *ns = plan_netns_name(lab, node);

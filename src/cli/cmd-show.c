@@ -74,33 +74,24 @@ static void print_json(const struct show_lab *s)
 static int show_run(int argc, char **argv)
 {
 	extern const struct cmd cmd_show;
-	const char *args[2] = {0};
-	int nargs = 0;
 	bool json = false;
 	struct show_lab s;
+	int opt;
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--json") || streq(argv[i], "-j"))
-			json = true;
-		else if (argv[i][0] == '-')
-			return cmd_usage_error(&cmd_show, "unknown option '%s'", argv[i]);
-		else if (nargs < 2)
-			args[nargs++] = argv[i];
-		else
-			return cmd_usage_error(&cmd_show, "unexpected '%s'", argv[i]);
-	}
-	_cleanup_free_ char *picked = NULL;
-	if (!nargs) {
-		int pr = cmd_pick_lab(&cmd_show, NULL, &picked);
-		if (pr)
-			return pr;
-		args[nargs++] = picked;
-	}
-	if (topo_name_error(args[0], TOPO_LAB_NAME_MAX)) {
-		err("show: no lab '%s'", args[0]);
+	while ((opt = cmd_getopt(&cmd_show, argc, argv)) > 0)
+		json |= opt == 'j';
+	if (opt < 0)
 		return EXIT_USAGE;
-	}
-	int r = show_read(args[0], args[1], SHOW_PEERS, &s);
+	int nargs = argc - optind;
+	if (nargs > 2)
+		return cmd_usage_error(&cmd_show, "unexpected '%s'", argv[optind + 2]);
+	const char *args[2] = {nargs ? argv[optind] : NULL, nargs > 1 ? argv[optind + 1] : NULL};
+	_cleanup_free_ char *picked = NULL;
+	int r = cmd_pick_lab(&cmd_show, args[0], &picked);
+	if (r)
+		return r;
+	args[0] = picked;
+	r = show_read(args[0], args[1], SHOW_PEERS, &s);
 	if (r == -ENOENT) {
 		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
 		return EXIT_FAIL;
@@ -128,5 +119,7 @@ const struct cmd cmd_show = {
 		"while exactly one lab is up.\n\n"
 		"  -j, --json   machine-readable output\n",
 	.run = show_run,
+	.shortopts = "j",
+	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'}, {0}},
 	.needs_root = true,
 };

@@ -33,18 +33,15 @@ static int up_run(int argc, char **argv)
 	const char *file = NULL, *why;
 	struct sbuf why_up = {0}, notes = {0};
 	struct timespec t0, t1;
-	int r;
+	int r, opt;
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--replace"))
-			o.replace = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cmd_usage_error(&cmd_up, "unknown option '%s'", argv[i]);
-		else if (file)
-			return cmd_usage_error(&cmd_up, "one topology file at a time");
-		else
-			file = argv[i];
-	}
+	while ((opt = cmd_getopt(&cmd_up, argc, argv)) > 0)
+		o.replace |= opt == 'r';
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return cmd_usage_error(&cmd_up, "one topology file at a time");
+	file = optind < argc ? argv[optind] : NULL;
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
 	if (r)
 		return r;
@@ -89,4 +86,5 @@ const struct cmd cmd_up = {
 		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
 		"  --replace   take a running lab of the same name down first\n",
 	.run = up_run,
+	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'}, {0}},
 };

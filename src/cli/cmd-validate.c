@@ -5,21 +5,17 @@ static int validate_run(int argc, char **argv)
 {
 	extern const struct cmd cmd_validate;
 	bool quiet = false;
-	int files = 0, status = 0;
+	int files = 0, status = 0, opt;
 
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "-q") || streq(argv[i], "--quiet"))
-			quiet = true;
-		else if (argv[i][0] == '-' && argv[i][1])
-			return cmd_usage_error(&cmd_validate, "unknown option '%s'", argv[i]);
-	}
-	for (int i = 1; i < argc; i++) {
+	while ((opt = cmd_getopt(&cmd_validate, argc, argv)) > 0)
+		quiet |= opt == 'q';
+	if (opt < 0)
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++) {
 		struct topo_lab *lab = NULL;
 		size_t nodes = 0;
 		int r;
 
-		if (argv[i][0] == '-' && argv[i][1])
-			continue;
 		files++;
 		r = cmd_load(argv[i], &lab);
 		if (r) {
@@ -48,4 +44,6 @@ const struct cmd cmd_validate = {
 		"  -q, --quiet   print nothing for valid files\n\n"
 		"Exit status: 0 if all files are valid, 2 if any is not or cannot be read.\n",
 	.run = validate_run,
+	.shortopts = "q",
+	.longopts = (const struct option[]){{"quiet", no_argument, NULL, 'q'}, {0}},
 };

@@ -5,6 +5,8 @@
 
 #include "topology.h"
 
+#include <getopt.h>
+
 /* Exit statuses. */
 #define EXIT_FAIL 1  /* the operation failed */
 #define EXIT_USAGE 2 /* bad arguments or a bad topology */
@@ -17,8 +19,22 @@ struct cmd {
 	int (*run)(int argc, char **argv);
 	bool needs_root;  /* main() says so, before run, when it lacks root */
 	bool argv_tail;   /* words after its operands are another program's: -h
-			   * and --help count only before the first operand */
+			   * and --help count only before the first operand, and
+			   * options end at the first operand (getopt's '+') */
+	/* Its options, for cmd_getopt: getopt_long's short string (without
+	 * '+' or ':') and long options; -h/--help is main()'s. */
+	const char *shortopts;
+	const struct option *longopts;
 };
+
+/* The one argument parser: getopt_long over c's options. Returns the next
+ * option (its short letter or val, its value in optarg), 0 when the
+ * options end (operands from argv[optind]), or -1 after printing a usage
+ * error (unknown option, missing value). */
+int cmd_getopt(const struct cmd *c, int argc, char **argv);
+/* The index of the first "--" in argv, or argc: pass it to cmd_getopt as
+ * argc to keep the words after it (another program's) out of reach. */
+int cmd_dashdash(int argc, char **argv);
 
 extern const struct cmd *const cmds[];
 extern const size_t cmds_n;
@@ -48,16 +64,5 @@ int cmd_pick_lab(const struct cmd *c, const char *given, char **ret);
 int cmd_check_node(const struct cmd *c, const char *lab, const char *node);
 /* Is `word` the name of a lab that is up (or built by 'nslab plan | sh')? */
 bool cmd_is_lab(const char *word);
-/* Split argv at "--": the words before it (options excluded) and after. */
-struct cmd_args {
-	const char *pos[4];
-	int npos;
-	char **rest; /* after "--", NULL-terminated; NULL if no "--" */
-	int nrest;
-};
-/* opts: options without values ("-j") accepted and counted in *flags bits
- * by their index; returns an exit status or 0. */
-int cmd_split(const struct cmd *c, int argc, char **argv, const char *const *opts,
-	      unsigned *flags, struct cmd_args *ret);
 /* Exit status of a child, as a shell reports it (128+signal). */
 int cmd_wait_status(int status);

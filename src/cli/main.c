@@ -164,31 +164,41 @@ int cmd_check_node(const struct cmd *c, const char *lab, const char *node)
 	return found ? 0 : EXIT_FAIL;
 }
 
-int cmd_split(const struct cmd *c, int argc, char **argv, const char *const *opts,
-	      unsigned *flags, struct cmd_args *ret)
+int cmd_getopt(const struct cmd *c, int argc, char **argv)
 {
-	memset(ret, 0, sizeof(*ret));
-	for (int i = 1; i < argc; i++) {
-		if (streq(argv[i], "--")) {
-			ret->rest = argv + i + 1;
-			ret->nrest = argc - i - 1;
-			return 0;
-		}
-		if (argv[i][0] == '-' && argv[i][1]) {
-			int k = 0;
-			for (; opts && opts[k]; k++)
-				if (streq(argv[i], opts[k]))
-					break;
-			if (!opts || !opts[k])
-				return cmd_usage_error(c, "unknown option '%s'", argv[i]);
-			*flags |= 1u << k;
-			continue;
-		}
-		if (ret->npos == (int)ARRAY_SIZE(ret->pos))
-			return cmd_usage_error(c, "too many arguments");
-		ret->pos[ret->npos++] = argv[i];
+	char shortopts[64];
+	int prev = optind;
+
+	/* '+' stops at the first operand, so that 'exec NODE ping -c 1' gives
+	 * ping its -c; the others take options anywhere, as ip(8) does. '--'
+	 * ends the options in both. ':' first: a missing value is ':'. */
+	snprintf(shortopts, sizeof(shortopts), "%s:%s", c->argv_tail ? "+" : "",
+		 c->shortopts ? c->shortopts : "");
+	opterr = 0;
+	int opt = getopt_long(argc, argv, shortopts, c->longopts, NULL);
+	if (opt == -1)
+		return 0;
+	const char *word = argv[optind > prev ? optind - 1 : prev];
+	if (opt == '?') {
+		if (optopt && !strchr(word, '=') && word[1] != '-')
+			cmd_usage_error(c, "unknown option '-%c'", optopt);
+		else
+			cmd_usage_error(c, "unknown option '%s'", word);
+		return -1;
 	}
-	return 0;
+	if (opt == ':') {
+		cmd_usage_error(c, "%s needs a value", word);
+		return -1;
+	}
+	return opt;
+}
+
+int cmd_dashdash(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (streq(argv[i], "--"))
+			return i;
+	return argc;
 }
 
 int cmd_wait_status(int status)

@@ -218,7 +218,7 @@ int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		if (netns_enter(nl_nsfd(nl, s->node)) < 0)
 			_exit(125);
 		execvp(argv.v[0], argv.v);
-		fprintf(stderr, "%s: %s", argv.v[0], strerror(errno));
+		dprintf(STDERR_FILENO, "%s: %s", argv.v[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);

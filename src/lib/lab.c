@@ -224,8 +224,9 @@ static long test_step(const char *var)
 	return v && *v ? strtol(v, NULL, 10) : -1;
 }
 
-static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *journal, struct strvec *made,
-		     struct sbuf *err)
+/* NSLAB_PROFILE set: the time of each kind of step, in notes. */
+static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *journal,
+		     struct strvec *made, struct sbuf *err, struct sbuf *notes)
 {
 	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
 	bool profile = getenv("NSLAB_PROFILE") != NULL;
@@ -284,7 +285,7 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 	}
 	for (int t = 0; profile && t < _STEP_MAX; t++)
 		if (count[t])
-			fprintf(stderr, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n",
+			sbuf_addf(notes, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n",
 				step_type_to_string(t), count[t], spent[t], spent[t] * 1e6 / count[t]);
 	sbuf_free(&line);
 	sbuf_free(&why);
@@ -385,7 +386,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	}
 	nl_ctx_init(&nl, &p);
 	nl.orig_netns = netns_open_current();
-	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, &journal, &made, err);
+	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, &journal, &made, err, notes);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
 	if (r == 0 && interrupt_signal()) { /* after the last step: still undone */

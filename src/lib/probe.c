@@ -42,18 +42,18 @@ static void start(struct probe *p)
 		dup2(fds[1], STDERR_FILENO);
 		if (p->enter_mounts) {
 			if (access_enter(p->netns, &why) < 0) {
-				fprintf(stderr, "%s\n", why.s);
+				dprintf(STDERR_FILENO, "%s\n", why.s);
 				_exit(125);
 			}
 		} else {
 			int fd = netns_open(p->netns);
 			if (fd < 0 || netns_enter(fd) < 0) {
-				fprintf(stderr, "cannot enter namespace %s\n", p->netns);
+				dprintf(STDERR_FILENO, "cannot enter namespace %s\n", p->netns);
 				_exit(125);
 			}
 		}
 		execvp(p->argv[0], p->argv);
-		fprintf(stderr, "%s: %s\n", p->argv[0], strerror(errno));
+		dprintf(STDERR_FILENO, "%s: %s\n", p->argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(fds[1]);

@@ -8,7 +8,7 @@ static void oom(void)
 {
 	/* The only place the core exits: there is no sane way to report
 	 * running out of memory through every caller. */
-	fputs("nslab: out of memory\n", stderr);
+	(void)!write(STDERR_FILENO, "nslab: out of memory\n", 21);
 	abort();
 }
 
