@@ -134,8 +134,9 @@ static void print_file(struct sbuf *out, const char *path, const char *text)
 
 const char *const dns_etc_files[] = {DNS_ETC_RESOLV, DNS_ETC_HOSTS, NULL};
 
-void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
+static void print_etc(const struct plan *p, const struct step *s, struct sbuf *out)
 {
+	const struct topo_lab *lab = p->lab;
 	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
 	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
@@ -147,8 +148,9 @@ void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf
 	print_file(out, hpath, hosts);
 }
 
-void dns_print_server(const struct topo_lab *lab, const struct step *s, struct sbuf *out)
+static void print_server(const struct plan *p, const struct step *s, struct sbuf *out)
 {
+	const struct topo_lab *lab = p->lab;
 	_cleanup_free_ char *hosts = dns_hosts_text(lab);
 	_cleanup_free_ char *path = rundir_path(lab->name, RUNDIR_DNS_HOSTS);
 	struct strvec argv = {0};
@@ -167,8 +169,9 @@ void dns_print_server(const struct topo_lab *lab, const struct step *s, struct s
 	sbuf_adds(out, "\n");
 }
 
-int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err)
+static int apply_etc(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
+	const struct topo_lab *lab = nl->plan->lab;
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
 	_cleanup_free_ char *rpath = xasprintf("%s/" DNS_ETC_RESOLV, dir);
 	_cleanup_free_ char *hpath = xasprintf("%s/" DNS_ETC_HOSTS, dir);
@@ -188,7 +191,7 @@ int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf 
 	return r;
 }
 
-int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
+static int apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct topo_lab *lab = nl->plan->lab;
 	_cleanup_free_ char *path = rundir_path(lab->name, RUNDIR_DNS_HOSTS);
@@ -244,4 +247,40 @@ int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	vec_foreach(a, &argv) free(*a);
 	vec_free(&argv);
 	return r;
+}
+
+static void describe_etc(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	sbuf_addf(out, "write /etc/netns/%s", s->node->netns);
+}
+
+static void describe_server(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	sbuf_adds(out, "start dnsmasq");
+}
+
+static const struct step_type step_etc = {
+	.name = "etc",
+	.group = STEP_GROUP_DNS,
+	.print = print_etc,
+	.describe = describe_etc,
+	.apply = apply_etc,
+};
+
+static const struct step_type step_dns = {
+	.name = "dns",
+	.group = STEP_GROUP_DNS,
+	.print = print_server,
+	.describe = describe_server,
+	.apply = apply_server,
+};
+
+void dns_plan(struct plan *p)
+{
+	const struct topo_lab *lab = p->lab;
+
+	if (!lab->dns.server_node)
+		return;
+	vec_foreach(np, &lab->nodes) if (!(*np)->is_switch) plan_add(p, &step_etc, *np, NULL);
+	plan_add(p, &step_dns, lab->dns.server_node, NULL);
 }

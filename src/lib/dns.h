@@ -28,8 +28,7 @@ extern const char *const dns_etc_files[];
  * "dnsmasq"). */
 void dns_argv(const struct topo_lab *lab, struct strvec *ret);
 
-/* Steps: the /etc/netns files of one node; dnsmasq in the server. */
-void dns_print_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *out);
-void dns_print_server(const struct topo_lab *lab, const struct step *s, struct sbuf *out);
-int dns_apply_etc(const struct topo_lab *lab, const struct step *s, struct sbuf *err);
-int dns_apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+/* The DNS steps, last: the /etc/netns files of every node, then dnsmasq
+ * in the server. Nothing without [dns]. */
+struct plan;
+void dns_plan(struct plan *p);

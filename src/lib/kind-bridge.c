@@ -49,6 +49,17 @@ static void bridge_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 	}
 }
 
+static void bridge_print(const struct plan *p, const struct step *s, struct sbuf *out);
+static int bridge_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+
+static const struct step_type bridge_step = {
+	.name = "link",
+	.group = STEP_GROUP_LINKS,
+	.print = bridge_print,
+	.describe = plan_describe_link,
+	.apply = bridge_apply,
+};
+
 static void bridge_plan(struct plan *p, struct topo_dev *dev)
 {
 	struct bridge *b = dev->priv;
@@ -56,7 +67,9 @@ static void bridge_plan(struct plan *p, struct topo_dev *dev)
 	if (!b->iface)
 		return;
 	b->iface->ifindex = dev->node->next_ifindex++;
-	plan_add(p, STEP_LINK, dev->node)->dev = dev;
+	struct step *s = plan_add(p, &bridge_step, dev->node, NULL);
+	s->dev = dev;
+	s->loc = &dev->loc;
 }
 
 static void bridge_print(const struct plan *p, const struct step *s, struct sbuf *out)
@@ -118,7 +131,5 @@ const struct link_kind kind_bridge = {
 	.parse = bridge_parse,
 	.declare = bridge_declare,
 	.plan = bridge_plan,
-	.print = bridge_print,
-	.apply = bridge_apply,
 	.free = bridge_free,
 };

@@ -160,6 +160,17 @@ static void gre_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag
 	}
 }
 
+static void gre_print(const struct plan *p, const struct step *s, struct sbuf *out);
+static int gre_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+
+static const struct step_type gre_step = {
+	.name = "link",
+	.group = STEP_GROUP_LINKS,
+	.print = gre_print,
+	.describe = plan_describe_link,
+	.apply = gre_apply,
+};
+
 static void gre_plan(struct plan *p, struct topo_dev *dev)
 {
 	struct gre *g = gre_of(dev);
@@ -168,23 +179,26 @@ static void gre_plan(struct plan *p, struct topo_dev *dev)
 		if (!g->ifaces[i])
 			return;
 		g->ifaces[i]->ifindex = g->members[i]->next_ifindex++;
-		struct step *s = plan_add(p, STEP_LINK, g->members[i]);
+		size_t *member = plan_alloc(p, sizeof(*member));
+		*member = i;
+		struct step *s = plan_add(p, &gre_step, g->members[i], member);
 		s->dev = dev;
-		s->sub = (uint32_t)i;
+		s->loc = &dev->loc;
 	}
 }
 
 static void gre_print(const struct plan *p, const struct step *s, struct sbuf *out)
 {
-	struct gre *g = gre_of(s->dev);
-	const struct topo_iface *i = g->ifaces[s->sub];
+	struct gre *g = s->dev->priv;
+	size_t m = *(const size_t *)s->data; /* which member */
+	const struct topo_iface *i = g->ifaces[m];
 	char l[IPADDR_STRLEN], r[IPADDR_STRLEN];
 
 	sbuf_addf(out, "ip -n %s link add %s", s->node->netns, i->name);
 	if (i->mtu)
 		sbuf_addf(out, " mtu %u", i->mtu);
-	sbuf_addf(out, " up type gre remote %s local %s ttl %u", ipaddr_str(&g->remote[s->sub], r),
-		  ipaddr_str(&g->local[s->sub], l), g->ttl);
+	sbuf_addf(out, " up type gre remote %s local %s ttl %u", ipaddr_str(&g->remote[m], r),
+		  ipaddr_str(&g->local[m], l), g->ttl);
 	if (g->has_key)
 		sbuf_addf(out, " key %u", g->key);
 	sbuf_adds(out, "\n");
@@ -192,17 +206,18 @@ static void gre_print(const struct plan *p, const struct step *s, struct sbuf *o
 
 static int gre_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
-	struct gre *g = gre_of(s->dev);
+	struct gre *g = s->dev->priv;
+	size_t m = *(const size_t *)s->data;
 	_cleanup_link_ struct rtnl_link *link = rtnl_link_ipgre_alloc();
 	uint32_t local, remote;
 
 	if (!link)
 		return -ENOMEM;
-	nl_link_setup(nl, link, g->ifaces[s->sub]);
+	nl_link_setup(nl, link, g->ifaces[m]);
 	rtnl_link_set_flags(link, IFF_UP);
 	/* The ipgre setters take addresses and keys in network byte order. */
-	memcpy(&local, g->local[s->sub].a, 4);
-	memcpy(&remote, g->remote[s->sub].a, 4);
+	memcpy(&local, g->local[m].a, 4);
+	memcpy(&remote, g->remote[m].a, 4);
 	rtnl_link_ipgre_set_local(link, local);
 	rtnl_link_ipgre_set_remote(link, remote);
 	rtnl_link_ipgre_set_ttl(link, (uint8_t)g->ttl);
@@ -238,8 +253,6 @@ const struct link_kind kind_gre = {
 	.declare = gre_declare,
 	.validate = gre_validate,
 	.plan = gre_plan,
-	.print = gre_print,
-	.apply = gre_apply,
 	.probe_kind = "gre",
 	.probe_module = "ip_gre",
 	.free = gre_free,

@@ -287,6 +287,17 @@ static bool veth_ready(const struct veth *v)
 	return v->end[0].iface && v->end[1].iface && v->end[0].iface->peer;
 }
 
+static void veth_print(const struct plan *p, const struct step *s, struct sbuf *out);
+static int veth_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+
+static const struct step_type veth_step = {
+	.name = "link",
+	.group = STEP_GROUP_LINKS,
+	.print = veth_print,
+	.describe = plan_describe_link,
+	.apply = veth_apply,
+};
+
 static void veth_plan(struct plan *p, struct topo_dev *dev)
 {
 	struct veth *v = dev->priv;
@@ -303,8 +314,10 @@ static void veth_plan(struct plan *p, struct topo_dev *dev)
 	 * not forward after up. Skip a number instead. */
 	if (a->ifindex == b->ifindex)
 		b->ifindex = b->node->next_ifindex++;
-	plan_add(p, STEP_LINK, a->node)->dev = dev;
-	plan_add(p, STEP_SET, b->node)->iface = b;
+	struct step *s = plan_add(p, &veth_step, a->node, NULL);
+	s->dev = dev;
+	s->loc = &dev->loc;
+	plan_add(p, &step_set, b->node, b)->dev = dev;
 }
 
 static void end_opts(const struct topo_iface *i, struct sbuf *out)
@@ -377,7 +390,5 @@ const struct link_kind kind_veth = {
 	.parse = veth_parse,
 	.declare = veth_declare,
 	.plan = veth_plan,
-	.print = veth_print,
-	.apply = veth_apply,
 	.free = veth_free,
 };

@@ -14,7 +14,12 @@
  * and VXLAN6_HEADROOM. */
 #define VXLAN_OVERHEAD 50
 #define VXLAN6_OVERHEAD 70
-#define VX_FLOOD (1u << 31) /* step.sub: a flood entry, member << 15 | other */
+/* A step's data: member's device, or with flood its entry for the
+ * flooding of unknown destinations to member `to`. */
+struct vx_step {
+	size_t member, to;
+	bool flood;
+};
 #define VX_MEMBERS_MAX 256
 
 struct vxlan {
@@ -212,6 +217,17 @@ static void vxlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct di
 		diag_add(d, &dev->loc, "use addresses of one family", "local and remote differ in family");
 }
 
+static void vxlan_print(const struct plan *p, const struct step *s, struct sbuf *out);
+static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+
+static const struct step_type vxlan_step = {
+	.name = "link",
+	.group = STEP_GROUP_LINKS,
+	.print = vxlan_print,
+	.describe = plan_describe_link,
+	.apply = vxlan_apply,
+};
+
 static void vxlan_plan(struct plan *p, struct topo_dev *dev)
 {
 	struct vxlan *v = vx_of(dev);
@@ -220,9 +236,11 @@ static void vxlan_plan(struct plan *p, struct topo_dev *dev)
 		if (!v->ifaces[i])
 			return;
 		v->ifaces[i]->ifindex = v->members[i]->next_ifindex++;
-		struct step *s = plan_add(p, STEP_LINK, v->members[i]);
+		struct vx_step *x = plan_alloc(p, sizeof(*x));
+		x->member = i;
+		struct step *s = plan_add(p, &vxlan_step, v->members[i], x);
 		s->dev = dev;
-		s->sub = (uint32_t)i;
+		s->loc = &dev->loc;
 	}
 	if (v->n < 3)
 		return;
@@ -230,9 +248,11 @@ static void vxlan_plan(struct plan *p, struct topo_dev *dev)
 		for (size_t j = 0; j < v->n; j++) {
 			if (i == j)
 				continue;
-			struct step *s = plan_add(p, STEP_LINK, v->members[i]);
+			struct vx_step *x = plan_alloc(p, sizeof(*x));
+			*x = (struct vx_step){.member = i, .to = j, .flood = true};
+			struct step *s = plan_add(p, &vxlan_step, v->members[i], x);
 			s->dev = dev;
-			s->sub = VX_FLOOD | (uint32_t)(i << 15) | (uint32_t)j;
+			s->loc = &dev->loc;
 		}
 }
 
@@ -248,17 +268,16 @@ static const struct ipaddr *vx_remote(const struct vxlan *v, size_t i)
 
 static void vxlan_print(const struct plan *p, const struct step *s, struct sbuf *out)
 {
-	struct vxlan *v = vx_of(s->dev);
+	struct vxlan *v = s->dev->priv;
 	char buf[IPADDR_STRLEN], mac[18];
 
-	if (s->sub & VX_FLOOD) {
-		size_t i = (s->sub & ~VX_FLOOD) >> 15, j = s->sub & 0x7fff;
+	const struct vx_step *x = s->data;
+	if (x->flood) {
 		sbuf_addf(out, "bridge -n %s fdb append 00:00:00:00:00:00 dev %s dst %s self permanent\n",
-			  s->node->netns, s->dev->name, ipaddr_str(&v->locals[j], buf));
-		(void)i;
+			  s->node->netns, s->dev->name, ipaddr_str(&v->locals[x->to], buf));
 		return;
 	}
-	size_t i = s->sub;
+	size_t i = x->member;
 	const struct topo_iface *dev = v->ifaces[i];
 	const struct ipaddr *remote = vx_remote(v, i);
 	sbuf_addf(out, "ip -n %s link add %s", s->node->netns, dev->name);
@@ -283,15 +302,15 @@ static void vxlan_print(const struct plan *p, const struct step *s, struct sbuf 
 
 static int vxlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
-	struct vxlan *v = vx_of(s->dev);
+	struct vxlan *v = s->dev->priv;
 
-	if (s->sub & VX_FLOOD) {
-		size_t i = (s->sub & ~VX_FLOOD) >> 15, j = s->sub & 0x7fff;
+	const struct vx_step *x = s->data;
+	if (x->flood) {
 		static const uint8_t zero[6];
-		return nl_fdb_add(nl, nl_sk(nl, s->node), nl_ifindex(nl, v->ifaces[i]), zero, &v->locals[j],
-				  true, err);
+		return nl_fdb_add(nl, nl_sk(nl, s->node), nl_ifindex(nl, v->ifaces[x->member]), zero,
+				  &v->locals[x->to], true, err);
 	}
-	size_t i = s->sub;
+	size_t i = x->member;
 	const struct topo_iface *dev = v->ifaces[i];
 	const struct ipaddr *remote = vx_remote(v, i);
 	_cleanup_link_ struct rtnl_link *link = rtnl_link_vxlan_alloc();
@@ -343,8 +362,6 @@ const struct link_kind kind_vxlan = {
 	.declare = vxlan_declare,
 	.validate = vxlan_validate,
 	.plan = vxlan_plan,
-	.print = vxlan_print,
-	.apply = vxlan_apply,
 	.probe_kind = "vxlan",
 	.probe_module = "vxlan",
 	.free = vxlan_free,

@@ -38,12 +38,9 @@ struct link_kind {
 	void (*declare)(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d);
 	/* Checks that need the whole lab (addresses, members). */
 	void (*validate)(struct topo_lab *lab, struct topo_dev *dev, struct diag *d);
-	/* Append its creation steps. */
+	/* Append its creation steps, of step types of its own (plan.h):
+	 * s->dev = dev, typed per-step data in s->data (plan_alloc). */
 	void (*plan)(struct plan *p, struct topo_dev *dev);
-	/* Print one of its steps as an ip(8) command. */
-	void (*print)(const struct plan *p, const struct step *s, struct sbuf *out);
-	/* Carry out one of its steps. Returns 0 or -errno, with the reason in err. */
-	int (*apply)(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 	/* Kernel support is probed (in a throw-away namespace) for kinds that
 	 * set these: the rtnl link kind and the module that provides it. */
 	const char *probe_kind;

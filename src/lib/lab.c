@@ -230,8 +230,10 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 {
 	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
 	bool profile = getenv("NSLAB_PROFILE") != NULL;
-	double spent[_STEP_MAX] = {0};
-	unsigned count[_STEP_MAX] = {0};
+	const struct step_type *types[32];
+	double spent[ARRAY_SIZE(types)] = {0};
+	unsigned count[ARRAY_SIZE(types)] = {0};
+	size_t ntypes = 0;
 	struct sbuf line = {0}, why = {0};
 	int r = 0;
 
@@ -247,7 +249,7 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 		plan_step_print(p, s, &line);
 		/* Someone else's namespace must never be on our record: down
 		 * deletes what the journal names. */
-		if (s->type == STEP_NETNS && netns_exists(s->node->netns)) {
+		if (s->type == &step_netns && netns_exists(s->node->netns)) {
 			plan_step_describe(p, s, err);
 			sbuf_addf(err, ": namespace '%s' already exists (another lab, or made by "
 				       "hand: 'ip netns del %s')",
@@ -256,7 +258,7 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 			break;
 		}
 		/* A namespace must be on record before it exists. */
-		if (s->type == STEP_NETNS && (r = journal_netns(journal, s->node->netns)) < 0) {
+		if (s->type == &step_netns && (r = journal_netns(journal, s->node->netns)) < 0) {
 			sbuf_addf(err, "write journal: %s", strerror(-r));
 			break;
 		}
@@ -268,14 +270,21 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 		if (profile)
 			clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = (long)i == fail_at ? (sbuf_adds(&why, "injected failure"), -EIO)
-				       : apply_step(nl, s, &why);
+				       : s->type->apply(nl, s, &why);
 		if (profile) {
 			clock_gettime(CLOCK_MONOTONIC, &t1);
-			spent[s->type] += (double)(t1.tv_sec - t0.tv_sec) +
-					  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-			count[s->type]++;
+			size_t t = 0;
+			while (t < ntypes && types[t] != s->type)
+				t++;
+			if (t == ntypes && ntypes < ARRAY_SIZE(types))
+				types[ntypes++] = s->type;
+			if (t < ntypes) {
+				spent[t] += (double)(t1.tv_sec - t0.tv_sec) +
+					    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+				count[t]++;
+			}
 		}
-		if (s->type == STEP_NETNS && r != -EEXIST)
+		if (s->type == &step_netns && r != -EEXIST)
 			vec_push(made, xstrdup(s->node->netns)); /* ours, even half made */
 		if (r < 0) {
 			plan_step_describe(p, s, err);
@@ -283,10 +292,9 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 			break;
 		}
 	}
-	for (int t = 0; profile && t < _STEP_MAX; t++)
-		if (count[t])
-			sbuf_addf(notes, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n",
-				step_type_to_string(t), count[t], spent[t], spent[t] * 1e6 / count[t]);
+	for (size_t t = 0; t < ntypes; t++)
+		sbuf_addf(notes, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n", types[t]->name,
+			  count[t], spent[t], spent[t] * 1e6 / count[t]);
 	sbuf_free(&line);
 	sbuf_free(&why);
 	return r;

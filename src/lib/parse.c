@@ -5,6 +5,7 @@
  * and keeps track of the current section. */
 #include "parse.h"
 #include "kind.h"
+#include "node-key.h"
 #include "validate.h"
 #include "words.h"
 
@@ -45,11 +46,8 @@ struct parser {
 /* The sections of the core; each link kind adds its own (kind.h). */
 static const char *const core_sections[] = {"lab", "node", "dns", "expect"};
 static const char *const lab_keys[] = {"name", "description", "ipv6"};
-static const char *const node_keys[] = {"forward", "addr", "route", "neigh",
-					"fdb",     "sysctl", "iface"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
-static const char *const multi_keys[] = {"addr",  "route",   "neigh",   "fdb",  "sysctl", "iface",
-					 "record", "reach", "noreach", "resolve", "exec"};
+static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec"};
 
 /* Keys whose value is a command line or a word list (words.h): quotes group
  * words and protect ';' and '#'. Every other value keeps the plain comment
@@ -104,6 +102,8 @@ static bool first_time(struct parser *p, const char *key)
 		if (streq(key, multi_keys[i]))
 			return true;
 	if (p->st == SECT_LINES && streq(key, p->kind->line_key))
+		return true;
+	if (p->st == SECT_NODE && node_key_find(key) && node_key_find(key)->repeatable)
 		return true;
 	/* the value is the line number itself (never 0) */
 	void *prev = strmap_get(&p->seen, key);
@@ -278,30 +278,19 @@ static void expect_key(struct parser *p, const char *key, char *value)
 
 static void node_key(struct parser *p, const char *key, char *value)
 {
-	static const struct {
-		const char *key;
-		int (*parse)(struct topo_node *n, char *value, const struct topo_loc *loc,
-			     struct diag *d);
-	} keys[] = {
-		{"addr", topo_parse_addr},     {"route", topo_parse_route},
-		{"neigh", topo_parse_neigh},   {"fdb", topo_parse_fdb},
-		{"sysctl", topo_parse_sysctl}, {"iface", topo_parse_iface},
-	};
+	const struct node_key *k = node_key_find(key);
 	struct topo_loc loc = here(p);
 	struct topo_node *n = p->node;
+	const char *names[64];
 	char hint[256];
 
-	if (streq(key, "forward")) {
-		if (kind_bool(key, value, &loc, p->d, &n->forward) == 0)
-			n->forward_loc = loc;
+	if (k) {
+		(void)k->parse(n, value, &loc, p->d);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-		if (streq(key, keys[i].key)) {
-			(void)keys[i].parse(n, value, &loc, p->d);
-			return;
-		}
-	diag_add(p->d, &loc, hint_key(key, node_keys, ARRAY_SIZE(node_keys), hint, sizeof(hint)),
+	for (size_t i = 0; i < node_keys_n && i < ARRAY_SIZE(names); i++)
+		names[i] = node_keys[i]->key;
+	diag_add(p->d, &loc, hint_key(key, names, node_keys_n, hint, sizeof(hint)),
 		 "unknown key '%s' in [node %s]", key, n->name);
 }
 

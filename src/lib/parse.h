@@ -18,14 +18,3 @@ struct topo_lab *topo_parse_string(const char *text, const char *file, struct di
 
 /* Parse + validate. NULL with errors in d, or -errno in *ret_err if unreadable. */
 struct topo_lab *topo_load(const char *path, struct diag *d, int *ret_err);
-
-/* The values of [node] keys (parse-node.c), shared with validate and tests:
- * each adds one entry to n, or reports the line at loc to d and returns
- * -EINVAL. value is split in place. */
-int topo_parse_addr(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);
-int topo_parse_route(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);
-int topo_parse_neigh(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);
-int topo_parse_fdb(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);
-int topo_parse_sysctl(struct topo_node *n, char *value, const struct topo_loc *loc,
-		      struct diag *d);
-int topo_parse_iface(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);

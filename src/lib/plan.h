@@ -6,50 +6,63 @@
 
 #include "topology.h"
 
-enum step_type {
-	STEP_NETNS,  /* create a namespace, lo up */
-	STEP_LINK,   /* kind-specific: create a device */
-	STEP_SET,    /* set an existing interface up */
-	STEP_ADDR,
-	STEP_SYSCTL, /* every sysctl of one node */
-	STEP_ROUTE,
-	STEP_NEIGH,
-	STEP_FDB,
-	STEP_ETC, /* /etc/netns/LAB-NODE/{resolv.conf,hosts} */
-	STEP_DNS, /* dnsmasq in the [dns] server */
-	_STEP_MAX,
-	_STEP_INVALID = -1,
+struct nl_ctx;
+struct plan;
+struct step;
+
+/* Where `nslab plan` puts a step, under which comment. */
+enum step_group {
+	STEP_GROUP_NETNS, /* "# namespaces, lo up in each" */
+	STEP_GROUP_LINKS, /* "# links" */
+	STEP_GROUP_NODE,  /* "# node NAME": what the node's keys make */
+	STEP_GROUP_DNS,   /* "# DNS: ..." */
 };
 
-const char *step_type_to_string(enum step_type t);
+/* One kind of step (the core's in apply.c, a node key's in node-KEY.c, a
+ * link kind's in kind-KIND.c): the same step is printed as ip(8)
+ * commands, described in errors and carried out through netlink. */
+struct step_type {
+	const char *name; /* "addr", in profiles */
+	enum step_group group;
+	/* Shell commands, each line ending in '\n'. */
+	void (*print)(const struct plan *p, const struct step *s, struct sbuf *out);
+	/* What it does, for errors: "add route '...'" (after "node 'X': "). */
+	void (*describe)(const struct plan *p, const struct step *s, struct sbuf *out);
+	/* Returns 0 or -errno, with the reason in err. */
+	int (*apply)(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+};
 
 struct step {
-	enum step_type type;
-	uint32_t sub;           /* kind-specific (which member of a segment) */
-	struct topo_node *node; /* the namespace it runs in */
-	union {
-		struct topo_dev *dev;     /* STEP_LINK */
-		struct topo_iface *iface; /* STEP_SET */
-		const struct topo_addr *addr;
-		const struct topo_route *route;
-		const struct topo_neigh *neigh;
-		const struct topo_fdb *fdb;
-	};
+	const struct step_type *type;
+	struct topo_node *node;     /* the namespace it runs in */
+	const void *data;           /* the type's own record: a topo_addr, a kind's */
+	const struct topo_dev *dev; /* the device it makes or belongs to, or NULL */
+	const struct topo_loc *loc; /* the line it comes from, or NULL */
 };
+
+/* The core's own steps (apply.c). */
+extern const struct step_type step_netns, step_set;
 
 struct plan {
 	struct topo_lab *lab;
 	VEC(struct step) steps;
+	VEC(void *) data; /* plan_alloc's */
 };
 
 /* Build the steps; assigns interface indexes in creation order. */
 void plan_build(struct topo_lab *lab, struct plan *ret);
 void plan_free(struct plan *p);
-struct step *plan_add(struct plan *p, enum step_type type, struct topo_node *node);
+struct step *plan_add(struct plan *p, const struct step_type *type, struct topo_node *node,
+		      const void *data);
+/* Zeroed memory for a step's data, freed with the plan. */
+void *plan_alloc(struct plan *p, size_t size);
+/* The describe of a step that makes s->dev: "create vxlan 'vx0'". */
+void plan_describe_link(const struct plan *p, const struct step *s, struct sbuf *out);
 
 /* One step as shell commands (one or more lines, each ending in '\n'). */
 void plan_step_print(const struct plan *p, const struct step *s, struct sbuf *out);
-/* A short description for error messages: "node 'r1': add route '...'" */
+/* A short description for error messages: "node 'r1': add route '...'
+ * (FILE:LINE)" */
 void plan_step_describe(const struct plan *p, const struct step *s, struct sbuf *out);
 /* The whole plan as a POSIX shell script. */
 void plan_print(const struct plan *p, FILE *f);
