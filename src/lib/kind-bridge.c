@@ -66,7 +66,7 @@ static void bridge_plan(struct plan *p, struct topo_dev *dev)
 
 	if (!b->iface)
 		return;
-	b->iface->ifindex = dev->node->next_ifindex++;
+	plan_ifindex(p, b->iface);
 	struct step *s = plan_add(p, &bridge_step, dev->node, NULL);
 	s->dev = dev;
 	s->loc = &dev->loc;

@@ -178,7 +178,7 @@ static void gre_plan(struct plan *p, struct topo_dev *dev)
 	for (size_t i = 0; i < g->n; i++) {
 		if (!g->ifaces[i])
 			return;
-		g->ifaces[i]->ifindex = g->members[i]->next_ifindex++;
+		plan_ifindex(p, g->ifaces[i]);
 		size_t *member = plan_alloc(p, sizeof(*member));
 		*member = i;
 		struct step *s = plan_add(p, &gre_step, g->members[i], member);

@@ -305,15 +305,15 @@ static void veth_plan(struct plan *p, struct topo_dev *dev)
 	if (v->bad || !veth_ready(v))
 		return;
 	struct topo_iface *a = v->end[v->primary].iface, *b = v->end[1 - v->primary].iface;
-	a->ifindex = a->node->next_ifindex++;
-	b->ifindex = b->node->next_ifindex++;
+	plan_ifindex(p, a);
+	plan_ifindex(p, b);
 	/* linkwatch handles a device at once only if its index differs from
 	 * its iflink (for a veth: the peer's index); equal numbers in two
 	 * namespaces look unstacked, and the carrier change of such a bridge
 	 * port waits in the rate-limited queue: seconds of a port that does
 	 * not forward after up. Skip a number instead. */
 	if (a->ifindex == b->ifindex)
-		b->ifindex = b->node->next_ifindex++;
+		plan_ifindex(p, b);
 	struct step *s = plan_add(p, &veth_step, a->node, NULL);
 	s->dev = dev;
 	s->loc = &dev->loc;

@@ -235,7 +235,7 @@ static void vxlan_plan(struct plan *p, struct topo_dev *dev)
 	for (size_t i = 0; i < v->n; i++) {
 		if (!v->ifaces[i])
 			return;
-		v->ifaces[i]->ifindex = v->members[i]->next_ifindex++;
+		plan_ifindex(p, v->ifaces[i]);
 		struct vx_step *x = plan_alloc(p, sizeof(*x));
 		x->member = i;
 		struct step *s = plan_add(p, &vxlan_step, v->members[i], x);

@@ -112,9 +112,57 @@ static void plan_addrs(struct plan *p, struct topo_node *n)
 	vec_foreach(a, &n->addrs) plan_add(p, &step_addr, n, a)->loc = &a->loc;
 }
 
+static void free_addrs(struct topo_node *n)
+{
+	vec_foreach(a, &n->addrs) free(a->ifname);
+	vec_free(&n->addrs);
+}
+
+static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap *seen,
+			struct strvec *keys, struct diag *d)
+{
+	char buf[IPADDR_STRLEN];
+
+	vec_foreach(a, &n->addrs)
+	{
+		if (!node_has_iface(n, a->ifname)) {
+			(void)node_iface(n, a->ifname, &a->loc, d);
+			continue;
+		}
+		a->iface = topo_iface_find(n, a->ifname);
+		lab->uses_ipv6 |= a->local.family == AF_INET6;
+		char *key = xasprintf("%d/%s", a->local.family, ipaddr_str(&a->local, buf));
+		struct topo_addr *prev = strmap_put(seen, key, a);
+		if (prev) {
+			char hint[128];
+			snprintf(hint, sizeof(hint), "first assigned at line %u; give each interface its own address",
+				 prev->loc.line);
+			diag_add(d, &a->loc, hint, "address %s is already assigned to %s:%s", buf,
+				 prev->node->name, prev->ifname);
+			free(key);
+			continue;
+		}
+		vec_push(keys, key);
+	}
+}
+
+/* Every address on an interface of its node, none given twice in the lab. */
+static void validate_addrs(struct topo_lab *lab, struct diag *d)
+{
+	struct strmap seen = {0};
+	struct strvec keys = {0};
+
+	vec_foreach(np, &lab->nodes) check_addrs(lab, *np, &seen, &keys, d);
+	vec_foreach(k, &keys) free(*k);
+	vec_free(&keys);
+	strmap_free(&seen);
+}
+
 const struct node_key node_key_addr = {
 	.key = "addr",
 	.repeatable = true,
 	.parse = parse_addr,
+	.validate = validate_addrs,
+	.free = free_addrs,
 	.plan = plan_addrs,
 };

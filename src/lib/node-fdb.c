@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* [node] key 'fdb': fdb = MAC dev IF [dst ADDRESS]: a static bridge or VXLAN FDB entry. */
 #include "node-key.h"
+#include "kind.h"
 #include "nl.h"
 
 static int parse_fdb(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
@@ -79,9 +80,61 @@ static void plan_fdbs(struct plan *p, struct topo_node *n)
 	vec_foreach(f, &n->fdbs) plan_add(p, &step_fdb, n, f)->loc = &f->loc;
 }
 
+static void free_fdbs(struct topo_node *n)
+{
+	vec_foreach(f, &n->fdbs) free(f->ifname);
+	vec_free(&n->fdbs);
+}
+
+/* What takes FDB entries with 'dst', for messages: "VXLAN device". */
+static const char *fdb_remote_noun(void)
+{
+	for (size_t k = 0; k < link_kinds_n; k++)
+		if (link_kinds[k]->fdb_remote)
+			return link_kinds[k]->noun;
+	return "tunnel";
+}
+
+/* A bridge port's entries without 'dst', a VXLAN device's with. */
+static void validate_fdbs(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes)
+	{
+		struct topo_node *n = *np;
+		vec_foreach(f, &n->fdbs)
+		{
+			struct topo_iface *i = node_iface(n, f->ifname, &f->loc, d);
+			const char *remote = fdb_remote_noun();
+			char hint[160];
+			if (!i) {
+				snprintf(hint, sizeof(hint), "use a bridge port or a %s", remote);
+				if (streq(f->ifname, "lo"))
+					diag_add(d, &f->loc, hint, "FDB entries cannot go on lo");
+				continue;
+			}
+			f->iface = i;
+			bool tunnel = i->dev && i->dev->kind->fdb_remote;
+			if (f->has_dst && !tunnel) {
+				snprintf(hint, sizeof(hint), "'dst' is for %ss; drop it for a bridge port", remote);
+				diag_add(d, &f->loc, hint, "FDB entry with 'dst' on '%s', which is not a %s",
+					 i->name, remote);
+			} else if (!tunnel && !i->master) {
+				snprintf(hint, sizeof(hint), "put FDB entries on a bridge port or a %s", remote);
+				diag_add(d, &f->loc, hint, "interface '%s' is neither a bridge port nor a %s",
+					 i->name, remote);
+			} else if (tunnel && !f->has_dst) {
+				diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
+					 "FDB entry on %s '%s' without 'dst'", i->dev->kind->noun, i->name);
+			}
+		}
+	}
+}
+
 const struct node_key node_key_fdb = {
 	.key = "fdb",
 	.repeatable = true,
 	.parse = parse_fdb,
+	.validate = validate_fdbs,
+	.free = free_fdbs,
 	.plan = plan_fdbs,
 };

@@ -2,6 +2,7 @@
 /* [node] key 'iface': iface = IF [mtu N] [mac MAC]: attributes of an interface a link,
  * bridge or tunnel makes; validate puts them on it, so it has no step. */
 #include "node-key.h"
+#include "kind.h"
 
 static int parse_iface(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
 {
@@ -41,8 +42,47 @@ static int parse_iface(struct topo_node *n, char *value, const struct topo_loc *
 	return 0;
 }
 
+static void free_ifattrs(struct topo_node *n)
+{
+	vec_foreach(a, &n->ifattrs) free(a->ifname);
+	vec_free(&n->ifattrs);
+}
+
+static void check_ifattrs(struct topo_node *n, struct diag *d)
+{
+	vec_foreach(a, &n->ifattrs)
+	{
+		struct topo_iface *i = node_iface(n, a->ifname, &a->loc, d);
+		if (!i) {
+			if (streq(a->ifname, "lo"))
+				diag_add(d, &a->loc, "leave lo as the kernel makes it",
+					 "'iface' cannot change lo");
+			continue;
+		}
+		if (a->mtu)
+			i->mtu = a->mtu;
+		if (a->has_mac && i->dev && i->dev->kind->layer3) {
+			char hint[128];
+			snprintf(hint, sizeof(hint), "drop 'mac': a %s is a layer-3 device",
+				 i->dev->kind->noun);
+			diag_add(d, &a->loc, hint, "%s '%s' has no MAC address", i->dev->kind->noun,
+				 i->name);
+		} else if (a->has_mac) {
+			i->has_mac = true;
+			memcpy(i->mac, a->mac, 6);
+		}
+	}
+}
+
+static void validate_ifattrs(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes) check_ifattrs(*np, d);
+}
+
 const struct node_key node_key_iface = {
 	.key = "iface",
 	.repeatable = true,
 	.parse = parse_iface,
+	.validate = validate_ifattrs,
+	.free = free_ifattrs,
 };

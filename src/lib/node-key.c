@@ -20,3 +20,23 @@ int node_key_ifname(const struct topo_loc *loc, struct diag *d, const char *what
 		 "%s '%s' %s", what, name, why);
 	return -EINVAL;
 }
+
+struct topo_iface *node_iface(struct topo_node *n, const char *ifname, const struct topo_loc *loc,
+				  struct diag *d)
+{
+	struct topo_iface *i = topo_iface_find(n, ifname);
+	char hint[320];
+
+	if (i || streq(ifname, "lo"))
+		return i; /* NULL for lo: it has no topo_iface */
+	_cleanup_free_ char *list = topo_iface_list(n);
+	snprintf(hint, sizeof(hint), "interfaces of '%s': %s; links, bridges and tunnels make them",
+		 n->name, list);
+	diag_add(d, loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
+	return NULL;
+}
+
+bool node_has_iface(const struct topo_node *n, const char *ifname)
+{
+	return streq(ifname, "lo") || topo_iface_find(n, ifname);
+}

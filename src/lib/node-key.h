@@ -19,6 +19,8 @@ struct node_key {
 	void (*validate)(struct topo_lab *lab, struct diag *d);
 	/* Append the node's steps; NULL: none (another key's step uses it). */
 	void (*plan)(struct plan *p, struct topo_node *n);
+	/* Free what parse added to n; NULL: nothing. */
+	void (*free)(struct topo_node *n);
 };
 
 extern const struct node_key *const node_keys[];
@@ -28,3 +30,9 @@ const struct node_key *node_key_find(const char *key);
 /* An interface name in a value, with the diagnostic every key gives. */
 int node_key_ifname(const struct topo_loc *loc, struct diag *d, const char *what,
 		    const char *name);
+/* Interface ifname of n: NULL for lo (it has no topo_iface), or NULL after
+ * "node 'X' has no interface 'Y'" with the node's interfaces as hint. */
+struct topo_iface *node_iface(struct topo_node *n, const char *ifname, const struct topo_loc *loc,
+				  struct diag *d);
+/* Has n an interface ifname (lo included)? */
+bool node_has_iface(const struct topo_node *n, const char *ifname);

@@ -99,9 +99,33 @@ static void plan_neighs(struct plan *p, struct topo_node *n)
 	vec_foreach(x, &n->neighs) plan_add(p, &step_neigh, n, x)->loc = &x->loc;
 }
 
+static void free_neighs(struct topo_node *n)
+{
+	vec_foreach(x, &n->neighs) free(x->ifname);
+	vec_free(&n->neighs);
+}
+
+/* Every entry on an interface of its node. */
+static void validate_neighs(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes)
+	{
+		struct topo_node *n = *np;
+		vec_foreach(x, &n->neighs)
+		{
+			if (node_has_iface(n, x->ifname))
+				x->iface = topo_iface_find(n, x->ifname);
+			else
+				(void)node_iface(n, x->ifname, &x->loc, d);
+		}
+	}
+}
+
 const struct node_key node_key_neigh = {
 	.key = "neigh",
 	.repeatable = true,
 	.parse = parse_neigh,
+	.validate = validate_neighs,
+	.free = free_neighs,
 	.plan = plan_neighs,
 };

@@ -190,9 +190,148 @@ static void plan_routes(struct plan *p, struct topo_node *n)
 	vec_foreach(r, &n->routes) if (r->has_via) plan_add(p, &step_route, n, r)->loc = &r->loc;
 }
 
+static void free_routes(struct topo_node *n)
+{
+	vec_foreach(r, &n->routes) free(r->ifname);
+	vec_free(&n->routes);
+}
+
+/* Is gw on a subnet the node reaches directly (through dev, if given)? A
+ * device route counts too: calico's "169.254.1.1 dev eth0" before
+ * "default via 169.254.1.1 dev eth0". */
+static bool gateway_connected(const struct topo_node *n, const struct topo_route *r)
+{
+	vec_foreach(o, &n->routes)
+	{
+		if (o->has_via || !o->ifname || (r->ifname && !streq(o->ifname, r->ifname)))
+			continue;
+		if (o->dst.len && ipaddr_contains(&o->dst, &r->via))
+			return true;
+	}
+	vec_foreach(a, &n->addrs)
+	{
+		if (r->ifname && !streq(a->ifname, r->ifname))
+			continue;
+		if (a->has_peer) {
+			if (ipaddr_contains(&a->peer, &r->via))
+				return true;
+			continue;
+		}
+		if (a->local.len < ipaddr_maxlen(&a->local) && ipaddr_contains(&a->local, &r->via))
+			return true;
+	}
+	return false;
+}
+
+static const struct topo_addr *own_address(const struct topo_node *n, const struct ipaddr *ip)
+{
+	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, ip)) return a;
+	return NULL;
+}
+
+/* The node's own address as the gateway. The kernel takes it for IPv4 when
+ * the route goes out of the device that has it (the local route makes it
+ * reachable); as the /32 of a container's eth0 with the host answering ARP
+ * it is a real setup, so that case is accepted. Any other own address is
+ * refused: for IPv6 the kernel refuses it ("Gateway can not be a local
+ * address"), /128 or not, and an own /24 gateway is a typo for the
+ * neighbour's address. */
+static void check_own_gateway(const struct topo_node *n, const struct topo_route *r,
+			      const struct topo_addr *a, struct diag *d)
+{
+	char via[IPADDR_STRLEN], hint[256];
+	bool host = !a->has_peer && a->local.len == ipaddr_maxlen(&a->local);
+
+	if (a->local.family == AF_INET && host && !streq(a->ifname, "lo")) {
+		if (!r->ifname || streq(r->ifname, a->ifname))
+			return;
+		snprintf(hint, sizeof(hint),
+			 "the kernel takes the node's own /32 as gateway only out of the device that "
+			 "has it: write 'dev %s' (ip route would say \"Nexthop has invalid gateway\")",
+			 a->ifname);
+	} else if (a->local.family == AF_INET6) {
+		snprintf(hint, sizeof(hint),
+			 "a gateway is a neighbour's address; the kernel refuses an own IPv6 address "
+			 "(\"Gateway can not be a local address\")%s",
+			 host ? ", a /128 too" : "");
+	} else {
+		snprintf(hint, sizeof(hint), "a gateway is a neighbour's address, not the node's own");
+	}
+	diag_add(d, &r->loc, hint, "gateway %s is an address of node '%s' itself",
+		 ipaddr_str(&r->via, via), n->name);
+}
+
+static void check_routes(struct topo_node *n, struct diag *d)
+{
+	char via[IPADDR_STRLEN], dst[IPADDR_STRLEN], hint[256];
+
+	for (size_t i = 0; i < n->routes.n; i++) {
+		struct topo_route *r = &n->routes.v[i];
+		if (r->ifname) {
+			if (!node_has_iface(n, r->ifname)) {
+				(void)node_iface(n, r->ifname, &r->loc, d);
+				continue;
+			}
+			r->iface = topo_iface_find(n, r->ifname);
+		}
+		for (size_t j = 0; j < i; j++) {
+			const struct topo_route *o = &n->routes.v[j];
+			if (o->dst.family == r->dst.family && o->dst.len == r->dst.len &&
+			    ipaddr_equal(&o->dst, &r->dst) && o->metric == r->metric) {
+				snprintf(hint, sizeof(hint),
+					 "remove one, or give them different 'metric's (first at line %u)",
+					 o->loc.line);
+				diag_add(d, &r->loc, hint, "route to %s is given twice in node '%s'",
+					 r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name);
+				break;
+			}
+		}
+		if (!r->has_via)
+			continue;
+		ipaddr_str(&r->via, via);
+		const struct topo_addr *own = own_address(n, &r->via);
+		if (own) {
+			/* an accepted one is on-link through its own local route */
+			check_own_gateway(n, r, own, d);
+			continue;
+		}
+		if (r->onlink)
+			continue;
+		/* IPv6 link-local gateways are reached through the named device. */
+		if (r->via.family == AF_INET6 && r->via.a[0] == 0xfe && (r->via.a[1] & 0xc0) == 0x80) {
+			if (!r->ifname)
+				diag_add(d, &r->loc, "add 'dev IF'",
+					 "link-local gateway %s needs 'dev'", via);
+			continue;
+		}
+		if (!gateway_connected(n, r) && !n->bad_addr) {
+			if (r->ifname)
+				snprintf(hint, sizeof(hint),
+					 "add 'onlink' to use it anyway (ip route would say \"Network "
+					 "is unreachable\"), or an address on '%s' whose subnet holds it",
+					 r->ifname);
+			else
+				snprintf(hint, sizeof(hint),
+					 "add 'dev IF onlink' to use it anyway (ip route would say "
+					 "\"Network is unreachable\"), or an address whose subnet holds it");
+			diag_add(d, &r->loc, hint,
+				 "gateway %s of route '%s' is not on a connected subnet of node '%s'%s%s",
+				 via, r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name,
+				 r->ifname ? " via " : "", r->ifname ? r->ifname : "");
+		}
+	}
+}
+
+static void validate_routes(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes) check_routes(*np, d);
+}
+
 const struct node_key node_key_route = {
 	.key = "route",
 	.repeatable = true,
 	.parse = parse_route,
+	.validate = validate_routes,
+	.free = free_routes,
 	.plan = plan_routes,
 };

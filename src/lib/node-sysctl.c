@@ -94,9 +94,86 @@ static void plan_sysctls(struct plan *p, struct topo_node *n)
 		plan_add(p, &step_sysctl, n, NULL);
 }
 
+static void free_sysctls(struct topo_node *n)
+{
+	vec_foreach(s, &n->sysctls)
+	{
+		free(s->key);
+		free(s->value);
+	}
+	vec_free(&n->sysctls);
+}
+
+/* The interface a per-interface sysctl names: net.ipv4.conf.IF.KEY,
+ * net.ipv6.conf.IF.KEY, net.ipv4.neigh.IF.KEY, net.ipv6.neigh.IF.KEY, with
+ * '/' for a '.' inside IF (sysctl(8)). NULL for any other key. The result
+ * points into path, the key's /proc/sys path. */
+static const char *sysctl_ifname(char *path)
+{
+	static const char *const dirs[] = {"/proc/sys/net/ipv4/conf/", "/proc/sys/net/ipv6/conf/",
+					   "/proc/sys/net/ipv4/neigh/", "/proc/sys/net/ipv6/neigh/"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t len = strlen(dirs[i]);
+		if (strncmp(path, dirs[i], len) != 0)
+			continue;
+		char *end = strchr(path + len, '/');
+		if (!end)
+			return NULL; /* the directory itself: not an interface's key */
+		*end = '\0';
+		return path + len;
+	}
+	return NULL;
+}
+
+static void check_sysctl(struct topo_node *n, const struct topo_sysctl *s, struct diag *d)
+{
+	_cleanup_free_ char *path = plan_sysctl_path(s->key);
+	const char *ifname;
+	char hint[320];
+
+	if (!path) {
+		diag_add(d, &s->loc, "write a net.* key such as net.ipv4.conf.all.rp_filter",
+			 "sysctl '%s' is not a net.* key", s->key);
+		return;
+	}
+	ifname = sysctl_ifname(path);
+	if (!ifname || streq(ifname, "all") || streq(ifname, "default") || node_has_iface(n, ifname))
+		return;
+	/* net.ipv4.conf.flannel.1.rp_filter: the '.' of the name needs a '/' */
+	size_t dir = (size_t)(ifname - path) - strlen("/proc/sys/");
+	vec_foreach(ip, &n->ifaces)
+	{
+		const char *name = (*ip)->name;
+		size_t len = strlen(name);
+		if (!strchr(name, '.') || strncmp(s->key + dir, name, len) != 0 || s->key[dir + len] != '.')
+			continue;
+		_cleanup_free_ char *fixed = xstrdup(s->key);
+		for (char *c = fixed + dir; c < fixed + dir + len; c++)
+			if (*c == '.')
+				*c = '/';
+		snprintf(hint, sizeof(hint), "write '%s': '/' stands for the '.' in '%s' (sysctl(8))",
+			 fixed, name);
+		diag_add(d, &s->loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
+		return;
+	}
+	_cleanup_free_ char *list = topo_iface_list(n);
+	snprintf(hint, sizeof(hint),
+		 "interfaces of '%s': %s (and 'all', 'default'); links, bridges and tunnels make them",
+		 n->name, list);
+	diag_add(d, &s->loc, hint, "node '%s' has no interface '%s'", n->name, ifname);
+}
+
+static void validate_sysctls(struct topo_lab *lab, struct diag *d)
+{
+	vec_foreach(np, &lab->nodes) vec_foreach(s, &(*np)->sysctls) check_sysctl(*np, s, d);
+}
+
 const struct node_key node_key_sysctl = {
 	.key = "sysctl",
 	.repeatable = true,
 	.parse = parse_sysctl,
+	.validate = validate_sysctls,
+	.free = free_sysctls,
 	.plan = plan_sysctls,
 };

@@ -50,6 +50,11 @@ struct step *plan_add(struct plan *p, const struct step_type *type, struct topo_
 	return s;
 }
 
+void plan_ifindex(struct plan *p, struct topo_iface *i)
+{
+	i->ifindex = i->node->next_ifindex++;
+}
+
 void *plan_alloc(struct plan *p, size_t size)
 {
 	void *m = xcalloc(1, size);

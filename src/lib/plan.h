@@ -54,6 +54,10 @@ void plan_build(struct topo_lab *lab, struct plan *ret);
 void plan_free(struct plan *p);
 struct step *plan_add(struct plan *p, const struct step_type *type, struct topo_node *node,
 		      const void *data);
+/* The interface a link step makes gets the next index of its namespace:
+ * the plan chooses every index in advance, so no step looks one up. Call
+ * it in creation order, from a kind's plan. */
+void plan_ifindex(struct plan *p, struct topo_iface *i);
 /* Zeroed memory for a step's data, freed with the plan. */
 void *plan_alloc(struct plan *p, size_t size);
 /* The describe of a step that makes s->dev: "create vxlan 'vx0'". */

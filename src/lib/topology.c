@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "topology.h"
+#include "node-key.h"
 #include "kind.h"
 
 struct topo_lab *topo_lab_new(const char *file)
@@ -14,22 +15,9 @@ static void node_free(struct topo_node *n)
 {
 	vec_foreach(i, &n->ifaces) free(*i);
 	vec_free(&n->ifaces);
-	vec_foreach(a, &n->addrs) free(a->ifname);
-	vec_free(&n->addrs);
-	vec_foreach(r, &n->routes) free(r->ifname);
-	vec_free(&n->routes);
-	vec_foreach(x, &n->neighs) free(x->ifname);
-	vec_free(&n->neighs);
-	vec_foreach(f, &n->fdbs) free(f->ifname);
-	vec_free(&n->fdbs);
-	vec_foreach(s, &n->sysctls)
-	{
-		free(s->key);
-		free(s->value);
-	}
-	vec_free(&n->sysctls);
-	vec_foreach(a, &n->ifattrs) free(a->ifname);
-	vec_free(&n->ifattrs);
+	for (size_t k = 0; k < node_keys_n; k++)
+		if (node_keys[k]->free)
+			node_keys[k]->free(n);
 	free(n->name);
 	free(n->netns);
 	free(n);
