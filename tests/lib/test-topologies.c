@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* Every shipped topology validates; the plan of two-nodes matches its
- * golden file (regenerate with: nslab plan topologies/two-nodes.ini). */
+/* Every shipped topology validates, and its plan matches its golden file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -101,33 +100,54 @@ static char *slurp(const char *path)
 	return s;
 }
 
-static void test_golden_two_nodes(void **state)
+/* Every shipped topology's plan, byte for byte: tests/lib/golden/NAME.sh
+ * (regenerate with: nslab plan topologies/NAME.ini > tests/lib/golden/NAME.sh). */
+static void test_golden_plans(void **state)
 {
-	_cleanup_free_ char *path = xasprintf("%s/topologies/two-nodes.ini", srcdir());
-	_cleanup_free_ char *golden_path = xasprintf("%s/tests/lib/golden/two-nodes.sh", srcdir());
-	_cleanup_free_ char *golden = slurp(golden_path);
-	struct diag d = {0};
-	int err = 0;
-	struct topo_lab *lab = topo_load(path, &d, &err);
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	struct plan p;
+	_cleanup_free_ char *dir = xasprintf("%s/topologies", srcdir());
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	size_t n = 0, bad = 0;
 
-	assert_non_null(lab);
-	assert_non_null(golden);
-	/* The golden file names the topology as the CLI would. */
-	free(lab->file);
-	lab->file = xstrdup("topologies/two-nodes.ini");
-	plan_build(lab, &p);
-	plan_print(&p, f);
-	fclose(f);
-	if (!streq(out, golden))
-		fprintf(stderr, "# plan differs from the golden file:\n%s", out);
-	assert_string_equal(out, golden);
-	free(out);
-	plan_free(&p);
-	topo_lab_free(lab);
+	assert_non_null(dp);
+	while ((e = readdir(dp))) {
+		size_t len = strlen(e->d_name);
+		if (len < 5 || !streq(e->d_name + len - 4, ".ini"))
+			continue;
+		_cleanup_free_ char *path = xasprintf("%s/%s", dir, e->d_name);
+		_cleanup_free_ char *golden_path =
+			xasprintf("%s/tests/lib/golden/%.*s.sh", srcdir(), (int)(len - 4), e->d_name);
+		_cleanup_free_ char *golden = slurp(golden_path);
+		struct diag d = {0};
+		int err = 0;
+		struct topo_lab *lab = topo_load(path, &d, &err);
+		char *out = NULL;
+		size_t olen = 0;
+		FILE *f = open_memstream(&out, &olen);
+		struct plan p;
+
+		assert_non_null(lab);
+		if (!golden)
+			fprintf(stderr, "# %s has no golden file %s\n", e->d_name, golden_path);
+		assert_non_null(golden);
+		/* The golden file names the topology as the CLI would. */
+		free(lab->file);
+		lab->file = xasprintf("topologies/%s", e->d_name);
+		plan_build(lab, &p);
+		plan_print(&p, f);
+		fclose(f);
+		if (!streq(out, golden)) {
+			fprintf(stderr, "# plan of %s differs from %s:\n%s", e->d_name, golden_path, out);
+			bad++;
+		}
+		n++;
+		free(out);
+		plan_free(&p);
+		topo_lab_free(lab);
+	}
+	closedir(dp);
+	assert_true(n >= 10);
+	assert_int_equal(bad, 0);
 }
 
 int main(void)
@@ -135,7 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenarios_present),
 		cmocka_unit_test(test_all_validate),
-		cmocka_unit_test(test_golden_two_nodes),
+		cmocka_unit_test(test_golden_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
