@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* Carry out plan steps through libnl. Every step runs on the socket that
- * was opened inside its namespace when the namespace was made. */
+/* The core's own steps (a namespace with lo up; the far end of a veth set
+ * up), the sysctl writer the steps share, and the kernel probe. Every step
+ * runs on the socket opened inside its namespace when that was made. */
 #include "apply.h"
 #include "dns.h"
 #include "kind.h"

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "kind.h"
+#include "apply.h"
 
 
 const struct link_kind *kind_by_section(const char *section)
@@ -71,4 +72,24 @@ int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc 
 			}
 	}
 	return bad ? bad : (int)n;
+}
+
+int kind_probe(const struct topo_lab *lab, struct sbuf *err)
+{
+	for (size_t k = 0; k < link_kinds_n; k++) {
+		const struct link_kind *kind = link_kinds[k];
+		bool used = false;
+		if (!kind->probe_kind)
+			continue;
+		vec_foreach(d, &lab->devs) used |= (*d)->kind == kind;
+		if (!used)
+			continue;
+		int r = apply_probe_kind(kind->probe_kind);
+		if (r == -EOPNOTSUPP) {
+			sbuf_addf(err, "kernel lacks %s support (module %s); nothing was created",
+				  kind_title(kind), kind->probe_module);
+			return r;
+		}
+	}
+	return 0;
 }

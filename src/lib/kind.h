@@ -63,6 +63,11 @@ static inline const char *kind_title(const struct link_kind *k)
 	return k->title ? k->title : k->name;
 }
 
+/* Probe the kernel for every kind the lab uses that sets probe_kind (in a
+ * throw-away namespace): -EOPNOTSUPP with "kernel lacks X support (module
+ * M); nothing was created" in err, before anything is made. */
+int kind_probe(const struct topo_lab *lab, struct sbuf *err);
+
 /* Shared by kinds: "yes"/"no" values and numbers with a diagnostic. */
 int kind_bool(const char *key, const char *value, const struct topo_loc *loc, struct diag *d,
 	      bool *ret);

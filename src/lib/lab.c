@@ -8,6 +8,7 @@
 #include "dns.h"
 #include "interrupt.h"
 #include "kind.h"
+#include "limits.h"
 #include "netns.h"
 #include "rundir.h"
 
@@ -154,67 +155,7 @@ int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *n
 	return r;
 }
 
-/* The kernel's ARP and ND tables are shared by all namespaces and bounded
- * by the host's gc_thresh3 (default 1024); past it, new neighbours fail
- * with ENOBUFS ("neighbor table overflow"). Say so before it bites. */
-static void warn_neighbours(const struct topo_lab *lab, struct sbuf *notes)
-{
-	static const struct {
-		int family;
-		const char *path, *key;
-	} t[] = {
-		{AF_INET, "/proc/sys/net/ipv4/neigh/default/gc_thresh3", "net.ipv4.neigh.default"},
-		{AF_INET6, "/proc/sys/net/ipv6/neigh/default/gc_thresh3", "net.ipv6.neigh.default"},
-	};
 
-	size_t ports = topo_largest_broadcast_domain(lab);
-	_cleanup_fclose_ FILE *bl = ports > 1000 ? fopen("/proc/sys/net/core/netdev_max_backlog", "re") : NULL;
-	unsigned long backlog = 0;
-	if (bl && fscanf(bl, "%lu", &backlog) == 1 && ports > backlog)
-		sbuf_addf(notes,
-			  "a broadcast in lab '%s' reaches %zu bridge ports at once, and this host "
-			  "queues at most %lu packets per CPU (net.core.netdev_max_backlog): ARP "
-			  "requests will not reach every host. To allow it, as root: sysctl -w "
-			  "net.core.netdev_max_backlog=%zu\n",
-			  lab->name, ports, backlog, ports * 2);
-	for (size_t i = 0; i < ARRAY_SIZE(t); i++) {
-		size_t need = topo_neighbour_estimate(lab, t[i].family);
-		_cleanup_fclose_ FILE *f = need ? fopen(t[i].path, "re") : NULL;
-		unsigned long limit = 0;
-		if (!f || fscanf(f, "%lu", &limit) != 1 || need <= limit)
-			continue;
-		unsigned long want = 1;
-		while (want < need * 2)
-			want *= 2;
-		sbuf_addf(notes,
-			  "lab '%s' may need up to %zu %s neighbour entries, and this host allows %lu "
-			  "for all namespaces together (%s.gc_thresh3); beyond that, new neighbours fail "
-			  "('neighbor table overflow'). To allow more, as root: sysctl -w %s.gc_thresh3=%lu "
-			  "%s.gc_thresh2=%lu\n",
-			  lab->name, need, t[i].family == AF_INET ? "IPv4" : "IPv6", limit, t[i].key,
-			  t[i].key, want, t[i].key, want / 2);
-	}
-}
-
-static int probe_kernel(const struct plan *p, struct sbuf *err)
-{
-	for (size_t k = 0; k < link_kinds_n; k++) {
-		const struct link_kind *kind = link_kinds[k];
-		bool used = false;
-		if (!kind->probe_kind)
-			continue;
-		vec_foreach(d, &p->lab->devs) used |= (*d)->kind == kind;
-		if (!used)
-			continue;
-		int r = apply_probe_kind(kind->probe_kind);
-		if (r == -EOPNOTSUPP) {
-			sbuf_addf(err, "kernel lacks %s support (module %s); nothing was created",
-				  kind_title(kind), kind->probe_module);
-			return r;
-		}
-	}
-	return 0;
-}
 
 /* Test-only fault injection: NSLAB_TEST_FAIL_STEP=N fails step N (from 0)
  * as the kernel would; NSLAB_TEST_KILL_STEP=N dies by SIGKILL before it. */
@@ -323,8 +264,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	int lock, r;
 
 	plan_build(lab, &p);
-	warn_neighbours(lab, notes);
-	r = probe_kernel(&p, err);
+	limits_warn(lab, notes);
+	r = kind_probe(lab, err);
 	if (r < 0) {
 		plan_free(&p);
 		return r;

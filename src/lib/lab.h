@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The lifecycle of running labs: up, down, listing. State lives in
- * RUNDIR/LAB/: `lock` (flock), `journal` (every step, as its ip(8)
- * command, written before it runs) and `info` (written when up completes). */
+/* The lifecycle of running labs: up, down, listing. Their state on disk
+ * (lock, journal, info) is rundir.c's. */
 #pragma once
 
 #include "plan.h"
