@@ -33,7 +33,7 @@ static int capture_run(int argc, char **argv)
 	node = xstrndup(spec, (size_t)(colon - spec));
 	if ((r = cmd_check_node(&cmd_capture, lab, node)))
 		return r;
-	_cleanup_free_ char *ns = plan_netns_name(lab, node);
+	_cleanup_free_ char *ns = topo_netns_name(lab, node);
 	int entered = access_enter(ns, &why);
 	if (entered < 0) {
 		err("capture: %s", why.s);

@@ -11,7 +11,7 @@ extern const struct cmd cmd_exec;
 /* In the child: enter the node and exec; never returns. */
 _Noreturn static void run_in(const char *lab, const char *node, char **argv)
 {
-	_cleanup_free_ char *ns = plan_netns_name(lab, node);
+	_cleanup_free_ char *ns = topo_netns_name(lab, node);
 	struct sbuf why = {0};
 
 	int entered = access_enter(ns, &why);

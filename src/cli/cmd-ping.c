@@ -49,7 +49,7 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	ipaddr_str(&to, addr);
-	_cleanup_free_ char *ns = plan_netns_name(lab, from);
+	_cleanup_free_ char *ns = topo_netns_name(lab, from);
 	int entered = access_enter(ns, &why);
 	if (entered < 0) {
 		err("%s: %s", c->name, why.s);

@@ -26,7 +26,7 @@ static int shell_run(int argc, char **argv)
 	const char *node = pos[npos - 1];
 	if ((r = cmd_check_node(&cmd_shell, lab, node)))
 		return r;
-	_cleanup_free_ char *ns = plan_netns_name(lab, node);
+	_cleanup_free_ char *ns = topo_netns_name(lab, node);
 	int entered = access_enter(ns, &why);
 	if (entered < 0) {
 		err("shell: %s", why.s);

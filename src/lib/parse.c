@@ -690,6 +690,7 @@ static void finish(struct topo_lab *lab, struct diag *d, bool from_file)
 				 "lab name '%s' (from the file name) %s", lab->name, why);
 		}
 	}
+	topo_name_namespaces(lab);
 }
 
 struct topo_lab *topo_parse_file(FILE *f, const char *file, struct diag *d)

@@ -10,10 +10,6 @@
 
 #include <config.h>
 
-char *plan_netns_name(const char *lab, const char *node)
-{
-	return xasprintf("%s-%s", lab, node ? node : TOPO_SWITCH_NS_SUFFIX);
-}
 
 char *plan_lab_marker(const char *lab)
 {

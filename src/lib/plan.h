@@ -71,8 +71,6 @@ void plan_step_describe(const struct plan *p, const struct step *s, struct sbuf 
 /* The whole plan as a POSIX shell script. */
 void plan_print(const struct plan *p, FILE *f);
 
-/* "LAB-NODE", or "LAB-.sw" for the switch namespace. */
-char *plan_netns_name(const char *lab, const char *node);
 /* The ifalias on lo that marks a namespace as the lab's. */
 char *plan_lab_marker(const char *lab);
 /* /proc/sys path of a dotted sysctl key (sysctl(8) rules: '/' stands for

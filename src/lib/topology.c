@@ -89,6 +89,20 @@ struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const st
 	return n;
 }
 
+char *topo_netns_name(const char *lab, const char *node)
+{
+	return xasprintf("%s-%s", lab, node ? node : TOPO_SWITCH_NS_SUFFIX);
+}
+
+void topo_name_namespaces(struct topo_lab *lab)
+{
+	vec_foreach(np, &lab->nodes)
+	{
+		free((*np)->netns);
+		(*np)->netns = topo_netns_name(lab->name, (*np)->is_switch ? NULL : (*np)->name);
+	}
+}
+
 struct topo_node *topo_switch_node(struct topo_lab *lab)
 {
 	if (lab->switch_node)
@@ -96,6 +110,7 @@ struct topo_node *topo_switch_node(struct topo_lab *lab)
 	struct topo_node *n = xcalloc(1, sizeof(*n));
 	n->name = xstrdup(TOPO_SWITCH_NS_SUFFIX);
 	n->is_switch = true;
+	n->netns = topo_netns_name(lab->name, NULL);
 	n->loc = (struct topo_loc){.file = lab->file, .line = 0};
 	n->next_ifindex = 2;
 	n->index = (uint32_t)lab->nodes.n;

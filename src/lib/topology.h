@@ -93,7 +93,7 @@ struct topo_ifattr {
 struct topo_node {
 	struct topo_loc loc;
 	char *name;
-	char *netns; /* "LAB-NAME", set by validate */
+	char *netns; /* "LAB-NAME", set when the lab's name is final */
 	bool is_switch;
 	bool forward;
 	bool bad_addr; /* an 'addr' line was refused: no follow-up errors on addresses */
@@ -181,7 +181,11 @@ static inline struct topo_node *topo_node_find(const struct topo_lab *lab, const
 {
 	return strmap_get(&lab->node_by_name, name);
 }
-/* The lab's switch namespace, made on first use. */
+/* "LAB-NODE", or "LAB-.sw" for the switch namespace (node NULL). */
+char *topo_netns_name(const char *lab, const char *node);
+/* Once the lab's name is final (the end of parsing): every node's netns. */
+void topo_name_namespaces(struct topo_lab *lab);
+/* The lab's switch namespace, made on first use (named then). */
 struct topo_node *topo_switch_node(struct topo_lab *lab);
 struct topo_iface *topo_iface_find(const struct topo_node *node, const char *name);
 /* Adds an interface to node; NULL (after a diagnostic) when the name is taken. */

@@ -190,10 +190,5 @@ size_t topo_validate(struct topo_lab *lab, struct diag *d)
 	check_expects(lab, d);
 	check_bridge_ports(lab, d);
 
-	vec_foreach(np, &lab->nodes)
-	{
-		free((*np)->netns);
-		(*np)->netns = plan_netns_name(lab->name, (*np)->is_switch ? NULL : (*np)->name);
-	}
 	return diag_count(d) - before;
 }
