@@ -4,7 +4,6 @@
 #include "validate.h"
 #include "kind.h"
 #include "node-key.h"
-#include "plan.h"
 
 #include <fnmatch.h>
 
