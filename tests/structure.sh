@@ -56,5 +56,14 @@ done)"
 check "no command compares argv words with options by hand" \
 	"$(code_grep "argv\[[a-z0-9+ ]*\]\[0\] == '-'|streq\(argv\[[a-z0-9+ ]*\], \"--?[a-zA-Z]" cli/cmd-*.c)"
 
+# src/lib and src/cli are on the include path: a header named like a C or
+# POSIX one (limits.h) would hide the system's from every file.
+check "no header in src/ has the name of a system header" "$(for h in lib/*.h cli/*.h; do
+	b=${h##*/}
+	for d in /usr/include /usr/include/*-linux-gnu; do
+		[ -e "$d/$b" ] && echo "$h: hides <$b> ($d/$b)" && break
+	done
+done)"
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

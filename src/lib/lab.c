@@ -8,7 +8,7 @@
 #include "dns.h"
 #include "interrupt.h"
 #include "kind.h"
-#include "limits.h"
+#include "host-limits.h"
 #include "netns.h"
 #include "rundir.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Host limits a lab can run into: the kernel's tables and queues shared by
  * every namespace. */
-#include "limits.h"
+#include "host-limits.h"
 
 /* The kernel's ARP and ND tables are shared by all namespaces and bounded
  * by the host's gc_thresh3 (default 1024); past it, new neighbours fail
