@@ -9,11 +9,16 @@ NSLAB_BUILD_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libnl-3-dev lib
 	libinih-dev)
 # What nslab runs: ip and bridge, ping and tracepath in nodes, dnsmasq for [dns].
 NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
+# What the scenarios run in their nodes (topologies/web, nat, lb, dns-tree,
+# slaac). Installing them never starts their services on the host: see
+# install_missing.
+NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables curl)
 # What the tests add: cmocka, the tools they look at the lab with, and the
 # basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
 # setpriv, mount).
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
-	bind9-dnsutils tcpdump jq procps netbase util-linux mount kmod bc time)
+	bind9-dnsutils tcpdump jq procps netbase util-linux mount kmod bc time
+	"${NSLAB_NODE_PACKAGES[@]}")
 # The VM suite (GRE, which this kind of machine's kernel lacks); optional.
 NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)
 
@@ -21,6 +26,22 @@ NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)
 say_failed() {
 	echo "${0##*/}: $1 failed; the last lines of its output:" >&2
 	tail -n 25 "$2" | sed 's/^/    /' >&2
+}
+
+# apt_update_install LOG PKG...: install; when that fails, update the
+# package lists (they may be empty or old) and install again.
+apt_update_install() {
+	local log=$1
+	shift
+	apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1 && return 0
+	if ! apt-get update -q >"$log" 2>&1; then
+		say_failed "apt-get update" "$log"
+		return 1
+	fi
+	if ! apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1; then
+		say_failed "apt-get install $*" "$log"
+		return 1
+	fi
 }
 
 # install_missing PKG...: apt-get install the ones dpkg does not know as installed.
@@ -38,20 +59,20 @@ install_missing() {
 	echo "installing: ${missing[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
 	log=$(mktemp /tmp/nslab-apt.XXXXXX)
-	# the package lists may be empty or old: update once, then install
-	if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-		if ! apt-get update -q >"$log" 2>&1; then
-			say_failed "apt-get update" "$log"
-			rm -f "$log"
-			return 1
-		fi
-		if ! apt-get install -y -q --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
-			say_failed "apt-get install ${missing[*]}" "$log"
-			rm -f "$log"
-			return 1
-		fi
+	# Packages such as apache2 and bind9 start their service on the host
+	# when installed; policy-rc.d (invoke-rc.d's veto, status 101) stops
+	# that while we install, unless the machine has one of its own.
+	local veto=""
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		veto=/usr/sbin/policy-rc.d
+		printf '#!/bin/sh\n# nslab: no service starts while its packages install\nexit 101\n' >"$veto"
+		chmod 755 "$veto"
 	fi
+	local rc=0
+	apt_update_install "$log" "${missing[@]}" || rc=$?
 	rm -f "$log"
+	[ -z "$veto" ] || rm -f "$veto"
+	return $rc
 }
 
 # build_nslab [MESON_OPTION...]: configure (once, or again with the

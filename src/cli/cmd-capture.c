@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "access.h"
+#include "runtime.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -34,7 +35,7 @@ static int capture_run(int argc, char **argv)
 	if ((r = cmd_check_node(&cmd_capture, lab, node)))
 		return r;
 	_cleanup_free_ char *ns = topo_netns_name(lab, node);
-	int entered = access_enter(ns, &why);
+	int entered = runtime_enter(lab, node, &why);
 	if (entered < 0) {
 		err("capture: %s", why.s);
 		return EXIT_FAIL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "access.h"
+#include "runtime.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -14,7 +15,7 @@ _Noreturn static void run_in(const char *lab, const char *node, char **argv)
 	_cleanup_free_ char *ns = topo_netns_name(lab, node);
 	struct sbuf why = {0};
 
-	int entered = access_enter(ns, &why);
+	int entered = runtime_enter(lab, node, &why);
 	if (entered < 0) {
 		err("exec: %s", why.s);
 		_exit(EXIT_FAIL);

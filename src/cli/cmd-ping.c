@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* nslab ping and nslab tracepath: the real iputils tools, run inside A. */
 #include "access.h"
+#include "runtime.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -50,7 +51,7 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 	}
 	ipaddr_str(&to, addr);
 	_cleanup_free_ char *ns = topo_netns_name(lab, from);
-	int entered = access_enter(ns, &why);
+	int entered = runtime_enter(lab, from, &why);
 	if (entered < 0) {
 		err("%s: %s", c->name, why.s);
 		return EXIT_FAIL;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "access.h"
+#include "runtime.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -27,7 +28,7 @@ static int shell_run(int argc, char **argv)
 	if ((r = cmd_check_node(&cmd_shell, lab, node)))
 		return r;
 	_cleanup_free_ char *ns = topo_netns_name(lab, node);
-	int entered = access_enter(ns, &why);
+	int entered = runtime_enter(lab, node, &why);
 	if (entered < 0) {
 		err("shell: %s", why.s);
 		return EXIT_FAIL;

@@ -8,9 +8,16 @@
 #include "show.h"
 #include "validate.h"
 #include "words.h"
+#include "interrupt.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include <config.h>
 #include <fnmatch.h>
+#include <libgen.h>
 
 #define PARALLEL 16
 /* ping -w: seconds a reach check waits for its first reply, and a noreach
@@ -27,7 +34,12 @@ struct item {
 	char **argv;
 	struct strvec words;
 	char addr[IPADDR_STRLEN];
-	int probe; /* index in probes, -1 none */
+	int (*fn)(char **argv); /* tcp: run in the node instead of exec */
+	/* the last run */
+	bool ran, ok;
+	int status;
+	char *output;
+	double seconds;
 };
 
 struct items {
@@ -66,8 +78,48 @@ static void split_command(const char *s, struct strvec *ret)
 		vec_push(ret, xstrdup(s));
 }
 
+#define TCP_DEADLINE_MS 3000
+
+/* In the probe's child, inside the node: connect to ADDR PORT. */
+static int tcp_connect(char **argv)
+{
+	struct ipaddr ip;
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	int port = atoi(argv[1]);
+
+	if (ipaddr_parse_host(argv[0], &ip) < 0)
+		return 2;
+	if (ip.family == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		memcpy(&a->sin_addr, &ip.a, 4);
+		len = sizeof(*a);
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		memcpy(&a->sin6_addr, &ip.a, 16);
+		len = sizeof(*a);
+	}
+	int fd = socket(ip.family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = {TCP_DEADLINE_MS / 1000, 0};
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0) {
+		dprintf(STDERR_FILENO, "socket: %s\n", strerror(errno));
+		return 2;
+	}
+	if (connect(fd, (struct sockaddr *)&ss, len) < 0) {
+		dprintf(STDERR_FILENO, "connect to %s port %d: %s\n", argv[0], port,
+			errno == EINPROGRESS ? "no answer within 3 s" : strerror(errno));
+		return 1;
+	}
+	close(fd);
+	return 0;
+}
+
 static void add_pair(struct items *items, const struct topo_expect *e,
-		     const struct show_lab *s, const char *from, const char *to)
+		     const struct show_lab *s, const char *from, const char *to, const char *port)
 {
 	struct item *it = vec_add(items);
 	const struct show_node *a = show_node_find(s, from);
@@ -77,10 +129,9 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 
 	it->e = e;
 	it->from = xstrdup(from);
-	it->probe = -1;
 	if (colon)
 		*colon++ = '\0';
-	const char *arrow = e->kind == EXPECT_REACH ? "->" : "-/->";
+	const char *arrow = e->kind == EXPECT_NOREACH ? "-/->" : "->";
 	if (!a) {
 		it->name = xasprintf("%s %s %s %s", topo_expect_kind_to_string(e->kind), from, arrow, to);
 		it->detail = xasprintf("node '%s' is not running", from);
@@ -96,6 +147,13 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 		}
 	}
 	ipaddr_str(&ip, it->addr);
+	if (e->kind == EXPECT_TCP) {
+		it->name = xasprintf("tcp %s -> %s port %s (%s)", from, to, port, it->addr);
+		vec_push(&it->words, xstrdup(it->addr));
+		vec_push(&it->words, xstrdup(port));
+		it->fn = tcp_connect;
+		return;
+	}
 	it->name = xasprintf("%s %s %s %s (%s)", topo_expect_kind_to_string(e->kind), from, arrow, to,
 			     it->addr);
 	/* Until the first reply, a packet every 0.2 s, within a deadline: one
@@ -112,28 +170,37 @@ static void add_items(struct items *items, const struct topo_expect *e,
 {
 	struct strvec froms = {0}, tos = {0};
 
+	bool pairs = e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH || e->kind == EXPECT_TCP;
+	_cleanup_free_ char *to = xstrdup(e->rest);
+	char *port = NULL;
+
+	if (e->kind == EXPECT_TCP) {
+		port = to + strcspn(to, " \t");
+		if (*port)
+			*port++ = '\0';
+		port += strspn(port, " \t");
+	}
 	expand(s, e->from, &froms);
-	if (e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH)
-		expand(s, e->rest, &tos);
+	if (pairs)
+		expand(s, to, &tos);
 	vec_foreach(f, &froms)
 	{
-		if (e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH) {
+		if (pairs) {
 			vec_foreach(t, &tos)
 			{
 				size_t fl = strlen(*f);
 				/* a node and itself: nothing to learn */
 				if (strncmp(*t, *f, fl) == 0 && ((*t)[fl] == '\0' || (*t)[fl] == ':') &&
-				    (streq(e->rest, "all") || strpbrk(e->rest, ",*?[")))
+				    (streq(to, "all") || strpbrk(to, ",*?[")))
 					continue;
-				add_pair(items, e, s, *f, *t);
+				add_pair(items, e, s, *f, *t, port);
 			}
 			continue;
 		}
 		struct item *it = vec_add(items);
 		it->e = e;
 		it->from = xstrdup(*f);
-		it->probe = -1;
-		if (e->kind == EXPECT_RESOLVE) {
+			if (e->kind == EXPECT_RESOLVE) {
 			struct strvec w = {0};
 			split_command(e->rest, &w);
 			it->name = xasprintf("resolve %s in %s%s%s", w.v[0], *f, w.n > 1 ? " to " : "",
@@ -193,6 +260,122 @@ static const char *one_line(const char *out)
 	return line;
 }
 
+/* Run the probes of these items (which have not failed before running),
+ * `parallel` at a time, and keep each one's outcome in it. */
+static void run_items(struct item **its, size_t n, const struct show_lab *s, const char *lab,
+		      unsigned parallel, double timeout)
+{
+	struct probe *probes = xcalloc(n + 1, sizeof(*probes));
+
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = its[i];
+		const struct show_node *node = show_node_find(s, it->from);
+		bool whole = it->e->kind == EXPECT_RESOLVE || it->e->kind == EXPECT_EXEC;
+		probes[i] = (struct probe){
+			.netns = node->netns,
+			.enter_mounts = whole,
+			.lab = whole ? lab : NULL,
+			.node = it->from,
+			.argv = it->words.v,
+			.fn = it->fn,
+		};
+	}
+	probe_run_all(probes, n, parallel, timeout);
+	for (size_t i = 0; i < n; i++) {
+		struct item *it = its[i];
+		struct probe *p = &probes[i];
+		free(it->output);
+		it->output = steal_pointer(&p->output);
+		it->status = p->status;
+		it->seconds += p->seconds;
+		it->ran = true;
+		bool success = p->status == 0 && (!it->want || has_word(it->output, it->want));
+		it->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0 : success;
+		probe_free(p);
+	}
+	free(probes);
+}
+
+static void nap_ms(unsigned ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000};
+	nanosleep(&t, NULL);
+}
+
+/* One [expect] section's checks: all at once, or one after another
+ * (order = sequential); each failing one again every RETRY_PAUSE_MS until
+ * the section's retry window has passed. */
+#define RETRY_PAUSE_MS 250
+static void run_group(struct item **its, size_t n, const struct show_lab *s, const char *lab,
+		      double timeout)
+{
+	if (!n)
+		return;
+	const struct topo_expect *e = its[0]->e;
+	size_t units = e->in_order ? n : 1;
+
+	for (size_t u = 0; u < units && !interrupt_signal(); u++) {
+		struct item **batch = e->in_order ? &its[u] : its;
+		size_t left = e->in_order ? 1 : n;
+		_cleanup_free_ struct item **todo = xmalloc(left * sizeof(*todo));
+		memcpy(todo, batch, left * sizeof(*todo));
+		double until = probe_now() + e->retry_ms / 1000.0;
+		for (;;) {
+			run_items(todo, left, s, lab, e->in_order ? 1 : PARALLEL, timeout);
+			size_t k = 0;
+			for (size_t i = 0; i < left; i++)
+				if (!todo[i]->ok && todo[i]->status != -3)
+					todo[k++] = todo[i];
+			left = k;
+			if (!left || interrupt_signal() || probe_now() + RETRY_PAUSE_MS / 1000.0 > until)
+				break;
+			nap_ms(RETRY_PAUSE_MS);
+		}
+	}
+}
+
+static char *detail_of(const struct item *it)
+{
+	bool ping = it->e->kind == EXPECT_REACH || it->e->kind == EXPECT_NOREACH;
+	const char *out = it->output ? it->output : "";
+	char *d = NULL;
+
+	if (it->ok)
+		return NULL;
+	if (!it->ran)
+		d = xstrdup(interrupt_signal() ? "not run: interrupted" : "not run");
+	else if (it->status == -3)
+		d = xstrdup("interrupted");
+	else if (it->status == -2)
+		d = xstrdup(out);
+	else if (it->status == -1)
+		d = xstrdup("timed out");
+	else if (it->e->kind == EXPECT_NOREACH)
+		d = xstrdup("it is reachable");
+	else if (it->want && it->status == 0)
+		d = xasprintf("resolved to %s, not %s", one_line(out), it->want);
+	else if (strstr(out, " 0 packets transmitted"))
+		d = xstrdup("not a packet could be sent: the kernel's neighbour table is probably "
+			    "full (host net.ipv4.neigh.default.gc_thresh3; see 'nslab up' warnings)");
+	else if (ping && it->status == 1)
+		d = xasprintf("no reply within %d s", REACH_DEADLINE);
+	else if (it->e->kind == EXPECT_TCP && *one_line(out))
+		d = xstrdup(one_line(out));
+	else {
+		const char *why = one_line(out);
+		d = xasprintf("exit status %d%s%s", it->status, *why ? ": " : "", why);
+	}
+	if (it->ran && it->e->retry_ms) {
+		char *once = d;
+		d = xasprintf("%s (still, after %.3g s of retrying)", once, it->e->retry_ms / 1000.0);
+		free(once);
+	}
+	size_t l = strlen(d);
+	while (l && d[l - 1] == '\n')
+		d[--l] = '\0';
+	return d;
+}
+
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret)
 {
 	struct items items = {0};
@@ -202,73 +385,39 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 	if (r < 0)
 		return r;
 	vec_foreach(e, &lab->expects) add_items(&items, e, &s);
+	vec_foreach(it, &items) if (it->words.n) vec_push(&it->words, NULL);
 
-	struct probe *probes = xcalloc(items.n + 1, sizeof(*probes));
-	size_t np = 0;
-	vec_foreach(it, &items)
-	{
-		if (it->detail || !it->words.n)
-			continue;
-		vec_push(&it->words, NULL);
-		it->probe = (int)np;
-		const struct show_node *n = show_node_find(&s, it->from);
-		probes[np++] = (struct probe){
-			.netns = n->netns,
-			.enter_mounts = it->e->kind == EXPECT_RESOLVE || it->e->kind == EXPECT_EXEC,
-			.argv = it->words.v,
-		};
+	/* [expect] sections in file order, each after the one before */
+	_cleanup_free_ struct item **group = xmalloc((items.n + 1) * sizeof(*group));
+	for (unsigned g = 0; !interrupt_signal(); g++) {
+		size_t n = 0;
+		bool any = false;
+		vec_foreach(it, &items)
+		{
+			any |= it->e->group >= g;
+			if (it->e->group == g && !it->detail && it->words.n)
+				group[n++] = it;
+		}
+		if (!any)
+			break;
+		run_group(group, n, &s, lab->name, timeout);
 	}
-	probe_run_all(probes, np, PARALLEL, timeout);
 
 	vec_foreach(it, &items)
 	{
 		struct check_result *c = vec_add(ret);
-		struct probe *p = it->probe >= 0 ? &probes[it->probe] : NULL;
 		c->name = steal_pointer(&it->name);
 		c->kind = xstrdup(topo_expect_kind_to_string(it->e->kind));
 		c->loc = it->e->loc; /* its file name lives as long as lab */
-		if (it->detail) {
-			c->detail = steal_pointer(&it->detail);
-		} else if (p) {
-			c->seconds = p->seconds;
-			bool success = p->status == 0 && (!it->want || has_word(p->output, it->want));
-			c->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0 : success;
-			bool ping = it->e->kind == EXPECT_REACH || it->e->kind == EXPECT_NOREACH;
-			if (p->status == -3)
-				c->detail = xstrdup("interrupted");
-			else if (p->status == -2)
-				c->detail = xstrdup(p->output);
-			else if (p->status == -1)
-				c->detail = xstrdup("timed out");
-			else if (!c->ok && it->e->kind == EXPECT_NOREACH)
-				c->detail = xstrdup("it is reachable");
-			else if (!c->ok && it->want && p->status == 0)
-				c->detail = xasprintf("resolved to %s, not %s", one_line(p->output), it->want);
-			else if (!c->ok && strstr(p->output, " 0 packets transmitted"))
-				c->detail = xstrdup(
-					"not a packet could be sent: the kernel's neighbour table is probably "
-					"full (host net.ipv4.neigh.default.gc_thresh3; see 'nslab up' warnings)");
-			else if (!c->ok && ping && p->status == 1)
-				c->detail = xasprintf("no reply within %d s", REACH_DEADLINE);
-			else if (!c->ok) {
-				const char *why = one_line(p->output);
-				c->detail = xasprintf("exit status %d%s%s", p->status, *why ? ": " : "", why);
-			}
-			if (c->detail) {
-				size_t l = strlen(c->detail);
-				while (l && c->detail[l - 1] == '\n')
-					c->detail[--l] = '\0';
-			}
-		}
+		c->ok = !it->detail && it->ok;
+		c->seconds = it->seconds;
+		c->detail = it->detail ? steal_pointer(&it->detail) : detail_of(it);
 		vec_foreach(w, &it->words) free(*w);
 		vec_free(&it->words);
 		free(it->want);
-		free(it->name);
+		free(it->output);
 		free(it->from);
 	}
-	for (size_t i = 0; i < np; i++)
-		probe_free(&probes[i]);
-	free(probes);
 	vec_free(&items);
 	show_free(&s);
 	return 0;
@@ -370,6 +519,10 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 		}
 	}
 	struct topo_lab *t = topo_parse_string(kept, name, d);
+	if (info.file) { /* its folders are beside the file up was given */
+		_cleanup_free_ char *copy = xstrdup(info.file);
+		t->dir = xstrdup(dirname(copy));
+	}
 	lab_info_free(&info);
 	if (!streq(t->name, lab)) { /* named after its file: the file up was given */
 		free(t->name);

@@ -9,6 +9,7 @@
 #include "interrupt.h"
 #include "kind.h"
 #include "host-limits.h"
+#include "runtime.h"
 #include "netns.h"
 #include "rundir.h"
 
@@ -71,14 +72,17 @@ static bool is_switch_ns(const char *ns)
 	return n > s && streq(ns + n - s, TOPO_SWITCH_NS_SUFFIX) && ns[n - s - 1] == '-';
 }
 
-/* Kill, then delete namespaces (switch first: its veths go in one batch
- * with it), /etc/netns entries. Goes on past errors; returns the first. */
-static int teardown(struct strvec *nss, struct sbuf *err, struct sbuf *notes)
+/* Stop the services (TERM, then KILL), kill what else runs in the lab's
+ * namespaces, unmount the nodes' roots, then delete namespaces (switch
+ * first: its veths go in one batch with it), /etc/netns entries. Goes on
+ * past errors; returns the first. */
+static int teardown(const char *lab, struct strvec *nss, struct sbuf *err, struct sbuf *notes)
 {
 	_cleanup_free_ uint64_t *inodes = xmalloc((nss->n + 1) * sizeof(*inodes));
 	size_t n = 0;
 	int first = 0;
 
+	(void)runtime_stop_services(lab, 3000);
 	vec_foreach(ns, nss)
 	{
 		uint64_t ino = netns_inode(*ns);
@@ -86,6 +90,7 @@ static int teardown(struct strvec *nss, struct sbuf *err, struct sbuf *notes)
 			inodes[n++] = ino;
 	}
 	(void)netns_kill_procs(inodes, n, 1000);
+	first = runtime_unmount(lab, err);
 	for (int pass = 0; pass < 2; pass++)
 		vec_foreach(ns, nss)
 		{
@@ -127,7 +132,7 @@ static int down_locked(const char *name, bool *ret_found, struct sbuf *err, stru
 
 	collect_netns(name, &nss, &complete);
 	*ret_found = nss.n > 0 || rundir_exists(name);
-	r = teardown(&nss, err, notes);
+	r = teardown(name, &nss, err, notes);
 	strvec_free(&nss);
 	if (r == 0)
 		remove_run_dir(name);
@@ -354,7 +359,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	if (r < 0) {
 		struct sbuf why = {0};
 		size_t nmade = made.n;
-		if (teardown(&made, &why, notes) == 0) {
+		if (teardown(lab->name, &made, &why, notes) == 0) {
 			remove_run_dir(lab->name);
 			if (r == -EINTR)
 				sbuf_addf(err, "; it removed the %zu namespace%s it had made, and its run directory",

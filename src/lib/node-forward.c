@@ -18,4 +18,5 @@ const struct node_key node_key_forward = {
 	.key = "forward",
 	.repeatable = false,
 	.parse = parse_forward,
+	.defaults = true,
 };

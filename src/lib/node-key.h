@@ -12,6 +12,7 @@
 struct node_key {
 	const char *key;
 	bool repeatable; /* may be given more than once in a section */
+	bool defaults;   /* may be given in [defaults], for every node */
 	/* key = value: adds to n, or reports the line at loc and returns
 	 * -EINVAL. value is split in place. */
 	int (*parse)(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d);

@@ -173,6 +173,7 @@ const struct node_key node_key_sysctl = {
 	.key = "sysctl",
 	.repeatable = true,
 	.parse = parse_sysctl,
+	.defaults = true,
 	.validate = validate_sysctls,
 	.free = free_sysctls,
 	.plan = plan_sysctls,

@@ -21,7 +21,20 @@ enum sect_type {
 	SECT_DEV,
 	SECT_DNS,
 	SECT_EXPECT,
+	SECT_DEFAULTS, /* node keys for every node */
 	SECT_IGNORE, /* a bad header: its keys are not checked again */
+};
+
+struct default_line {
+	const struct node_key *key;
+	char *value;
+	struct topo_loc loc;
+};
+
+/* What the keys of an [expect] section say about its checks. */
+struct topo_expect_opts {
+	unsigned retry_ms;
+	bool in_order;
 };
 
 struct parser {
@@ -41,13 +54,19 @@ struct parser {
 	const struct link_kind *kind; /* of SECT_LINES */
 	struct strmap seen; /* single-valued keys of the current section */
 	VEC(char *) seen_keys;
+	/* [defaults]: the good lines, given to every node as it is declared */
+	VEC(struct default_line) defaults;
+	bool node_seen;
+	unsigned expect_group; /* the current [expect] section's number */
+	bool expect_seen;
+	struct topo_expect_opts expect_opts;
 };
 
 /* The sections of the core; each link kind adds its own (kind.h). */
-static const char *const core_sections[] = {"lab", "node", "dns", "expect"};
-static const char *const lab_keys[] = {"name", "description", "ipv6"};
+static const char *const core_sections[] = {"lab", "defaults", "node", "dns", "expect"};
+static const char *const lab_keys[] = {"name", "description", "ipv6", "startup-timeout"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
-static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec"};
+static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp"};
 
 /* Keys whose value is a command line or a word list (words.h): quotes group
  * words and protect ';' and '#'. Every other value keeps the plain comment
@@ -58,6 +77,9 @@ static const struct {
 } command_keys[] = {
 	{SECT_EXPECT, "exec"},
 	{SECT_EXPECT, "resolve"},
+	{SECT_NODE, "startup"},
+	{SECT_NODE, "service"},
+	{SECT_DEFAULTS, "startup"},
 };
 
 static const char quote_hint[] = "close the quote; in '...' every character is literal, in \"...\" "
@@ -145,6 +167,13 @@ static void lab_key(struct parser *p, const char *key, char *value)
 	} else if (streq(key, "description")) {
 		free(lab->description);
 		lab->description = xstrdup(value);
+	} else if (streq(key, "startup-timeout")) {
+		unsigned ms;
+		if (parse_duration_ms(value, 3600 * 1000, &ms) < 0 || !ms)
+			diag_add(p->d, &loc, "write a duration up to 1h, e.g. 'startup-timeout = 60s'",
+				 "bad startup-timeout '%s'", value);
+		else
+			lab->startup_timeout_ms = ms;
 	} else {
 		diag_add(p->d, &loc,
 			 hint_key(key, lab_keys, ARRAY_SIZE(lab_keys), hint, sizeof(hint)),
@@ -198,13 +227,48 @@ static void dns_key(struct parser *p, const char *key, char *value)
 	}
 }
 
+/* [expect] retry and order: they hold for the whole section. */
+static void expect_option(struct parser *p, const char *key, const char *value)
+{
+	struct topo_loc loc = here(p);
+	struct topo_expect_opts *o = &p->expect_opts;
+
+	if (streq(key, "retry")) {
+		unsigned ms;
+		if (parse_duration_ms(value, 600 * 1000, &ms) < 0) {
+			diag_add(p->d, &loc,
+				 "write how long a check may take to hold, up to 10m, e.g. 'retry = 10s'",
+				 "bad retry '%s'", value);
+			return;
+		}
+		o->retry_ms = ms;
+	} else if (streq(value, "sequential") || streq(value, "parallel")) {
+		o->in_order = streq(value, "sequential");
+	} else {
+		diag_add(p->d, &loc,
+			 "write 'order = sequential' (one check after another, in file order) or "
+			 "'order = parallel' (the default)",
+			 "bad order '%s'", value);
+		return;
+	}
+	vec_foreach(e, &p->lab->expects) if (e->group == p->expect_group)
+	{
+		e->retry_ms = o->retry_ms;
+		e->in_order = o->in_order;
+	}
+}
+
 static void expect_key(struct parser *p, const char *key, char *value)
 {
 	struct topo_loc loc = here(p);
-	static const char *const keys[] = {"reach", "noreach", "resolve", "exec"};
+	static const char *const keys[] = {"reach", "noreach", "resolve", "exec", "tcp", "retry", "order"};
 	char hint[256];
 	int kind = -1;
 
+	if (streq(key, "retry") || streq(key, "order")) {
+		expect_option(p, key, value);
+		return;
+	}
 	for (int k = 0; k < _EXPECT_MAX; k++)
 		if (streq(key, topo_expect_kind_to_string(k)))
 			kind = k;
@@ -227,6 +291,7 @@ static void expect_key(struct parser *p, const char *key, char *value)
 			"write 'noreach = FROM TO', e.g. 'noreach = h1 h3'",
 			how_resolve,
 			how_exec,
+			"write 'tcp = FROM TO PORT', e.g. 'tcp = client web 80'",
 		};
 		diag_add(p->d, &loc, how[kind], "'%s' needs a node and what to check", key);
 		return;
@@ -274,6 +339,9 @@ static void expect_key(struct parser *p, const char *key, char *value)
 	e->kind = (enum topo_expect_kind)kind;
 	e->from = xstrndup(value, flen);
 	e->rest = stored ? stored : xstrdup(rest); /* exec: the command line as written */
+	e->group = p->expect_group;
+	e->retry_ms = p->expect_opts.retry_ms;
+	e->in_order = p->expect_opts.in_order;
 }
 
 static void node_key(struct parser *p, const char *key, char *value)
@@ -292,6 +360,50 @@ static void node_key(struct parser *p, const char *key, char *value)
 		names[i] = node_keys[i]->key;
 	diag_add(p->d, &loc, hint_key(key, names, node_keys_n, hint, sizeof(hint)),
 		 "unknown key '%s' in [node %s]", key, n->name);
+}
+
+/* A [defaults] line: a node key for every node. Checked once here, on a
+ * node of its own, so that its errors are not repeated for every node. */
+static void defaults_key(struct parser *p, const char *key, char *value)
+{
+	const struct node_key *k = node_key_find(key);
+	struct topo_loc loc = here(p);
+	const char *names[64];
+	size_t n = 0;
+	char hint[256];
+
+	if (!k || !k->defaults) {
+		for (size_t i = 0; i < node_keys_n && n < ARRAY_SIZE(names); i++)
+			if (node_keys[i]->defaults)
+				names[n++] = node_keys[i]->key;
+		diag_add(p->d, &loc, hint_key(key, names, n, hint, sizeof(hint)),
+			 k ? "'%s' is a node's own; it cannot be given in [defaults]"
+			   : "unknown key '%s' in [defaults]",
+			 key);
+		return;
+	}
+	struct topo_loc zero = {.file = p->lab->file};
+	struct topo_node *scratch = topo_node_new("defaults", &zero);
+	_cleanup_free_ char *copy = xstrdup(value);
+	int r = k->parse(scratch, copy, &loc, p->d);
+	topo_node_free(scratch);
+	if (r < 0)
+		return;
+	struct default_line *l = vec_add(&p->defaults);
+	*l = (struct default_line){.key = k, .value = xstrdup(value), .loc = loc};
+}
+
+/* A node as it is declared gets the [defaults] lines first: its own
+ * lines come later and win (or add, for repeatable keys). */
+static void apply_defaults(struct parser *p, struct topo_node *n)
+{
+	vec_foreach(l, &p->defaults)
+	{
+		struct diag quiet = {0};
+		_cleanup_free_ char *copy = xstrdup(l->value);
+		(void)l->key->parse(n, copy, &l->loc, &quiet);
+		diag_free(&quiet);
+	}
 }
 
 static struct topo_dev *dev_new(struct parser *p, const struct link_kind *kind)
@@ -359,6 +471,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SECT_EXPECT:
 		expect_key(p, name, v);
 		break;
+	case SECT_DEFAULTS:
+		defaults_key(p, name, v);
+		break;
 	case SECT_IGNORE:
 		break;
 	}
@@ -410,7 +525,7 @@ static void begin_section(struct parser *p, char *head)
 			for (size_t k = 0; k < link_kinds_n; k++)
 				sbuf_addf(&b, ", [%s%s]", link_kinds[k]->section,
 					  link_kinds[k]->line_key ? "" : " NAME");
-			snprintf(hint, sizeof(hint), "%s, [dns] and [expect]", b.s);
+			snprintf(hint, sizeof(hint), "%s, [defaults], [dns] and [expect]", b.s);
 			sbuf_free(&b);
 		}
 		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
@@ -418,7 +533,7 @@ static void begin_section(struct parser *p, char *head)
 	}
 	bool lines = kind && kind->line_key;
 	bool wants_arg = !streq(word, "lab") && !lines && !streq(word, "dns") &&
-			 !streq(word, "expect");
+			 !streq(word, "expect") && !streq(word, "defaults");
 	if (wants_arg && !arg) {
 		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
 		diag_add(p->d, &loc, hint, "section [%s] needs a name", word);
@@ -449,10 +564,22 @@ static void begin_section(struct parser *p, char *head)
 
 	if (streq(word, "lab")) {
 		p->st = SECT_LAB;
+	} else if (streq(word, "defaults")) {
+		if (p->node_seen) {
+			diag_add(p->d, &loc, "move [defaults] above the first [node] section",
+				 "[defaults] after a [node] section: it applies to the nodes that follow it");
+			return;
+		}
+		p->st = SECT_DEFAULTS;
 	} else if (lines) {
 		p->st = SECT_LINES;
 		p->kind = kind;
 	} else if (streq(word, "expect")) {
+		/* each [expect] section is a group: groups are checked in order */
+		if (p->expect_seen)
+			p->expect_group++;
+		p->expect_seen = true;
+		p->expect_opts = (struct topo_expect_opts){0};
 		p->st = SECT_EXPECT;
 	} else if (streq(word, "dns")) {
 		p->st = SECT_DNS;
@@ -474,6 +601,8 @@ static void begin_section(struct parser *p, char *head)
 			return;
 		}
 		p->node = topo_node_add(p->lab, arg, &loc);
+		p->node_seen = true;
+		apply_defaults(p, p->node);
 		p->st = SECT_NODE;
 	} else {
 		char *colon = strchr(arg, ':');
@@ -660,6 +789,8 @@ static struct topo_lab *parse(struct parser *p, struct diag *d)
 
 	(void)ini_parse_stream(reader, p, handler, p);
 	p->lab->source = sbuf_steal(&p->source);
+	vec_foreach(l, &p->defaults) free(l->value);
+	vec_free(&p->defaults);
 	reset_seen(p);
 	free(p->sect_label);
 	free(p->line);
@@ -724,7 +855,13 @@ struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err)
 		*ret_err = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		return NULL;
 	}
-	return topo_parse_file(f, path, d);
+	struct topo_lab *lab = topo_parse_file(f, path, d);
+	if (S_ISREG(st.st_mode)) {
+		_cleanup_free_ char *abs = realpath(path, NULL);
+		if (abs)
+			lab->dir = xstrdup(dirname(abs));
+	}
+	return lab;
 }
 
 struct topo_lab *topo_load(const char *path, struct diag *d, int *ret_err)

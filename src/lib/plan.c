@@ -2,7 +2,8 @@
 /* Steps in the order they are applied: namespaces, then devices (bridges,
  * veths, tunnels: each kind in its own file, in the kind table's order),
  * then per node what its keys make (in the node key table's order:
- * addresses, sysctls, routes, neighbours, FDB entries), then DNS. */
+ * addresses, sysctls, routes, neighbours, FDB entries), then DNS, then
+ * what runs in each node (its root, ruleset, startup lines, services). */
 #include "plan.h"
 #include "dns.h"
 #include "kind.h"
@@ -75,6 +76,15 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 	vec_foreach(np, &lab->nodes) for (size_t k = 0; k < node_keys_n; k++) if (node_keys[k]->plan)
 		node_keys[k]->plan(p, *np);
 	dns_plan(p);
+
+	/* What runs in nodes comes last, after DNS (a node's root copies its
+	 * resolv.conf): a stable pass by group keeps each group's order. */
+	size_t n = p->steps.n, k = 0;
+	struct step *sorted = xmalloc((n ? n : 1) * sizeof(*sorted));
+	for (int g = STEP_GROUP_NETNS; g <= STEP_GROUP_RUN; g++)
+		vec_foreach(s, &p->steps) if ((int)s->type->group == g) sorted[k++] = *s;
+	memcpy(p->steps.v, sorted, n * sizeof(*sorted));
+	free(sorted);
 }
 
 void plan_free(struct plan *p)
@@ -126,6 +136,9 @@ void plan_print(const struct plan *p, FILE *f)
 				  p->lab->dns.server, dns_domain(p->lab));
 		else if (g == STEP_GROUP_NODE && s->node != last)
 			sbuf_addf(&b, "\n# node %s\n", s->node->name);
+		else if (g == STEP_GROUP_RUN && (s->node != last || prev != STEP_GROUP_RUN))
+			sbuf_addf(&b, "\n# node %s runs: its root, rules, startup lines, services\n",
+				  s->node->name);
 		if (g >= STEP_GROUP_NODE)
 			last = s->node;
 		plan_step_print(p, s, &b);

@@ -16,6 +16,7 @@ enum step_group {
 	STEP_GROUP_LINKS, /* "# links" */
 	STEP_GROUP_NODE,  /* "# node NAME": what the node's keys make */
 	STEP_GROUP_DNS,   /* "# DNS: ..." */
+	STEP_GROUP_RUN,   /* "# node NAME runs": its root, rules, startup, services */
 };
 
 /* One kind of step (the core's in apply.c, a node key's in node-KEY.c, a

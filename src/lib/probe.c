@@ -3,6 +3,7 @@
 #include "access.h"
 #include "interrupt.h"
 #include "netns.h"
+#include "runtime.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -41,7 +42,7 @@ static void start(struct probe *p)
 		dup2(fds[1], STDOUT_FILENO);
 		dup2(fds[1], STDERR_FILENO);
 		if (p->enter_mounts) {
-			if (access_enter(p->netns, &why) < 0) {
+			if ((p->lab ? runtime_enter(p->lab, p->node, &why) : access_enter(p->netns, &why)) < 0) {
 				dprintf(STDERR_FILENO, "%s\n", why.s);
 				_exit(125);
 			}
@@ -52,6 +53,8 @@ static void start(struct probe *p)
 				_exit(125);
 			}
 		}
+		if (p->fn)
+			_exit(p->fn(p->argv));
 		execvp(p->argv[0], p->argv);
 		dprintf(STDERR_FILENO, "%s: %s\n", p->argv[0], strerror(errno));
 		_exit(127);

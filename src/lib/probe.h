@@ -8,8 +8,11 @@
 struct probe {
 	/* in */
 	const char *netns;
-	bool enter_mounts; /* the whole `ip netns exec` switch (for /etc/netns files) */
+	bool enter_mounts; /* the whole node: `ip netns exec`'s switch, or its root */
+	const char *lab, *node; /* with enter_mounts: the node to enter (runtime.h) */
 	char **argv;       /* NULL-terminated */
+	/* In the child instead of exec'ing argv: returns the exit status. */
+	int (*fn)(char **argv);
 	/* out */
 	int status;    /* exit status, 128+signal; -1 timed out; -2 not run; -3 interrupted */
 	char *output;  /* stdout and stderr, the first 4 KiB */

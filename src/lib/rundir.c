@@ -5,6 +5,7 @@
 #include <config.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -59,18 +60,20 @@ int rundir_make(const char *lab, struct sbuf *err)
 	return make_dir(dir, 0755, err);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	(void)(flag == FTW_DP ? rmdir(path) : unlink(path));
+	return 0;
+}
+
 bool rundir_remove(const char *lab)
 {
 	_cleanup_free_ char *dir = rundir_path(lab, NULL);
-	DIR *d = opendir(dir);
-	struct dirent *e;
 
-	while (d && (e = readdir(d)))
-		if (!streq(e->d_name, ".") && !streq(e->d_name, ".."))
-			(void)unlinkat(dirfd(d), e->d_name, 0);
-	if (d)
-		closedir(d);
-	(void)rmdir(dir);
+	/* FTW_MOUNT: a mount point left by mistake is not walked into */
+	(void)nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	return rmdir(NSLAB_RUNDIR) == 0 || errno == ENOENT; /* only when empty */
 }
 
@@ -232,4 +235,55 @@ int rundir_read_info(const char *lab, struct rundir_info *i)
 		}
 	}
 	return 0;
+}
+
+int rundir_add_service(const char *lab, const struct rundir_service *s)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_SERVICES);
+	_cleanup_fclose_ FILE *f = fopen(path, "ae");
+
+	if (!f)
+		return -errno;
+	/* the command last: it may hold blanks */
+	fprintf(f, "%s %s %d %llu %lld %s\n", s->node, s->name, (int)s->pid, s->start, s->since,
+		s->cmd);
+	return fflush(f) == 0 && fsync(fileno(f)) == 0 ? 0 : -errno;
+}
+
+int rundir_read_services(const char *lab, struct rundir_services *ret)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_SERVICES);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return -errno;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char node[64], name[64];
+		int pid, off = 0;
+		unsigned long long start;
+		long long since;
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (sscanf(line, "%63s %63s %d %llu %lld %n", node, name, &pid, &start, &since, &off) < 5 ||
+		    pid <= 1 || !off)
+			continue; /* a torn last line */
+		struct rundir_service *s = vec_add(ret);
+		*s = (struct rundir_service){.node = xstrdup(node), .name = xstrdup(name), .pid = pid,
+					     .start = start, .since = since, .cmd = xstrdup(line + off)};
+	}
+	return 0;
+}
+
+void rundir_services_free(struct rundir_services *v)
+{
+	vec_foreach(s, v)
+	{
+		free(s->node);
+		free(s->name);
+		free(s->cmd);
+	}
+	vec_free(v);
 }

@@ -4,6 +4,10 @@
  *   RUNDIR/LAB/info          written when up completes
  *   RUNDIR/LAB/topology.ini  the file as it was at up, for `check`
  *   RUNDIR/LAB/dns*          dnsmasq's files (dns.c)
+ *   RUNDIR/LAB/ns/           nodes' mount and UTS namespaces (runtime.c)
+ *   RUNDIR/LAB/root/NODE/    the upper layers of a node's private dirs
+ *   RUNDIR/LAB/logs/NODE.log what ran in the node printed
+ *   RUNDIR/LAB/services      the services started, one a line
  *   LOCKDIR/LAB.lock         the lab's lock; never deleted, so a lock is
  *                            always taken on the file that others open
  * RUNDIR goes when its last lab does: no trace of nslab stays but the
@@ -18,6 +22,10 @@
 #define RUNDIR_DNS_LOG "dns.log"
 #define RUNDIR_DNS_HOSTS "dns-hosts"
 #define RUNDIR_DNS_PID "dnsmasq.pid"
+#define RUNDIR_NS "ns"
+#define RUNDIR_ROOT "root"
+#define RUNDIR_LOGS "logs"
+#define RUNDIR_SERVICES "services"
 
 /* RUNDIR/LAB/FILE, or RUNDIR/LAB when file is NULL. */
 char *rundir_path(const char *lab, const char *file);
@@ -25,8 +33,9 @@ char *rundir_path(const char *lab, const char *file);
 bool rundir_exists(const char *lab);
 /* RUNDIR/LAB, made if missing. */
 int rundir_make(const char *lab, struct sbuf *err);
-/* RUNDIR/LAB and everything in it; RUNDIR too when it is left empty.
- * True when RUNDIR is gone: no lab is left. */
+/* RUNDIR/LAB and everything in it (never across a mount point: unmount
+ * first); RUNDIR too when it is left empty. True when RUNDIR is gone: no
+ * lab is left. */
 bool rundir_remove(const char *lab);
 /* Lab names with a run directory, unsorted. */
 int rundir_list(struct strvec *ret);
@@ -62,3 +71,20 @@ int rundir_write_info(const char *lab, const struct rundir_info *i);
 int rundir_read_info(const char *lab, struct rundir_info *ret);
 /* Write RUNDIR/LAB/FILE, replacing it atomically. */
 int rundir_write_file(const char *lab, const char *file, const char *text);
+
+/* A service on record: written when it starts, read by `ps` and `down`. */
+struct rundir_service {
+	char *node, *name;
+	pid_t pid;
+	unsigned long long start; /* its start time (/proc/PID/stat), against PID reuse */
+	long long since;          /* unix time */
+	char *cmd;
+};
+struct rundir_services {
+	struct rundir_service *v;
+	size_t n, cap;
+};
+int rundir_add_service(const char *lab, const struct rundir_service *s);
+/* In the order they started; -errno when there is no record. */
+int rundir_read_services(const char *lab, struct rundir_services *ret);
+void rundir_services_free(struct rundir_services *v);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "topology.h"
 #include "node-key.h"
+
+#include <libgen.h>
 #include "kind.h"
 
 struct topo_lab *topo_lab_new(const char *file)
@@ -8,10 +10,11 @@ struct topo_lab *topo_lab_new(const char *file)
 	struct topo_lab *lab = xcalloc(1, sizeof(*lab));
 	lab->file = xstrdup(file);
 	lab->ipv6_given = -1;
+	lab->startup_timeout_ms = 30000;
 	return lab;
 }
 
-static void node_free(struct topo_node *n)
+void topo_node_free(struct topo_node *n)
 {
 	vec_foreach(i, &n->ifaces) free(*i);
 	vec_free(&n->ifaces);
@@ -27,7 +30,8 @@ void topo_lab_free(struct topo_lab *lab)
 {
 	if (!lab)
 		return;
-	vec_foreach(n, &lab->nodes) node_free(*n);
+	free(lab->dir);
+	vec_foreach(n, &lab->nodes) topo_node_free(*n);
 	vec_free(&lab->nodes);
 	strmap_free(&lab->node_by_name);
 	vec_foreach(dp, &lab->devs)
@@ -69,24 +73,50 @@ const char *topo_expect_kind_to_string(enum topo_expect_kind k)
 		[EXPECT_NOREACH] = "noreach",
 		[EXPECT_RESOLVE] = "resolve",
 		[EXPECT_EXEC] = "exec",
+		[EXPECT_TCP] = "tcp",
 	};
 	return k >= 0 && k < _EXPECT_MAX ? names[k] : NULL;
 }
 
-struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc)
+struct topo_node *topo_node_new(const char *name, const struct topo_loc *loc)
 {
 	struct topo_node *n = xcalloc(1, sizeof(*n));
 
 	n->name = xstrdup(name);
 	n->loc = *loc;
 	n->next_ifindex = 2; /* lo is 1 in every namespace */
+	n->container = -1;
+	return n;
+}
+
+struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc)
+{
+	struct topo_node *n = topo_node_new(name, loc);
+
 	if (strmap_put(&lab->node_by_name, n->name, n)) {
-		node_free(n);
+		topo_node_free(n);
 		return NULL;
 	}
 	n->index = (uint32_t)lab->nodes.n;
 	vec_push(&lab->nodes, n);
 	return n;
+}
+
+bool topo_node_has_root(const struct topo_node *n)
+{
+	return !n->is_switch &&
+	       (n->container == 1 || n->layers.n || n->startups.n || n->services.n);
+}
+
+char *topo_rel_path(const struct topo_lab *lab, const char *path)
+{
+	size_t n = lab->dir ? strlen(lab->dir) : 0;
+
+	if (!n || strncmp(path, lab->dir, n) != 0 || path[n] != '/')
+		return xstrdup(path);
+	_cleanup_free_ char *copy = xstrdup(lab->file);
+	const char *dir = dirname(copy);
+	return streq(dir, ".") ? xstrdup(path + n + 1) : xasprintf("%s/%s", dir, path + n + 1);
 }
 
 char *topo_netns_name(const char *lab, const char *node)

@@ -90,6 +90,32 @@ struct topo_ifattr {
 	uint8_t mac[6];
 };
 
+/* What runs in a node (node-startup.c, node-service.c): see docs/nodes.md. */
+struct topo_startup {
+	struct topo_loc loc;
+	char *line;    /* a shell command line; NODE.startup: the file's path */
+	bool is_file;  /* NODE.startup beside the topology, run by sh -e */
+	bool may_fail; /* 'startup = -CMD': its failure is logged, not fatal */
+};
+
+enum topo_ready {
+	READY_RUNNING, /* no condition: still running after a moment */
+	READY_TCP,     /* a TCP socket listens on port */
+	READY_UDP,     /* a UDP socket is bound to port */
+	READY_FILE,    /* path exists in the node */
+	READY_CMD,     /* the shell command arg exits 0 in the node */
+};
+
+struct topo_service {
+	struct topo_loc loc;
+	char *name;
+	char *cmd; /* a shell command line, run as 'exec CMD' */
+	enum topo_ready ready;
+	uint16_t port;
+	char *ready_arg; /* READY_FILE: path, READY_CMD: command */
+	unsigned timeout_ms;
+};
+
 struct topo_node {
 	struct topo_loc loc;
 	char *name;
@@ -107,6 +133,16 @@ struct topo_node {
 	VEC(struct topo_fdb) fdbs;
 	VEC(struct topo_sysctl) sysctls;
 	VEC(struct topo_ifattr) ifattrs;
+	/* What runs in it (topo_node_has_root) */
+	int container; /* 'container =': -1 not given, 0 no, 1 yes */
+	struct topo_loc container_loc;
+	VEC(char *) files;    /* 'files = DIR...' as written */
+	struct topo_loc files_loc;
+	VEC(char *) layers;   /* absolute folders laid over /, top first (validate) */
+	VEC(struct topo_startup) startups;
+	VEC(struct topo_service) services;
+	char *nft; /* absolute path of the ruleset (validate), as written before */
+	struct topo_loc nft_loc;
 };
 
 /* A device-making section ([bridge ...], [vxlan ...], [gre ...]) or one
@@ -141,6 +177,7 @@ enum topo_expect_kind {
 	EXPECT_NOREACH, /* noreach = FROM TO: it must not */
 	EXPECT_RESOLVE, /* resolve = FROM NAME [ADDRESS] */
 	EXPECT_EXEC,    /* exec = FROM CMD [ARGS...]: exits 0 */
+	EXPECT_TCP,     /* tcp = FROM TO PORT: a TCP connection opens */
 	_EXPECT_MAX,
 	_EXPECT_INVALID = -1,
 };
@@ -151,11 +188,15 @@ struct topo_expect {
 	struct topo_loc loc;
 	enum topo_expect_kind kind;
 	char *from; /* NODE, NODE,NODE,... or all */
-	char *rest; /* TO list, NAME [ADDRESS], or the command line */
+	char *rest; /* TO list, NAME [ADDRESS], the command line, TO PORT */
+	unsigned group;    /* the [expect] section it is in (from 0): groups run in order */
+	unsigned retry_ms; /* the section's 'retry': until it holds, at most this long */
+	bool in_order;     /* the section's 'order = sequential' */
 };
 
 struct topo_lab {
 	char *file; /* as given on the command line */
+	char *dir;  /* the absolute folder of file, or NULL (stdin, built-in) */
 	char *name;
 	struct topo_loc name_loc;
 	char *description;
@@ -168,6 +209,7 @@ struct topo_lab {
 	struct topo_loc ipv6_loc;
 	struct topo_dns dns;
 	VEC(struct topo_expect) expects;
+	unsigned startup_timeout_ms; /* [lab] startup-timeout: each startup line's limit */
 	char *source; /* the file's text, kept for `nslab check` */
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
 	struct strmap sections;
@@ -176,11 +218,21 @@ struct topo_lab {
 
 struct topo_lab *topo_lab_new(const char *file);
 void topo_lab_free(struct topo_lab *lab);
+/* A node outside any lab (parse checks [defaults] lines on one). */
+struct topo_node *topo_node_new(const char *name, const struct topo_loc *loc);
+void topo_node_free(struct topo_node *n);
 struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const struct topo_loc *loc);
 static inline struct topo_node *topo_node_find(const struct topo_lab *lab, const char *name)
 {
 	return strmap_get(&lab->node_by_name, name);
 }
+/* Does the node get a root of its own (mount and UTS namespaces,
+ * runtime.h)? When it has files, startup lines or services, or says
+ * 'container = yes'. Valid after validation (its folders are found then). */
+bool topo_node_has_root(const struct topo_node *n);
+/* A path in the topology's folder (lab->dir/REST) as the topology's file
+ * was named: DIR-OF-FILE/REST ("topologies/web/var"); others as they are. */
+char *topo_rel_path(const struct topo_lab *lab, const char *path);
 /* "LAB-NODE", or "LAB-.sw" for the switch namespace (node NULL). */
 char *topo_netns_name(const char *lab, const char *node);
 /* Once the lab's name is final (the end of parsing): every node's netns. */

@@ -339,3 +339,73 @@ int write_file(const char *path, const char *s)
 {
 	return write_file_at(AT_FDCWD, path, s);
 }
+
+int parse_duration_ms(const char *s, unsigned max_ms, unsigned *ret)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || v < 0)
+		return -EINVAL;
+	if (streq(end, "ms"))
+		;
+	else if (!*end || streq(end, "s"))
+		v *= 1000;
+	else if (streq(end, "m") || streq(end, "min"))
+		v *= 60000;
+	else
+		return -EINVAL;
+	if (v > max_ms)
+		return -ERANGE;
+	*ret = (unsigned)(v + 0.5);
+	return 0;
+}
+
+void sbuf_add_shword(struct sbuf *b, const char *s)
+{
+	bool plain = *s != '\0';
+
+	for (const char *c = s; *c && plain; c++)
+		plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			(*c >= '0' && *c <= '9') || strchr("_-./:=,+@%", *c);
+	if (plain) {
+		sbuf_adds(b, s);
+		return;
+	}
+	sbuf_adds(b, "'");
+	for (const char *c = s; *c; c++)
+		if (*c == '\'')
+			sbuf_adds(b, "'\\''");
+		else
+			sbuf_addf(b, "%c", *c);
+	sbuf_adds(b, "'");
+}
+
+int read_text_file(const char *path, size_t max, char **ret)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	struct sbuf b = {0};
+	char buf[4096];
+	size_t n, total = 0;
+
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		total += n;
+		if (total > max) {
+			sbuf_free(&b);
+			return -EFBIG;
+		}
+		sbuf_addf(&b, "%.*s", (int)n, buf);
+	}
+	if (ferror(f)) {
+		sbuf_free(&b);
+		return -EIO;
+	}
+	*ret = b.s ? sbuf_steal(&b) : xstrdup("");
+	return 0;
+}

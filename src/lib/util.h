@@ -106,6 +106,11 @@ void sbuf_adds(struct sbuf *b, const char *s);
 void sbuf_reset(struct sbuf *b);
 char *sbuf_steal(struct sbuf *b);
 void sbuf_free(struct sbuf *b);
+/* s as one sh(1) word: as is when it is plain, else in '...'. */
+void sbuf_add_shword(struct sbuf *b, const char *s);
+/* The whole of a text file of at most max bytes (NUL-terminated), or -errno
+ * (-EFBIG when longer). */
+int read_text_file(const char *path, size_t max, char **ret);
 
 /* A string -> pointer index (open addressing). Keys are not copied. */
 struct strmap {
@@ -122,6 +127,10 @@ void strmap_free(struct strmap *m);
 unsigned edit_distance(const char *a, const char *b);
 /* The candidate closest to word, or NULL when none is close enough. */
 const char *closest_word(const char *word, const char *const *candidates, size_t n);
+
+/* A duration: "500ms", "10s" or "10" (seconds), "2m"; decimals allowed
+ * ("1.5s"). -EINVAL when it is none, -ERANGE above max_ms. */
+int parse_duration_ms(const char *s, unsigned max_ms, unsigned *ret);
 
 /* Split s (modified in place) at runs of blanks; returns the count, at most max. */
 size_t split_words(char *s, char **words, size_t max);

@@ -132,6 +132,17 @@ static void check_node_list(struct topo_lab *lab, const struct topo_expect *e, c
 	}
 }
 
+static bool own_resolver(const struct topo_lab *lab)
+{
+	vec_foreach(np, &lab->nodes) vec_foreach(l, &(*np)->layers)
+	{
+		_cleanup_free_ char *p = xasprintf("%s/etc/resolv.conf", *l);
+		if (access(p, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void check_expects(struct topo_lab *lab, struct diag *d)
 {
 	vec_foreach(e, &lab->expects)
@@ -144,11 +155,22 @@ static void check_expects(struct topo_lab *lab, struct diag *d)
 					 topo_expect_kind_to_string(e->kind));
 			else
 				check_node_list(lab, e, e->rest, true, d);
+		} else if (e->kind == EXPECT_TCP) {
+			_cleanup_free_ char *copy = xstrdup(e->rest);
+			char *w[3], *end;
+			size_t n = split_words(copy, w, 2);
+			unsigned long port = n == 2 ? strtoul(w[1], &end, 10) : 0;
+			if (n != 2 || *end || port == 0 || port > 65535)
+				diag_add(d, &e->loc, "write 'tcp = FROM TO PORT', e.g. 'tcp = client web 80'",
+					 "tcp: '%s' is not 'TO PORT' (a port from 1 to 65535)", e->rest);
+			else
+				check_node_list(lab, e, w[0], true, d);
 		} else if (e->kind == EXPECT_RESOLVE) {
-			/* Without [dns] nothing answers for the lab: getent sees
-			 * only the host's files and fails at check time with a
-			 * bare exit status 2. */
-			if (!lab->dns.loc.line)
+			/* Without [dns] nothing answers for the lab (unless a node
+			 * has a resolv.conf of its own, from its files): getent
+			 * sees only the host's files and fails at check time with
+			 * a bare exit status 2. */
+			if (!lab->dns.loc.line && !own_resolver(lab))
 				diag_add(d, &e->loc,
 					 "add a [dns] section with 'server = NODE', the node that runs "
 					 "dnsmasq (see topologies/dns.ini)",

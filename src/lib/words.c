@@ -45,35 +45,47 @@ int words_cut_comment(char *line, const char **why)
 	return 0;
 }
 
+int words_next(const char **s, char **ret, const char **why)
+{
+	const char *c = *s;
+	struct sbuf w = {0};
+
+	while (blank(*c))
+		c++;
+	if (!*c) {
+		*s = c;
+		return 0;
+	}
+	while (*c && !blank(*c)) {
+		if (*c == '\'' || *c == '"') {
+			const char *end = quoted(c, &w);
+			if (!end) {
+				*why = *c == '\'' ? unclosed_single : unclosed_double;
+				sbuf_free(&w);
+				return -1;
+			}
+			c = end;
+			continue;
+		}
+		sbuf_addf(&w, "%c", *c++);
+	}
+	*ret = w.s ? sbuf_steal(&w) : xstrdup(""); /* '' is an empty word */
+	*s = c;
+	return 1;
+}
+
 int words_split(const char *s, struct strvec *ret, const char **why)
 {
 	size_t before = ret->n;
-	struct sbuf w = {0};
+	char *w;
+	int r;
 
-	for (;;) {
-		while (blank(*s))
-			s++;
-		if (!*s)
-			break;
-		while (*s && !blank(*s)) {
-			if (*s == '\'' || *s == '"') {
-				const char *end = quoted(s, &w);
-				if (!end) {
-					*why = *s == '\'' ? unclosed_single : unclosed_double;
-					sbuf_free(&w);
-					while (ret->n > before)
-						free(ret->v[--ret->n]);
-					return -1;
-				}
-				s = end;
-				continue;
-			}
-			sbuf_addf(&w, "%c", *s++);
-		}
-		vec_push(ret, sbuf_steal(&w));
-	}
-	sbuf_free(&w);
-	return 0;
+	while ((r = words_next(&s, &w, why)) > 0)
+		vec_push(ret, w);
+	if (r < 0)
+		while (ret->n > before)
+			free(ret->v[--ret->n]);
+	return r;
 }
 
 void words_free(struct strvec *v)

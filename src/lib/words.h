@@ -24,5 +24,9 @@ int words_cut_comment(char *line, const char **why);
  * and ret as it was. */
 int words_split(const char *s, struct strvec *ret, const char **why);
 
+/* The next word of *s (unquoted, newly allocated in *ret), *s moved past
+ * it: 1, or 0 at the end, or -1 with *why. */
+int words_next(const char **s, char **ret, const char **why);
+
 /* Free the strings of v and v itself. */
 void words_free(struct strvec *v);

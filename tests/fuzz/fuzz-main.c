@@ -49,10 +49,10 @@ static void run_path(const char *path)
 	}
 	n = scandir(path, &ents, NULL, by_name);
 	for (int i = 0; i < n; i++) {
-		if (ents[i]->d_name[0] != '.') {
-			_cleanup_free_ char *sub = xasprintf("%s/%s", path, ents[i]->d_name);
+		/* files only: a topology's folders (its nodes' files) are not inputs */
+		_cleanup_free_ char *sub = xasprintf("%s/%s", path, ents[i]->d_name);
+		if (ents[i]->d_name[0] != '.' && stat(sub, &st) == 0 && S_ISREG(st.st_mode))
 			run_file(sub);
-		}
 		free(ents[i]);
 	}
 	if (n < 0)
