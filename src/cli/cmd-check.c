@@ -18,6 +18,7 @@ struct opts {
 	const char *junit;
 	double timeout;
 	bool json, replace;
+	const char *name; /* test --name */
 	const char *pos[2];
 	int npos;
 };
@@ -39,6 +40,8 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 			o->json = true;
 		} else if (opt == 'r') {
 			o->replace = true;
+		} else if (opt == 'n') {
+			o->name = optarg;
 		}
 	}
 	if (opt < 0)
@@ -172,8 +175,12 @@ static int test_cmd_run(int argc, char **argv)
 	if (!o.npos)
 		return cmd_usage_error(&cmd_test, "no topology file given");
 	r = cmd_load(o.pos[0], &lab);
-	if (r)
+	if (r == 0 && o.name)
+		r = cmd_rename_lab(&cmd_test, lab, o.name);
+	if (r) {
+		topo_lab_free(lab);
 		return r;
+	}
 	if (lab_privilege_error()) {
 		err("test: %s", lab_privilege_error());
 		topo_lab_free(lab);
@@ -233,12 +240,14 @@ const struct cmd cmd_check = {
 
 const struct cmd cmd_test = {
 	.name = "test",
-	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] FILE",
+	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] FILE",
 	.summary = "Bring a lab up, check its expectations, always take it down.",
 	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
 		"or the run is interrupted. Exit 0 only if the lab came up and every expectation\n"
-		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n",
+		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
+		"  --name LAB       run it under another name (its namespaces are LAB-NODE)\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
-	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'}, {0}},
+	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},
+					    {"name", required_argument, NULL, 'n'}, {0}},
 };

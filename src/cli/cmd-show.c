@@ -2,9 +2,29 @@
 #include "cmd.h"
 #include "json.h"
 #include "lab.h"
+#include "runtime.h"
 #include "show.h"
 
-static void print_text(const struct show_lab *s)
+/* One node's nftables ruleset, when nft is installed: NULL when it has
+ * none (or nft is missing). */
+static char *ruleset_of(const char *lab, const char *node)
+{
+	char *const argv[] = {"nft", "list", "ruleset", NULL};
+	struct sbuf why = {0};
+	char *out = NULL;
+	int r = runtime_find_program("nft", &(struct topo_node){0})
+			? runtime_capture(lab, node, argv, 5000, &out, &why)
+			: -ENOENT;
+
+	sbuf_free(&why);
+	if (r != 0 || !out || !*out) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+static void print_text(const struct show_lab *s, const char *ruleset)
 {
 	vec_foreach(n, &s->nodes)
 	{
@@ -28,9 +48,16 @@ static void print_text(const struct show_lab *s)
 			vec_foreach(r, &n->routes) printf("    %s\n", *r);
 		}
 	}
+	if (ruleset) {
+		printf("  nftables ruleset:\n");
+		for (const char *l = ruleset, *e; *l; l = *e ? e + 1 : e) {
+			e = strchrnul(l, '\n');
+			printf("    %.*s\n", (int)(e - l), l);
+		}
+	}
 }
 
-static void print_json(const struct show_lab *s)
+static void print_json(const struct show_lab *s, const char *ruleset)
 {
 	struct json j = {.f = stdout};
 
@@ -64,6 +91,8 @@ static void print_json(const struct show_lab *s)
 		json_begin_array(&j, "routes");
 		vec_foreach(r, &n->routes) json_str(&j, NULL, *r);
 		json_end_array(&j);
+		if (s->nodes.n == 1)
+			json_str(&j, "ruleset", ruleset);
 		json_end_object(&j);
 	}
 	json_end_array(&j);
@@ -103,10 +132,12 @@ static int show_run(int argc, char **argv)
 			err("show: node '%s' of lab '%s' has no namespace", args[1], args[0]);
 		return EXIT_FAIL;
 	}
+	/* one node: its firewall too (nft runs in it, so only when asked) */
+	_cleanup_free_ char *ruleset = args[1] ? ruleset_of(args[0], args[1]) : NULL;
 	if (json)
-		print_json(&s);
+		print_json(&s, ruleset);
 	else
-		print_text(&s);
+		print_text(&s, ruleset);
 	show_free(&s);
 	return 0;
 }
@@ -116,7 +147,8 @@ const struct cmd cmd_show = {
 	.args = "[--json] [LAB [NODE]]",
 	.summary = "Show a running lab as the kernel has it: interfaces, peers, addresses, routes.",
 	.help = "Reads every namespace of the lab (or one NODE) over netlink. LAB may be left out\n"
-		"while exactly one lab is up.\n\n"
+		"while exactly one lab is up. With NODE, also the node's nftables ruleset\n"
+		"('nft list ruleset' in it), when it has one.\n\n"
 		"  -j, --json   machine-readable output\n",
 	.run = show_run,
 	.shortopts = "j",

@@ -30,21 +30,28 @@ static int up_run(int argc, char **argv)
 	extern const struct cmd cmd_up;
 	struct lab_up_opts o = {0};
 	struct topo_lab *lab = NULL;
-	const char *file = NULL, *why;
+	const char *file = NULL, *why, *name = NULL;
 	struct sbuf why_up = {0}, notes = {0};
 	struct timespec t0, t1;
 	int r, opt;
 
-	while ((opt = cmd_getopt(&cmd_up, argc, argv)) > 0)
+	while ((opt = cmd_getopt(&cmd_up, argc, argv)) > 0) {
 		o.replace |= opt == 'r';
+		if (opt == 'n')
+			name = optarg;
+	}
 	if (opt < 0)
 		return EXIT_USAGE;
 	if (argc - optind > 1)
 		return cmd_usage_error(&cmd_up, "one topology file at a time");
 	file = optind < argc ? argv[optind] : NULL;
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
-	if (r)
+	if (r == 0 && name)
+		r = cmd_rename_lab(&cmd_up, lab, name);
+	if (r) {
+		topo_lab_free(lab);
 		return r;
+	}
 	if ((why = lab_privilege_error())) {
 		err("up: %s; nothing was changed", why);
 		topo_lab_free(lab);
@@ -76,7 +83,7 @@ static int up_run(int argc, char **argv)
 
 const struct cmd cmd_up = {
 	.name = "up",
-	.args = "[--replace] [FILE]",
+	.args = "[--replace] [--name LAB] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
 	.help = "Creates one network namespace per node (LAB-NODE) and the lab's switch\n"
 		"namespace (LAB-.sw), then links, and per node addresses, sysctls, routes,\n"
@@ -84,7 +91,10 @@ const struct cmd cmd_up = {
 		"before it runs. If a step fails, everything made so far is removed and the\n"
 		"step and the kernel's reason are shown. SIGINT (Ctrl-C), SIGTERM or SIGHUP\n"
 		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
-		"  --replace   take a running lab of the same name down first\n",
+		"  --replace    take a running lab of the same name down first\n"
+		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
+		"               LAB-NODE): two copies of one topology side by side\n",
 	.run = up_run,
-	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'}, {0}},
+	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'},
+					    {"name", required_argument, NULL, 'n'}, {0}},
 };

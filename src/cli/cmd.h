@@ -50,6 +50,8 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 /* Load and validate a topology; prints every error. Returns 0 or an exit
  * status (EXIT_USAGE). */
 int cmd_load(const char *path, struct topo_lab **ret);
+/* up/test --name: the lab under another name (its namespaces renamed). */
+int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name);
 
 void err(const char *fmt, ...) _printf_(1, 2);
 /* Notes of the core (one a line) to stderr, each line with 'nslab: '. */

@@ -10,12 +10,12 @@
 
 extern const struct cmd cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls,
 	cmd_show, cmd_exec, cmd_shell, cmd_ping, cmd_tracepath, cmd_capture, cmd_pingall, cmd_check,
-	cmd_test, cmd_logs, cmd_gen;
+	cmd_test, cmd_logs, cmd_ps, cmd_gen;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
 	&cmd_up,     &cmd_down,  &cmd_ls,   &cmd_show,     &cmd_exec,     &cmd_shell,   &cmd_ping,
-	&cmd_tracepath, &cmd_capture, &cmd_pingall, &cmd_check, &cmd_test, &cmd_logs, &cmd_gen, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_tracepath, &cmd_capture, &cmd_pingall, &cmd_check, &cmd_test, &cmd_logs, &cmd_ps, &cmd_gen, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 
@@ -100,6 +100,19 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	}
 	diag_free(&d);
 	*ret = lab;
+	return 0;
+}
+
+int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
+{
+	const char *why = topo_name_error(name, TOPO_LAB_NAME_MAX);
+
+	if (why)
+		return cmd_usage_error(c, "--name: lab name '%s' %s (up to 32 letters, digits, '_', '-', '.')",
+				       name, why);
+	free(lab->name);
+	lab->name = xstrdup(name);
+	topo_name_namespaces(lab);
 	return 0;
 }
 

@@ -527,6 +527,7 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 	if (!streq(t->name, lab)) { /* named after its file: the file up was given */
 		free(t->name);
 		t->name = xstrdup(lab);
+		topo_name_namespaces(t);
 	}
 	topo_validate(t, d);
 	if (diag_count(d)) {

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -490,10 +491,16 @@ int runtime_enter(const char *lab, const char *node, struct sbuf *err)
 	return 0;
 }
 
+char *runtime_log_path(const char *lab, const char *node)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_LOGS);
+	return xasprintf("%s/%s.log", dir, node);
+}
+
 int runtime_log_open(const char *lab, const char *node)
 {
 	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_LOGS);
-	_cleanup_free_ char *path = xasprintf("%s/%s.log", dir, node);
+	_cleanup_free_ char *path = runtime_log_path(lab, node);
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
@@ -503,8 +510,7 @@ int runtime_log_open(const char *lab, const char *node)
 
 long runtime_log_size(const char *lab, const char *node)
 {
-	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_LOGS);
-	_cleanup_free_ char *path = xasprintf("%s/%s.log", dir, node);
+	_cleanup_free_ char *path = runtime_log_path(lab, node);
 	struct stat st;
 
 	return stat(path, &st) == 0 ? (long)st.st_size : 0;
@@ -513,8 +519,7 @@ long runtime_log_size(const char *lab, const char *node)
 void runtime_log_tail(const char *lab, const char *node, long offset, unsigned lines,
 		      struct sbuf *out)
 {
-	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_LOGS);
-	_cleanup_free_ char *path = xasprintf("%s/%s.log", dir, node);
+	_cleanup_free_ char *path = runtime_log_path(lab, node);
 	_cleanup_free_ char *text = NULL;
 
 	if (read_text_file(path, 16 << 20, &text) < 0 || (long)strlen(text) <= offset)
@@ -698,4 +703,24 @@ int runtime_unmount(const char *lab, struct sbuf *err)
 		}
 	free_strvec(&points);
 	return first;
+}
+
+int runtime_capture(const char *lab, const char *node, char *const *argv, unsigned timeout_ms,
+		    char **ret, struct sbuf *err)
+{
+	_cleanup_close_ int fd = memfd_create("nslab-capture", MFD_CLOEXEC);
+	struct runtime_cmd c = {.lab = lab, .node = node, .argv = argv, .stdin_fd = -1, .out_fd = fd,
+				.timeout_ms = timeout_ms};
+
+	if (fd < 0) {
+		sbuf_addf(err, "memfd_create: %s", strerror(errno));
+		return -errno;
+	}
+	int r = runtime_run(&c, err);
+	off_t len = lseek(fd, 0, SEEK_END);
+	char *text = xmalloc(len > 0 ? (size_t)len + 1 : 1);
+	ssize_t n = len > 0 ? pread(fd, text, (size_t)len, 0) : 0;
+	text[n > 0 ? n : 0] = '\0';
+	*ret = text;
+	return r;
 }

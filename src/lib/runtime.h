@@ -43,6 +43,8 @@ int runtime_enter(const char *lab, const char *node, struct sbuf *err);
 /* Does the node have a root (RUNDIR/LAB/ns/NODE.mnt)? */
 bool runtime_has_root(const char *lab, const char *node);
 
+/* RUNDIR/LAB/logs/NODE.log */
+char *runtime_log_path(const char *lab, const char *node);
 /* The node's log, opened for appending (made if missing), or -errno. */
 int runtime_log_open(const char *lab, const char *node);
 
@@ -58,6 +60,10 @@ struct runtime_cmd {
  * 255, 128+N for a signal), -ETIME when timeout_ms passed (its process
  * group is killed), -EINTR on Ctrl-C, or -errno. With keep, the pid. */
 int runtime_run(const struct runtime_cmd *c, struct sbuf *err);
+/* Run argv in the node and keep what it prints (stdout and stderr) in *ret:
+ * its exit status, or -errno as runtime_run. */
+int runtime_capture(const char *lab, const char *node, char *const *argv, unsigned timeout_ms,
+		    char **ret, struct sbuf *err);
 /* The node log's text after offset, at most its last `lines` lines,
  * indented for an error message. */
 void runtime_log_tail(const char *lab, const char *node, long offset, unsigned lines,
