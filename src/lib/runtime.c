@@ -626,7 +626,9 @@ unsigned long long runtime_proc_start(pid_t pid)
 	buf[n] = '\0';
 	/* after "(comm)", which may hold anything: field 22 is starttime */
 	char *p = strrchr(buf, ')');
-	if (!p)
+	/* a zombie is gone for our purposes (its parent, init, reaps it when
+	 * it will) */
+	if (!p || strncmp(p, ") Z ", 4) == 0)
 		return 0;
 	unsigned long long start = 0;
 	int field = 2;
@@ -635,8 +637,7 @@ unsigned long long runtime_proc_start(pid_t pid)
 			start = strtoull(tok, NULL, 10);
 			break;
 		}
-	/* a zombie is gone for our purposes */
-	return strstr(buf, ") Z ") ? 0 : start;
+	return start;
 }
 
 int runtime_stop_services(const char *lab, unsigned grace_ms)
