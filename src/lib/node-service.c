@@ -14,6 +14,7 @@
 #include "interrupt.h"
 #include "words.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -192,26 +193,90 @@ static void describe_service(const struct plan *p, const struct step *s, struct 
 	sbuf_addf(out, "start service '%s'", service_of(s)->name);
 }
 
-/* Is a socket of the given table (/proc/PID/net/tcp, ...) on port, in
- * state (0A: listening; 07: a bound UDP socket)? */
-static bool socket_on(pid_t pid, const char *table, uint16_t port, const char *state)
+/* The inodes of the sockets in a table of the service's namespace
+ * (/proc/PID/net/tcp, ...) on port, in state (0A: listening; 07: a bound
+ * UDP socket). */
+static size_t sockets_on(pid_t pid, const char *table, uint16_t port, const char *state,
+			 unsigned long *inodes, size_t max)
 {
 	char path[64], line[512];
+	size_t n = 0;
 	snprintf(path, sizeof(path), "/proc/%d/net/%s", (int)pid, table);
 	_cleanup_fclose_ FILE *f = fopen(path, "re");
 
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
+	while (f && n < max && fgets(line, sizeof(line), f)) {
 		char local[64], st[8];
 		unsigned p;
-		if (sscanf(line, " %*s %63s %*s %7s", local, st) != 2)
+		unsigned long ino;
+		/* sl local remote st tx:rx tr:when retrnsmt uid timeout inode */
+		if (sscanf(line, " %*s %63s %*s %7s %*s %*s %*s %*s %*s %lu", local, st, &ino) != 3)
 			continue;
 		char *colon = strrchr(local, ':');
-		if (colon && sscanf(colon + 1, "%x", &p) == 1 && p == port && streq(st, state))
-			return true;
+		if (colon && sscanf(colon + 1, "%x", &p) == 1 && p == port && streq(st, state) && ino)
+			inodes[n++] = ino;
 	}
-	return false;
+	return n;
+}
+
+/* Does a process of the service's session (it and what it started: the
+ * daemon behind apache2ctl) hold one of these sockets? Another program's
+ * socket on the port is not this service being ready. */
+static bool session_holds(pid_t sid, const unsigned long *inodes, size_t n)
+{
+	DIR *proc = n ? opendir("/proc") : NULL;
+	struct dirent *e;
+	bool found = false;
+
+	while (proc && !found && (e = readdir(proc))) {
+		pid_t pid = (pid_t)atoi(e->d_name);
+		char path[64], buf[512];
+		if (pid <= 0)
+			continue;
+		if (pid != sid) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+			_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+			ssize_t len = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+			if (len <= 0)
+				continue;
+			buf[len] = '\0';
+			const char *p = strrchr(buf, ')');
+			int session = 0;
+			/* ") S PPID PGRP SESSION" */
+			if (!p || sscanf(p + 1, " %*c %*d %*d %d", &session) != 1 || session != sid)
+				continue;
+		}
+		snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+		DIR *fds = opendir(path);
+		struct dirent *f;
+		while (fds && !found && (f = readdir(fds))) {
+			char link[320], target[64];
+			snprintf(link, sizeof(link), "/proc/%d/fd/%s", (int)pid, f->d_name);
+			ssize_t l = readlink(link, target, sizeof(target) - 1);
+			unsigned long ino;
+			if (l <= 0)
+				continue;
+			target[l] = '\0';
+			if (sscanf(target, "socket:[%lu]", &ino) != 1)
+				continue;
+			for (size_t i = 0; i < n && !found; i++)
+				found = inodes[i] == ino;
+		}
+		if (fds)
+			closedir(fds);
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+static bool listens(pid_t pid, bool tcp, uint16_t port)
+{
+	unsigned long inodes[64];
+	const char *state = tcp ? "0A" : "07";
+	size_t n = sockets_on(pid, tcp ? "tcp" : "udp", port, state, inodes, ARRAY_SIZE(inodes));
+
+	n += sockets_on(pid, tcp ? "tcp6" : "udp6", port, state, inodes + n, ARRAY_SIZE(inodes) - n);
+	return session_holds(pid, inodes, n);
 }
 
 static bool is_ready(const struct nl_ctx *nl, const struct step *s, pid_t pid, long long started)
@@ -224,9 +289,8 @@ static bool is_ready(const struct nl_ctx *nl, const struct step *s, pid_t pid, l
 		clock_gettime(CLOCK_MONOTONIC, &t);
 		return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000 - started >= SERVICE_SETTLE_MS;
 	case READY_TCP:
-		return socket_on(pid, "tcp", sv->port, "0A") || socket_on(pid, "tcp6", sv->port, "0A");
 	case READY_UDP:
-		return socket_on(pid, "udp", sv->port, "07") || socket_on(pid, "udp6", sv->port, "07");
+		return listens(pid, sv->ready == READY_TCP, sv->port);
 	case READY_FILE: {
 		/* its root is the node's: the path as the node sees it */
 		_cleanup_free_ char *p = xasprintf("/proc/%d/root%s", (int)pid, sv->ready_arg);
