@@ -343,6 +343,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, &journal, &made, err, notes);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
+	if (r == 0)
+		r = runtime_check_services(lab->name, err);
 	if (r == 0 && interrupt_signal()) { /* after the last step: still undone */
 		sbuf_addf(err, "interrupted by %s after its last step", interrupt_name(interrupt_signal()));
 		r = -EINTR;
@@ -385,11 +387,13 @@ static int cmp_str(const void *a, const void *b)
 int lab_get(const char *name, struct lab_info *ret)
 {
 	struct lab_info i = {.name = xstrdup(name)};
+	_cleanup_free_ char *journal = rundir_path(name, RUNDIR_JOURNAL);
 	struct rundir_info ri;
 	bool complete = false;
 
-	if (!rundir_exists(name)) {
-		/* Built by 'nslab plan FILE | sh': no run directory, but its
+	if (access(journal, F_OK) < 0) {
+		/* Built by 'nslab plan FILE | sh': no journal (its run
+		 * directory holds at most its nodes' roots and logs), but its
 		 * namespaces carry our marker, as down finds them. */
 		collect_netns(name, &i.netns, &complete);
 		if (!i.netns.n) {

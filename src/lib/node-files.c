@@ -78,16 +78,16 @@ static void check_layer(const struct topo_node *n, const char *path, const struc
 	closedir(dir);
 }
 
-static void layers_of(struct topo_lab *lab, struct topo_node *n, struct diag *d)
+/* The node's own layers, top first (the last named wins); shared is the
+ * shared/ folder (checked once), or NULL. */
+static void layers_of(struct topo_lab *lab, struct topo_node *n, const char *shared,
+		      struct diag *d)
 {
-	_cleanup_free_ char *shared = lab->dir ? xasprintf("%s/shared", lab->dir) : NULL;
-
 	if (n->files.n && !lab->dir) {
 		diag_add(d, &n->files_loc, "give the topology as a file: its folder holds the node's",
 			 "'files' needs the topology's folder, and %s has none", lab->file);
 		return;
 	}
-	/* top first: the node's own (the last named wins), then shared/ */
 	for (size_t i = n->files.n; i-- > 0;) {
 		const char *f = n->files.v[i];
 		_cleanup_free_ char *p = f[0] == '/' ? xstrdup(f) : xasprintf("%s/%s", lab->dir, f);
@@ -111,15 +111,24 @@ static void layers_of(struct topo_lab *lab, struct topo_node *n, struct diag *d)
 			vec_push(&n->layers, realpath(own, NULL));
 		}
 	}
-	if (shared && is_dir(shared)) {
-		check_layer(n, shared, &n->loc, d);
-		vec_push(&n->layers, realpath(shared, NULL));
-	}
+	if (shared)
+		vec_push(&n->layers, xstrdup(shared));
 }
 
 static void validate_files(struct topo_lab *lab, struct diag *d)
 {
-	vec_foreach(np, &lab->nodes) if (!(*np)->is_switch) layers_of(lab, *np, d);
+	_cleanup_free_ char *shared = lab->dir ? xasprintf("%s/shared", lab->dir) : NULL;
+	_cleanup_free_ char *real = shared && is_dir(shared) ? realpath(shared, NULL) : NULL;
+
+	if (real) {
+		/* its errors once, at the first node */
+		vec_foreach(np, &lab->nodes) if (!(*np)->is_switch)
+		{
+			check_layer(*np, real, &(*np)->loc, d);
+			break;
+		}
+	}
+	vec_foreach(np, &lab->nodes) if (!(*np)->is_switch) layers_of(lab, *np, real, d);
 }
 
 static void print_root(const struct plan *p, const struct step *s, struct sbuf *out)

@@ -376,6 +376,11 @@ void runtime_print_root(const struct topo_lab *lab, const struct topo_node *n, b
 					n->name, *d);
 	sbuf_addf(out, "\ntouch %s/%s.mnt %s/%s.uts\n", ns, n->name, ns, n->name);
 	sbuf_addf(&script, "mount --make-rslave / && umount -l /sys && mount -t sysfs sysfs /sys");
+	/* A shell has no descriptors to name the layers by (add_layer): /tmp
+	 * goes before /run here, while the run directory is still visible. */
+	char *last = dirs.v[dirs.n - 1];
+	dirs.v[dirs.n - 1] = dirs.v[dirs.n - 2];
+	dirs.v[dirs.n - 2] = last;
 	vec_foreach(d, &dirs)
 	{
 		_cleanup_free_ char *opts = overlay_opts(lab, n, *d, false);
@@ -638,6 +643,28 @@ unsigned long long runtime_proc_start(pid_t pid)
 			break;
 		}
 	return start;
+}
+
+int runtime_check_services(const char *lab, struct sbuf *err)
+{
+	struct rundir_services sv = {0};
+	int r = 0;
+
+	if (rundir_read_services(lab, &sv) < 0)
+		return 0;
+	vec_foreach(s, &sv)
+	{
+		if (s->start && runtime_proc_start(s->pid) == s->start)
+			continue;
+		sbuf_addf(err, "node '%s': service '%s' exited during up, after it was ready; the end of "
+			       "the node's log:",
+			  s->node, s->name);
+		runtime_log_tail(lab, s->node, 0, 15, err);
+		r = -ECHILD;
+		break;
+	}
+	rundir_services_free(&sv);
+	return r;
 }
 
 int runtime_stop_services(const char *lab, unsigned grace_ms)

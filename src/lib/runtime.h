@@ -73,6 +73,9 @@ long runtime_log_size(const char *lab, const char *node);
 /* The start time of process pid (/proc/PID/stat, clock ticks), 0 if gone. */
 unsigned long long runtime_proc_start(pid_t pid);
 
+/* The end of up: is every service still running? -ECHILD with the first
+ * that is not, and its node's log, in err. */
+int runtime_check_services(const char *lab, struct sbuf *err);
 /* down: stop the lab's services (TERM to each one's process group, KILL
  * after grace_ms), newest first. Returns how many were running. */
 int runtime_stop_services(const char *lab, unsigned grace_ms);

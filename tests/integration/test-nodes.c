@@ -264,6 +264,12 @@ static void test_failing_runtime(void **state)
 		       "[lab]\nname = nslt-fail\n[node a]\nservice = quitter sh -c 'echo bye-now; exit 7'\n");
 	assert_up_fails(dir, "exits.ini", lab, "start service 'quitter' (");
 	assert_up_fails(dir, "exits.ini", lab, "it exited with status 7 during up; its output:\n    | bye-now");
+	/* a service that exits after it was ready, while up still runs */
+	write_topology(dir, "brief.ini",
+		       "[lab]\nname = nslt-fail\n[node a]\nservice = brief sh -c 'sleep 0.3; echo leaving-now; exit 4'\n"
+		       "service = slow ready 'sleep 1' sleep 4545\n");
+	assert_up_fails(dir, "brief.ini", lab, "service 'brief' exited during up, after it was ready");
+	assert_sh(1, "pgrep -f 'sleep 454[5]' >/dev/null");
 	/* a port already taken: the second dnsmasq cannot bind it */
 	write_topology(dir, "port.ini",
 		       "[lab]\nname = nslt-fail\n[node a]\n"
@@ -305,12 +311,17 @@ static void test_defaults_and_expect(void **state)
 		       "sysctl = net.ipv4.conf.all.rp_filter 0\nstartup = touch /tmp/started\n"
 		       "[node a]\naddr = 10.9.0.1/24 dev eth0\n"
 		       "startup = sh -c '(sleep 1.5; touch /tmp/late) >/dev/null 2>&1 &'\n"
+		       "startup = echo line >> /tmp/order\n"
 		       "[node b]\naddr = 10.9.0.2/24 dev eth0\nforward = no\n"
 		       "[links]\nlink = a:eth0 b:eth0\n"
 		       "[expect]\nretry = 6s\nexec = a test -e /tmp/late\ntcp = a b 9\n"
 		       "[expect]\norder = sequential\nexec = b sh -c 'echo 1 > /tmp/step'\n"
 		       "exec = b sh -c 'test \"$(cat /tmp/step)\" = 1'\n");
+	/* a.startup beside the topology runs before a's startup lines */
+	write_topology(dir, "a.startup", "echo file > /tmp/order\n");
 	assert_sh(0, "%s up %s/exp.ini >/dev/null", nslab(), dir);
+	_cleanup_free_ char *order = capture("%s exec %s a -- cat /tmp/order", nslab(), lab);
+	assert_string_equal(order, "file\nline");
 	assert_sh(0, "test \"$(ip netns exec %s-a sysctl -n net.ipv4.ip_forward)\" = 1", lab);
 	assert_sh(0, "test \"$(ip netns exec %s-b sysctl -n net.ipv4.ip_forward)\" = 0", lab);
 	assert_sh(0, "test \"$(ip netns exec %s-b sysctl -n net.ipv4.conf.all.rp_filter)\" = 0", lab);
