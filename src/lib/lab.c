@@ -461,7 +461,8 @@ int lab_list(struct lab_infos *ret)
 		free(*o);
 	}
 	vec_free(&orphans);
-	qsort(ret->v, ret->n, sizeof(*ret->v), cmp_info);
+	if (ret->n)
+		qsort(ret->v, ret->n, sizeof(*ret->v), cmp_info);
 	return 0;
 }
 

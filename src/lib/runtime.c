@@ -79,7 +79,8 @@ static void root_dirs(const struct topo_node *n, struct strvec *ret)
 		if (d)
 			closedir(d);
 	}
-	qsort(extra.v, extra.n, sizeof(*extra.v), cmp_strp);
+	if (extra.n)
+		qsort(extra.v, extra.n, sizeof(*extra.v), cmp_strp);
 	vec_foreach(x, &extra) vec_push(ret, *x);
 	vec_free(&extra);
 	vec_push(ret, xstrdup("run"));
@@ -266,7 +267,10 @@ _Noreturn static void child_root(const struct topo_lab *lab, const struct topo_n
 	free_strvec(&dirs);
 	if (sethostname(n->name, strlen(n->name)) < 0)
 		child_fail(status_fd, "sethostname: %s", strerror(errno));
-	close(status_fd); /* EOF: ready */
+	/* "." says ready; anything else is why not, and EOF that we died */
+	if (write(status_fd, ".", 1) != 1)
+		_exit(1);
+	close(status_fd);
 	char c;
 	(void)!read(release_fd, &c, 1); /* the parent has bound our namespaces */
 	_exit(0);
@@ -285,6 +289,82 @@ static int bind_ns(pid_t pid, const char *ns, const char *target, struct sbuf *e
 	return 0;
 }
 
+/* One try: a child makes the node's namespaces (on CPU cpu, or where it
+ * runs when cpu < 0) and we bind them. -EXDEV when the kernel takes the
+ * mount namespace for older than ours (see runtime_make_root). */
+static int try_root(const struct topo_lab *lab, const struct topo_node *n, int netns_fd, int cpu,
+		    const char *mnt, const char *uts, struct sbuf *err)
+{
+	int status[2] = {-1, -1}, release[2] = {-1, -1}, r = 0;
+
+	if (pipe2(status, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0) {
+		r = -errno;
+		sbuf_addf(err, "pipe: %s", strerror(errno));
+		goto out;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		r = -errno;
+		sbuf_addf(err, "fork: %s", strerror(errno));
+		goto out;
+	}
+	if (pid == 0) {
+		close(status[0]);
+		close(release[1]);
+		if (cpu >= 0) {
+			cpu_set_t set;
+			CPU_ZERO(&set);
+			CPU_SET(cpu, &set);
+			(void)sched_setaffinity(0, sizeof(set), &set);
+		}
+		child_root(lab, n, netns_fd, status[1], release[0]);
+	}
+	close(status[1]);
+	close(release[0]);
+	status[1] = release[0] = -1;
+	char why[512];
+	ssize_t got;
+	while ((got = read(status[0], why, sizeof(why) - 1)) < 0 && errno == EINTR)
+		;
+	if (got <= 0 || why[0] != '.') {
+		int st = 0;
+		why[got > 0 ? got : 0] = '\0';
+		if (got > 0) {
+			sbuf_adds(err, why);
+		} else {
+			close(release[1]);
+			release[1] = -1;
+			while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+				;
+			pid = -1;
+			sbuf_addf(err, "the process making it ended (%s %d) before it was ready",
+				  WIFSIGNALED(st) ? "signal" : "exit status",
+				  WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+		}
+		r = -EIO;
+	} else {
+		r = bind_ns(pid, "mnt", mnt, err);
+		if (r == -EINVAL)
+			r = -EXDEV;
+		if (r == 0)
+			r = bind_ns(pid, "uts", uts, err);
+	}
+	if (release[1] >= 0)
+		close(release[1]);
+	release[1] = -1;
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+out:
+	for (int k = 0; k < 2; k++) {
+		if (status[k] >= 0)
+			close(status[k]);
+		if (release[k] >= 0)
+			close(release[k]);
+	}
+	return r;
+}
+
 int runtime_make_root(const struct topo_lab *lab, const struct topo_node *n, int netns_fd,
 		      struct sbuf *err)
 {
@@ -294,7 +374,7 @@ int runtime_make_root(const struct topo_lab *lab, const struct topo_node *n, int
 	_cleanup_free_ char *mnt = xasprintf("%s/%s.mnt", ns, n->name);
 	_cleanup_free_ char *uts = xasprintf("%s/%s.uts", ns, n->name);
 	struct strvec dirs = {0};
-	int status[2] = {-1, -1}, release[2] = {-1, -1}, r = prepare_ns_dir(lab->name, err);
+	int r = prepare_ns_dir(lab->name, err);
 
 	if (r < 0)
 		return r;
@@ -312,47 +392,25 @@ int runtime_make_root(const struct topo_lab *lab, const struct topo_node *n, int
 		sbuf_addf(err, "make %s/%s: %s", root, n->name, strerror(-r));
 		return r;
 	}
-	if (pipe2(status, O_CLOEXEC) < 0 || pipe2(release, O_CLOEXEC) < 0) {
-		r = -errno;
-		sbuf_addf(err, "pipe: %s", strerror(errno));
-		goto out;
-	}
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0) {
-		r = -errno;
-		sbuf_addf(err, "fork: %s", strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		close(status[0]);
-		close(release[1]);
-		child_root(lab, n, netns_fd, status[1], release[0]);
-	}
-	close(status[1]);
-	close(release[0]);
-	status[1] = release[0] = -1;
-	char why[512];
-	ssize_t got = read(status[0], why, sizeof(why) - 1);
-	if (got > 0) {
-		why[got] = '\0';
-		sbuf_adds(err, why);
-		r = -EIO;
-	} else {
-		r = bind_ns(pid, "mnt", mnt, err);
-		if (r == 0)
-			r = bind_ns(pid, "uts", uts, err);
-	}
-	close(release[1]);
-	release[1] = -1;
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (status[i] >= 0)
-			close(status[i]);
-		if (release[i] >= 0)
-			close(release[i]);
+	r = try_root(lab, n, netns_fd, -1, mnt, uts, err);
+	/* The kernel refuses to bind a mount namespace it takes for older than
+	 * the caller's (mnt_ns_loop). Since 6.18 namespace ids come from
+	 * per-CPU batches, so when nslab itself runs in a mount namespace of
+	 * its own (a container, tests/isolate.sh), a child's namespace made on
+	 * another CPU can look older: seen here 5 times in 8. Made on the CPU
+	 * where ours was made, it is newer; that CPU is not known, so each is
+	 * tried. */
+	cpu_set_t allowed;
+	if (r == -EXDEV && sched_getaffinity(0, sizeof(allowed), &allowed) == 0)
+		for (int cpu = 0; r == -EXDEV && cpu < CPU_SETSIZE; cpu++)
+			if (CPU_ISSET(cpu, &allowed)) {
+				sbuf_reset(err);
+				r = try_root(lab, n, netns_fd, cpu, mnt, uts, err);
+			}
+	if (r == -EXDEV) {
+		sbuf_adds(err, " (the kernel takes the node's new mount namespace for older than "
+			       "nslab's, on every CPU)");
+		r = -EINVAL;
 	}
 	return r;
 }

@@ -334,6 +334,14 @@ static void test_defaults_and_expect(void **state)
 	assert_non_null(strstr(out, "Connection refused (still, after 6 s of retrying)"));
 	assert_non_null(strstr(out, "ok    exec in b: sh -c 'test \"$(cat /tmp/step)\" = 1'"));
 	assert_int_equal(exit_status(out), 1);
+	/* iptables (Debian's, the nft backend) in a node: its rules are the node's */
+	if (!missing("iptables")) {
+		assert_sh(0, "%s exec %s b -- iptables -A INPUT -p tcp --dport 7 -j REJECT", nslab(), lab);
+		assert_sh(0, "ip netns exec %s-b nft list ruleset | grep -q 'dport 7'", lab);
+		assert_sh(1, "ip netns exec %s-a nft list ruleset | grep -q 'dport 7'", lab);
+	} else {
+		diag("iptables is not installed: its part skipped (scripts/test.sh installs it)");
+	}
 	assert_sh(0, "%s down %s >/dev/null", nslab(), lab);
 	assert_node_gone(lab, NULL);
 	(void)sh("rm -rf %s", dir);
