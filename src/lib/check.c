@@ -5,6 +5,7 @@
 #include "lab.h"
 #include "parse.h"
 #include "probe.h"
+#include "runtime.h"
 #include "show.h"
 #include "validate.h"
 #include "words.h"
@@ -296,12 +297,6 @@ static void run_items(struct item **its, size_t n, const struct show_lab *s, con
 	free(probes);
 }
 
-static void nap_ms(unsigned ms)
-{
-	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000};
-	nanosleep(&t, NULL);
-}
-
 /* One [expect] section's checks: all at once, or one after another
  * (order = sequential); each failing one again every RETRY_PAUSE_MS until
  * the section's retry window has passed. */
@@ -329,7 +324,7 @@ static void run_group(struct item **its, size_t n, const struct show_lab *s, con
 			left = k;
 			if (!left || interrupt_signal() || probe_now() + RETRY_PAUSE_MS / 1000.0 > until)
 				break;
-			nap_ms(RETRY_PAUSE_MS);
+			runtime_nap_ms(RETRY_PAUSE_MS);
 		}
 	}
 }

@@ -282,12 +282,10 @@ static bool listens(pid_t pid, bool tcp, uint16_t port)
 static bool is_ready(const struct nl_ctx *nl, const struct step *s, pid_t pid, long long started)
 {
 	const struct topo_service *sv = service_of(s);
-	struct timespec t;
 
 	switch (sv->ready) {
 	case READY_RUNNING:
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000 - started >= SERVICE_SETTLE_MS;
+		return runtime_now_ms() - started >= SERVICE_SETTLE_MS;
 	case READY_TCP:
 	case READY_UDP:
 		return listens(pid, sv->ready == READY_TCP, sv->port);
@@ -310,13 +308,6 @@ static bool is_ready(const struct nl_ctx *nl, const struct step *s, pid_t pid, l
 	}
 	}
 	return false;
-}
-
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
@@ -349,7 +340,7 @@ static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 		(void)waitpid(pid, NULL, 0);
 		return r;
 	}
-	long long started = now_ms(), deadline = started + sv->timeout_ms;
+	long long started = runtime_now_ms(), deadline = started + sv->timeout_ms;
 	for (unsigned nap = 2;; nap = nap < 100 ? nap * 2 : 100) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid) {
@@ -366,7 +357,7 @@ static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 			return 0;
 		if (interrupt_signal())
 			return -EINTR; /* down stops it */
-		if (now_ms() >= deadline) {
+		if (runtime_now_ms() >= deadline) {
 			sbuf_addf(err, "not ready after %.3g s (ready when ", sv->timeout_ms / 1000.0);
 			if (sv->ready == READY_TCP || sv->ready == READY_UDP)
 				sbuf_addf(err, "%s port %u listens", sv->ready == READY_TCP ? "TCP" : "UDP",
@@ -379,8 +370,7 @@ static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 			runtime_log_tail(lab, node, off, 15, err);
 			return -ETIME;
 		}
-		struct timespec t = {0, (long)nap * 1000000};
-		nanosleep(&t, NULL);
+		runtime_nap_ms(nap);
 	}
 }
 

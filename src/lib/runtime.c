@@ -608,11 +608,17 @@ void runtime_log_tail(const char *lab, const char *node, long offset, unsigned l
 	}
 }
 
-static long long now_ms(void)
+long long runtime_now_ms(void)
 {
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void runtime_nap_ms(unsigned ms)
+{
+	struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000};
+	nanosleep(&t, NULL);
 }
 
 int runtime_run(const struct runtime_cmd *c, struct sbuf *err)
@@ -654,7 +660,7 @@ int runtime_run(const struct runtime_cmd *c, struct sbuf *err)
 	}
 	if (c->keep)
 		return pid;
-	long long deadline = c->timeout_ms ? now_ms() + c->timeout_ms : 0;
+	long long deadline = c->timeout_ms ? runtime_now_ms() + c->timeout_ms : 0;
 	for (unsigned nap = 1;; nap = nap < 50 ? nap * 2 : 50) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid)
@@ -663,7 +669,7 @@ int runtime_run(const struct runtime_cmd *c, struct sbuf *err)
 			sbuf_addf(err, "waitpid: %s", strerror(errno));
 			return -errno;
 		}
-		bool late = deadline && now_ms() >= deadline;
+		bool late = deadline && runtime_now_ms() >= deadline;
 		if (late || interrupt_signal()) {
 			(void)kill(-pid, SIGKILL);
 			(void)kill(pid, SIGKILL);
@@ -671,8 +677,7 @@ int runtime_run(const struct runtime_cmd *c, struct sbuf *err)
 				;
 			return late ? -ETIME : -EINTR;
 		}
-		struct timespec t = {0, (long)nap * 1000000};
-		nanosleep(&t, NULL);
+		runtime_nap_ms(nap);
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
@@ -733,7 +738,7 @@ int runtime_stop_services(const char *lab, unsigned grace_ms)
 	if (rundir_read_services(lab, &sv) < 0)
 		return 0;
 	for (int sig = 0; sig < 2; sig++) {
-		long long deadline = now_ms() + grace_ms;
+		long long deadline = runtime_now_ms() + grace_ms;
 		bool left = false;
 		for (size_t i = sv.n; i-- > 0;) {
 			struct rundir_service *s = &sv.v[i];
@@ -747,13 +752,11 @@ int runtime_stop_services(const char *lab, unsigned grace_ms)
 			left = true;
 		}
 		/* newest first, and each group the chance to go */
-		while (left && now_ms() < deadline) {
+		while (left && runtime_now_ms() < deadline) {
 			left = false;
 			vec_foreach(s, &sv) if (s->start && runtime_proc_start(s->pid) == s->start) left = true;
-			if (left) {
-				struct timespec t = {0, 10 * 1000000};
-				nanosleep(&t, NULL);
-			}
+			if (left)
+				runtime_nap_ms(10);
 		}
 		if (!left)
 			break;

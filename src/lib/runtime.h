@@ -70,6 +70,10 @@ void runtime_log_tail(const char *lab, const char *node, long offset, unsigned l
 		      struct sbuf *out);
 long runtime_log_size(const char *lab, const char *node);
 
+/* CLOCK_MONOTONIC in ms; a sleep of ms. */
+long long runtime_now_ms(void);
+void runtime_nap_ms(unsigned ms);
+
 /* The start time of process pid (/proc/PID/stat, clock ticks), 0 if gone. */
 unsigned long long runtime_proc_start(pid_t pid);
 
