@@ -4,9 +4,9 @@
 # touches the labs of the machine's users, and clean up whatever it left.
 #   isolate.sh CMD [ARGS...]
 # Inside, /run is a new tmpfs (so /run/netns, /run/nslab and every lock
-# there are the test's own) and /etc/netns is private: a tmpfs over it where
-# it exists, else an overlay over /etc whose writes stay in that tmpfs.
-# Nothing is created on the host. After CMD, every lab still up in the
+# there are the test's own) and /etc/netns is private: a tmpfs over it (an
+# empty /etc/netns is made first where the host has none, and removed
+# after). Nothing else is created on the host. After CMD, every lab still up in the
 # private /run/nslab is taken down and every namespace left in the private
 # /run/netns is emptied of processes and deleted; if there was any, the test
 # fails: a test removes what it makes, also when it fails.
@@ -30,14 +30,17 @@ findmnt -rn -o TARGET | grep -E '^/run(/|$)' | sort -r | while read -r m; do
 	umount -l "$m" 2>/dev/null
 done
 mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a tmpfs on /run"
-if [ -d /etc/netns ]; then
-	mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
-else
-	mkdir /run/.etc-upper /run/.etc-work
-	mount -t overlay nslab-test-etc \
-		-o lowerdir=/etc,upperdir=/run/.etc-upper,workdir=/run/.etc-work /etc ||
-		fail "cannot lay an overlay over /etc (for a private /etc/netns)"
+# Where the host has no /etc/netns, an empty one is made for the test's
+# tmpfs and removed after it (what ip-netns(8) and nslab's DNS make on first
+# use anyway). Not an overlay over all of /etc: a node's root lays one more
+# over /etc, and on a root that is itself an overlay (a container, fresh.sh)
+# the kernel refuses a third layer of stacking.
+made_etc_netns=
+if [ ! -d /etc/netns ]; then
+	mkdir /etc/netns || fail "cannot make /etc/netns"
+	made_etc_netns=1
 fi
+mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
 
 status=0
 "$@" || status=$?
@@ -56,6 +59,10 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 	done
 	ip netns del "$ns" 2>/dev/null
 done
+if [ -n "$made_etc_netns" ]; then
+	umount -l /etc/netns 2>/dev/null
+	rmdir /etc/netns 2>/dev/null # only if nothing (a user's lab) uses it now
+fi
 if [ -n "$left" ]; then
 	echo "# isolate.sh: the test left these behind (now removed):$left"
 	[ "$status" != 0 ] || status=1
