@@ -15,6 +15,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -211,6 +212,33 @@ static int copy_over(const char *src, const char *dst)
 	return write_file_new(dst, text);
 }
 
+/* In the child, in the node's new mount namespace: whoever enters it later
+ * (setns) gets the namespace's root as theirs, not ours. When nslab runs in
+ * a chroot (fresh.sh's root, a build root), our root is not that: make it
+ * so, as container runtimes do, with pivot_root(".", ".") and the old root
+ * detached. Without a chroot this changes nothing. */
+static void own_root(int status_fd)
+{
+	_cleanup_close_ int mine = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int ns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	struct stat a, b;
+
+	if (mine < 0 || ns < 0 || fstat(mine, &a) < 0)
+		child_fail(status_fd, "open / and /proc/self/ns/mnt: %s", strerror(errno));
+	/* entering our own namespace sets our root to its root */
+	if (setns(ns, CLONE_NEWNS) < 0 || stat("/", &b) < 0)
+		child_fail(status_fd, "setns to the node's mount namespace: %s", strerror(errno));
+	if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return;
+	if (fchdir(mine) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		child_fail(status_fd,
+			   "nslab runs in a chroot, and its root cannot be made the node's (pivot_root: "
+			   "%s); make the chroot's root a mount point ('mount --bind DIR DIR')",
+			   strerror(errno));
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		child_fail(status_fd, "detach the old root: %s", strerror(errno));
+}
+
 /* In the child, inside the node's new namespaces: its file system. */
 _Noreturn static void child_root(const struct topo_lab *lab, const struct topo_node *n, int netns_fd, int status_fd,
 				 int release_fd)
@@ -224,6 +252,7 @@ _Noreturn static void child_root(const struct topo_lab *lab, const struct topo_n
 	/* The host's later mounts reach the node; none of the node's reach the host. */
 	if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
 		child_fail(status_fd, "make / a slave mount: %s", strerror(errno));
+	own_root(status_fd);
 	/* /sys shows the devices of the namespace that mounts it */
 	(void)umount2("/sys", MNT_DETACH);
 	if (mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
