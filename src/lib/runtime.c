@@ -199,17 +199,38 @@ _Noreturn static void child_fail(int fd, const char *fmt, ...)
 	_exit(1);
 }
 
-/* Copy src over dst, replacing dst (a symlink such as systemd-resolved's
- * resolv.conf included) with a file of the node's own. */
-static int copy_over(const char *src, const char *dst)
+/* nslab's resolv.conf and hosts of node n, written into the upper layer of
+ * its /etc before that is mounted: there they lie over the host's (a
+ * symlink such as systemd-resolved's resolv.conf too), and /etc/netns need
+ * not show through the overlay (it may be a mount of its own). Not where
+ * the node's folders have their own. */
+static bool has_own_etc_file(const struct topo_node *n, const char *file)
 {
-	_cleanup_free_ char *text = NULL;
-	int r = read_text_file(src, 1 << 20, &text);
+	vec_foreach(l, &n->layers)
+	{
+		_cleanup_free_ char *p = xasprintf("%s/etc/%s", *l, file);
+		if (access(p, F_OK) == 0)
+			return true;
+	}
+	return false;
+}
 
-	if (r < 0)
-		return r == -ENOENT ? 0 : r;
-	(void)unlink(dst);
-	return write_file_new(dst, text);
+static int dns_files_into(const char *upper, const struct topo_node *n, struct sbuf *err)
+{
+	for (size_t i = 0; dns_etc_files[i]; i++) {
+		bool own = has_own_etc_file(n, dns_etc_files[i]);
+		_cleanup_free_ char *src = xasprintf("%s/%s/%s", NSLAB_ETC_NETNS_DIR, n->netns, dns_etc_files[i]);
+		_cleanup_free_ char *dst = xasprintf("%s/%s", upper, dns_etc_files[i]);
+		_cleanup_free_ char *text = NULL;
+		if (own || read_text_file(src, 1 << 20, &text) < 0)
+			continue;
+		int r = write_file_new(dst, text);
+		if (r < 0) {
+			sbuf_addf(err, "write %s: %s", dst, strerror(-r));
+			return r;
+		}
+	}
+	return 0;
 }
 
 /* In the child, in the node's new mount namespace: whoever enters it later
@@ -276,22 +297,6 @@ _Noreturn static void child_root(const struct topo_lab *lab, const struct topo_n
 			child_fail(status_fd, "make /run/lock: %s", strerror(errno));
 		if (streq(*d, "tmp") && chmod("/tmp", 01777) < 0)
 			child_fail(status_fd, "chmod /tmp: %s", strerror(errno));
-		if (streq(*d, "etc")) {
-			/* nslab's resolv.conf and hosts, unless the node's folders have them */
-			for (const char *const *f = dns_etc_files; *f; f++) {
-				bool own = false;
-				vec_foreach(l, &n->layers)
-				{
-					_cleanup_free_ char *p = xasprintf("%s/etc/%s", *l, *f);
-					own |= access(p, F_OK) == 0;
-				}
-				_cleanup_free_ char *src = xasprintf("%s/%s/%s", NSLAB_ETC_NETNS_DIR, n->netns, *f);
-				_cleanup_free_ char *dst = xasprintf("/etc/%s", *f);
-				int r = own ? 0 : copy_over(src, dst);
-				if (r < 0)
-					child_fail(status_fd, "write %s: %s", dst, strerror(-r));
-			}
-		}
 	}
 	free_strvec(&dirs);
 	if (sethostname(n->name, strlen(n->name)) < 0)
@@ -421,6 +426,10 @@ int runtime_make_root(const struct topo_lab *lab, const struct topo_node *n, int
 		sbuf_addf(err, "make %s/%s: %s", root, n->name, strerror(-r));
 		return r;
 	}
+	_cleanup_free_ char *etc_upper = xasprintf("%s/%s/etc/upper", root, n->name);
+	r = dns_files_into(etc_upper, n, err);
+	if (r < 0)
+		return r;
 	r = try_root(lab, n, netns_fd, -1, mnt, uts, err);
 	/* The kernel refuses to bind a mount namespace it takes for older than
 	 * the caller's (mnt_ns_loop). Since 6.18 namespace ids come from
@@ -462,6 +471,11 @@ void runtime_print_root(const struct topo_lab *lab, const struct topo_node *n, b
 	vec_foreach(d, &dirs) sbuf_addf(out, " %s/%s/%s/upper %s/%s/%s/work", root, n->name, *d, root,
 					n->name, *d);
 	sbuf_addf(out, "\ntouch %s/%s.mnt %s/%s.uts\n", ns, n->name, ns, n->name);
+	for (const char *const *f = dns_etc_files; *f; f++)
+		if (!has_own_etc_file(n, *f))
+			sbuf_addf(out, "! test -e %s/%s/%s || cp %s/%s/%s %s/%s/etc/upper/\n",
+				  NSLAB_ETC_NETNS_DIR, n->netns, *f, NSLAB_ETC_NETNS_DIR, n->netns, *f,
+				  root, n->name);
 	sbuf_addf(&script, "mount --make-rslave / && umount -l /sys && mount -t sysfs sysfs /sys");
 	/* A shell has no descriptors to name the layers by (add_layer): /tmp
 	 * goes before /run here, while the run directory is still visible. */
@@ -478,11 +492,6 @@ void runtime_print_root(const struct topo_lab *lab, const struct topo_node *n, b
 			sbuf_adds(&script, " && mkdir -p -m 1777 /run/lock");
 		if (streq(*d, "tmp"))
 			sbuf_adds(&script, " && chmod 1777 /tmp");
-		if (streq(*d, "etc"))
-			sbuf_addf(&script, " && { ! test -e %s/%s/resolv.conf || cp --remove-destination "
-					   "%s/%s/resolv.conf %s/%s/hosts /etc/; }",
-				  NSLAB_ETC_NETNS_DIR, n->netns, NSLAB_ETC_NETNS_DIR, n->netns,
-				  NSLAB_ETC_NETNS_DIR, n->netns);
 	}
 	sbuf_addf(&script, " && hostname %s", n->name);
 	sbuf_addf(out, "nsenter --net=%s/%s unshare --mount=%s/%s.mnt --uts=%s/%s.uts sh -c ",
