@@ -12,7 +12,7 @@ NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
 # What the scenarios run in their nodes (topologies/web, nat, lb, dns-tree,
 # slaac). Installing them never starts their services on the host: see
 # install_missing.
-NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl)
+NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr)
 # What the tests add: cmocka, the tools they look at the lab with, and the
 # basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
 # setpriv, mount).

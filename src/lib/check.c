@@ -12,6 +12,9 @@
 #include "interrupt.h"
 
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -77,6 +80,141 @@ static void split_command(const char *s, struct strvec *ret)
 
 	if (words_split(s, ret, &why) < 0 || ret->n == before)
 		vec_push(ret, xstrdup(s));
+}
+
+/* Route protocols by name, as iproute2's rt_protos has them (libnl knows
+ * only the kernel's own few). */
+static const struct {
+	const char *name;
+	int proto;
+} protos[] = {
+	{"redirect", 1}, {"kernel", 2}, {"boot", 3},   {"static", 4}, {"ra", 9},
+	{"zebra", 11},   {"bird", 12},  {"dhcp", 16},  {"babel", 42}, {"bgp", 186},
+	{"isis", 187},   {"ospf", 188}, {"rip", 189},  {"eigrp", 192},
+};
+
+static int proto_of(const char *name)
+{
+	char *end;
+	unsigned long n = strtoul(name, &end, 10);
+
+	if (*name && !*end && n <= 255)
+		return (int)n;
+	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
+		if (streq(name, protos[i].name))
+			return protos[i].proto;
+	return -1;
+}
+
+static void proto_name(int proto, char *buf, size_t len)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(protos); i++)
+		if (protos[i].proto == proto) {
+			snprintf(buf, len, "%s", protos[i].name);
+			return;
+		}
+	snprintf(buf, len, "%d", proto);
+}
+
+int check_route_parse(const char *s, struct check_route *ret, const char **why, char *word,
+		      size_t wordlen)
+{
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *w[9];
+	size_t n = split_words(copy, w, 8);
+
+	memset(ret, 0, sizeof(*ret));
+	ret->proto = -1;
+	*word = '\0';
+	if (n == 0 || n > 7 || n % 2 == 0) {
+		*why = "is not 'PREFIX [via GW] [dev IF] [proto P]'";
+		snprintf(word, wordlen, "%s", s);
+		return -1;
+	}
+	snprintf(word, wordlen, "%s", w[0]);
+	if (streq(w[0], "default") || streq(w[0], "default6"))
+		ret->dst.family = streq(w[0], "default") ? AF_INET : AF_INET6;
+	else if (ipaddr_parse(w[0], true, &ret->dst) < 0) {
+		*why = "is not a prefix (10.0.3.0/24, fd00:3::/64, default, default6)";
+		return -1;
+	}
+	for (size_t i = 1; i + 1 < n; i += 2) {
+		snprintf(word, wordlen, "%s", w[i + 1]);
+		if (streq(w[i], "via")) {
+			if (ipaddr_parse_host(w[i + 1], &ret->via) < 0 || ret->via.family != ret->dst.family) {
+				*why = "is not a gateway address of the prefix's family";
+				return -1;
+			}
+			ret->has_via = true;
+		} else if (streq(w[i], "dev")) {
+			if (topo_ifname_error(w[i + 1])) {
+				*why = "is not an interface name";
+				return -1;
+			}
+			snprintf(ret->dev, sizeof(ret->dev), "%s", w[i + 1]);
+		} else if (streq(w[i], "proto")) {
+			ret->proto = proto_of(w[i + 1]);
+			if (ret->proto < 0) {
+				*why = "is not a route protocol (kernel, static, boot, ospf, bgp, rip, isis, zebra, ...)";
+				return -1;
+			}
+		} else {
+			snprintf(word, wordlen, "%s", w[i]);
+			*why = "is not 'via', 'dev' or 'proto'";
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* In the probe's child, inside the node's network namespace: is there a
+ * route as asked (argv[0] the rest of the line)? Exit 0 if so; the node's
+ * routes to the prefix on stderr either way. */
+static int route_probe(char **argv)
+{
+	struct check_route want;
+	const char *why;
+	char word[64], buf[IPADDR_STRLEN], gw[IPADDR_STRLEN], name[IFNAMSIZ], proto[32];
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *routes = NULL, *links = NULL;
+	int found = 0, seen = 0;
+
+	if (check_route_parse(argv[0], &want, &why, word, sizeof(word)) < 0 || !sk ||
+	    nl_connect(sk, NETLINK_ROUTE) < 0 ||
+	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) < 0 ||
+	    rtnl_route_alloc_cache(sk, want.dst.family, 0, &routes) < 0) {
+		dprintf(STDERR_FILENO, "cannot read the node's routes\n");
+		return 2;
+	}
+	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
+		struct rtnl_route *r = (struct rtnl_route *)o;
+		struct nl_addr *dst = rtnl_route_get_dst(r);
+		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST ||
+		    nl_addr_get_prefixlen(dst) != want.dst.len ||
+		    (want.dst.len && memcmp(nl_addr_get_binary_addr(dst), want.dst.a,
+					    nl_addr_get_len(dst)) != 0))
+			continue;
+		seen++;
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, 0);
+		struct nl_addr *via = nh ? rtnl_route_nh_get_gateway(nh) : NULL;
+		int ifindex = nh ? rtnl_route_nh_get_ifindex(nh) : 0;
+		rtnl_link_i2name(links, ifindex, name, sizeof(name));
+		proto_name(rtnl_route_get_protocol(r), proto, sizeof(proto));
+		nl_addr2str(dst, buf, sizeof(buf));
+		if (via)
+			nl_addr2str(via, gw, sizeof(gw));
+		dprintf(STDERR_FILENO, "%s%s%s dev %s proto %s\n", want.dst.len ? buf : "default",
+			via ? " via " : "", via ? gw : "", name, proto);
+		bool ok = (!want.has_via || (via && nl_addr_get_len(via) &&
+					      memcmp(nl_addr_get_binary_addr(via), want.via.a,
+						     nl_addr_get_len(via)) == 0)) &&
+			  (!*want.dev || streq(want.dev, name)) &&
+			  (want.proto < 0 || want.proto == rtnl_route_get_protocol(r));
+		found += ok;
+	}
+	if (!seen)
+		dprintf(STDERR_FILENO, "no route to %s\n", word);
+	return found ? 0 : 1;
 }
 
 #define TCP_DEADLINE_MS 3000
@@ -172,6 +310,7 @@ static void add_items(struct items *items, const struct topo_expect *e,
 	struct strvec froms = {0}, tos = {0};
 
 	bool pairs = e->kind == EXPECT_REACH || e->kind == EXPECT_NOREACH || e->kind == EXPECT_TCP;
+	bool route = e->kind == EXPECT_ROUTE || e->kind == EXPECT_NOROUTE;
 	_cleanup_free_ char *to = xstrdup(e->rest);
 	char *port = NULL;
 
@@ -201,7 +340,11 @@ static void add_items(struct items *items, const struct topo_expect *e,
 		struct item *it = vec_add(items);
 		it->e = e;
 		it->from = xstrdup(*f);
-			if (e->kind == EXPECT_RESOLVE) {
+			if (route) {
+			it->name = xasprintf("%s %s %s", topo_expect_kind_to_string(e->kind), *f, e->rest);
+			vec_push(&it->words, xstrdup(e->rest));
+			it->fn = route_probe;
+		} else if (e->kind == EXPECT_RESOLVE) {
 			struct strvec w = {0};
 			split_command(e->rest, &w);
 			it->name = xasprintf("resolve %s in %s%s%s", w.v[0], *f, w.n > 1 ? " to " : "",
@@ -291,7 +434,9 @@ static void run_items(struct item **its, size_t n, const struct show_lab *s, con
 		it->seconds += p->seconds;
 		it->ran = true;
 		bool success = p->status == 0 && (!it->want || has_word(it->output, it->want));
-		it->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0 : success;
+		it->ok = it->e->kind == EXPECT_NOREACH ? p->status > 0
+			 : it->e->kind == EXPECT_NOROUTE ? p->status == 1
+							 : success;
 		probe_free(p);
 	}
 	free(probes);
@@ -301,6 +446,7 @@ static void run_items(struct item **its, size_t n, const struct show_lab *s, con
  * (order = sequential); each failing one again every RETRY_PAUSE_MS until
  * the section's retry window has passed. */
 #define RETRY_PAUSE_MS 250
+#define ROUTE_WAIT_MS 30000
 static void run_group(struct item **its, size_t n, const struct show_lab *s, const char *lab,
 		      double timeout)
 {
@@ -308,13 +454,18 @@ static void run_group(struct item **its, size_t n, const struct show_lab *s, con
 		return;
 	const struct topo_expect *e = its[0]->e;
 	size_t units = e->in_order ? n : 1;
+	/* routes come with convergence: a route check waits for it */
+	unsigned retry_ms = e->retry_ms;
+	for (size_t i = 0; !retry_ms && i < n; i++)
+		if (its[i]->e->kind == EXPECT_ROUTE)
+			retry_ms = ROUTE_WAIT_MS;
 
 	for (size_t u = 0; u < units && !interrupt_signal(); u++) {
 		struct item **batch = e->in_order ? &its[u] : its;
 		size_t left = e->in_order ? 1 : n;
 		_cleanup_free_ struct item **todo = xmalloc(left * sizeof(*todo));
 		memcpy(todo, batch, left * sizeof(*todo));
-		double until = probe_now() + e->retry_ms / 1000.0;
+		double until = probe_now() + retry_ms / 1000.0;
 		for (;;) {
 			run_items(todo, left, s, lab, e->in_order ? 1 : PARALLEL, timeout);
 			size_t k = 0;
@@ -347,6 +498,10 @@ static char *detail_of(const struct item *it)
 		d = xstrdup("timed out");
 	else if (it->e->kind == EXPECT_NOREACH)
 		d = xstrdup("it is reachable");
+	else if (it->e->kind == EXPECT_NOROUTE && it->status == 0)
+		d = xasprintf("there is such a route: %s", one_line(out));
+	else if (it->e->kind == EXPECT_ROUTE && it->status == 1)
+		d = xasprintf("no such route; the node has: %s", one_line(out));
 	else if (it->want && it->status == 0)
 		d = xasprintf("resolved to %s, not %s", one_line(out), it->want);
 	else if (strstr(out, " 0 packets transmitted"))

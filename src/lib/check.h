@@ -18,6 +18,19 @@ struct check_results {
 	size_t n, cap;
 };
 
+/* What a route or noroute expectation asks: PREFIX [via GW] [dev IF]
+ * [proto P] ("default" and "default6" for the default routes). */
+struct check_route {
+	struct ipaddr dst;
+	bool has_via;
+	struct ipaddr via;
+	char dev[16];
+	int proto; /* -1: any */
+};
+/* 0, or -1 with *why (and the word) for a message. */
+int check_route_parse(const char *s, struct check_route *ret, const char **why, char *word,
+		      size_t wordlen);
+
 /* Expand every expectation of `lab` (pairs, lists, all) and run them in
  * the running lab of the same name, 16 at a time within timeout seconds. */
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret);

@@ -66,7 +66,8 @@ struct parser {
 static const char *const core_sections[] = {"lab", "defaults", "node", "dns", "expect"};
 static const char *const lab_keys[] = {"name", "description", "ipv6", "startup-timeout"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
-static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp"};
+static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp",
+					 "route", "noroute"};
 
 /* Keys whose value is a command line or a word list (words.h): quotes group
  * words and protect ';' and '#'. Every other value keeps the plain comment
@@ -261,7 +262,8 @@ static void expect_option(struct parser *p, const char *key, const char *value)
 static void expect_key(struct parser *p, const char *key, char *value)
 {
 	struct topo_loc loc = here(p);
-	static const char *const keys[] = {"reach", "noreach", "resolve", "exec", "tcp", "retry", "order"};
+	static const char *const keys[] = {"reach", "noreach", "resolve", "exec", "tcp", "route",
+					   "noroute", "retry", "order"};
 	char hint[256];
 	int kind = -1;
 
@@ -292,6 +294,10 @@ static void expect_key(struct parser *p, const char *key, char *value)
 			how_resolve,
 			how_exec,
 			"write 'tcp = FROM TO PORT', e.g. 'tcp = client web 80'",
+			"write 'route = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. 'route = r1 "
+			"10.0.3.0/24 via 10.0.12.2 proto ospf'",
+			"write 'noroute = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. 'noroute = r1 "
+			"10.0.3.0/24 via 10.0.13.3'",
 		};
 		diag_add(p->d, &loc, how[kind], "'%s' needs a node and what to check", key);
 		return;

@@ -74,6 +74,8 @@ const char *topo_expect_kind_to_string(enum topo_expect_kind k)
 		[EXPECT_RESOLVE] = "resolve",
 		[EXPECT_EXEC] = "exec",
 		[EXPECT_TCP] = "tcp",
+		[EXPECT_ROUTE] = "route",
+		[EXPECT_NOROUTE] = "noroute",
 	};
 	return k >= 0 && k < _EXPECT_MAX ? names[k] : NULL;
 }
@@ -105,7 +107,7 @@ struct topo_node *topo_node_add(struct topo_lab *lab, const char *name, const st
 bool topo_node_has_root(const struct topo_node *n)
 {
 	return !n->is_switch &&
-	       (n->container == 1 || n->layers.n || n->startups.n || n->services.n);
+	       (n->container == 1 || n->layers.n || n->startups.n || n->services.n || n->has_frr);
 }
 
 char *topo_rel_path(const struct topo_lab *lab, const char *path)

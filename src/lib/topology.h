@@ -143,6 +143,9 @@ struct topo_node {
 	VEC(struct topo_service) services;
 	char *nft; /* absolute path of the ruleset (validate), as written before */
 	struct topo_loc nft_loc;
+	bool has_frr;     /* 'frr =', or etc/frr/daemons in its folders (validate) */
+	VEC(char *) frr;  /* the daemons of 'frr =' (not zebra, staticd) */
+	struct topo_loc frr_loc;
 };
 
 /* A device-making section ([bridge ...], [vxlan ...], [gre ...]) or one
@@ -178,6 +181,8 @@ enum topo_expect_kind {
 	EXPECT_RESOLVE, /* resolve = FROM NAME [ADDRESS] */
 	EXPECT_EXEC,    /* exec = FROM CMD [ARGS...]: exits 0 */
 	EXPECT_TCP,     /* tcp = FROM TO PORT: a TCP connection opens */
+	EXPECT_ROUTE,   /* route = NODE PREFIX [via GW] [dev IF] [proto P]: in its table */
+	EXPECT_NOROUTE, /* noroute = NODE PREFIX [...]: no such route */
 	_EXPECT_MAX,
 	_EXPECT_INVALID = -1,
 };

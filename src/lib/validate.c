@@ -4,6 +4,7 @@
 #include "validate.h"
 #include "kind.h"
 #include "node-key.h"
+#include "check.h"
 
 #include <fnmatch.h>
 
@@ -155,6 +156,15 @@ static void check_expects(struct topo_lab *lab, struct diag *d)
 					 topo_expect_kind_to_string(e->kind));
 			else
 				check_node_list(lab, e, e->rest, true, d);
+		} else if (e->kind == EXPECT_ROUTE || e->kind == EXPECT_NOROUTE) {
+			struct check_route want;
+			const char *why;
+			char word[128];
+			if (check_route_parse(e->rest, &want, &why, word, sizeof(word)) < 0)
+				diag_add(d, &e->loc,
+					 "write 'route = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. "
+					 "'route = r1 10.0.3.0/24 via 10.0.12.2 proto ospf'",
+					 "%s: '%s' %s", topo_expect_kind_to_string(e->kind), word, why);
 		} else if (e->kind == EXPECT_TCP) {
 			_cleanup_free_ char *copy = xstrdup(e->rest);
 			char *w[3], *end;

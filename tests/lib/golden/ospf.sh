@@ -1,0 +1,449 @@
+#!/bin/sh
+# Lab 'ospf' from topologies/ospf.ini, in the order nslab 0.1.0 builds it.
+# Run as root; take it down with: nslab down ospf
+set -e
+
+# namespaces, lo up in each
+ip netns add ospf-h1
+ip -n ospf-h1 link set lo up alias nslab:ospf
+ip netns exec ospf-h1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns add ospf-r1
+ip -n ospf-r1 link set lo up alias nslab:ospf
+ip netns exec ospf-r1 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns add ospf-r2
+ip -n ospf-r2 link set lo up alias nslab:ospf
+ip netns exec ospf-r2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns add ospf-r3
+ip -n ospf-r3 link set lo up alias nslab:ospf
+ip netns exec ospf-r3 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ip netns add ospf-h2
+ip -n ospf-h2 link set lo up alias nslab:ospf
+ip netns exec ospf-h2 sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+
+# links
+ip -n ospf-h1 link add eth0 up type veth peer name eth0 netns ospf-r1
+ip -n ospf-r1 link set eth0 up
+ip -n ospf-r1 link add eth1 up type veth peer name eth1 netns ospf-r2
+ip -n ospf-r2 link set eth1 up
+ip -n ospf-r2 link add eth2 up type veth peer name eth1 netns ospf-r3
+ip -n ospf-r3 link set eth1 up
+ip -n ospf-r1 link add eth2 up type veth peer name eth2 netns ospf-r3
+ip -n ospf-r3 link set eth2 up
+ip -n ospf-h2 link add eth0 up type veth peer name eth0 netns ospf-r3
+ip -n ospf-r3 link set eth0 up
+
+# node h1
+ip -n ospf-h1 addr add 10.0.1.10/24 dev eth0
+ip -n ospf-h1 route add default via 10.0.1.1
+
+# node r1
+ip -n ospf-r1 addr add 10.0.1.1/24 dev eth0
+ip -n ospf-r1 addr add 10.0.12.1/24 dev eth1
+ip -n ospf-r1 addr add 10.0.13.1/24 dev eth2
+ip netns exec ospf-r1 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# node r2
+ip -n ospf-r2 addr add 10.0.12.2/24 dev eth1
+ip -n ospf-r2 addr add 10.0.23.2/24 dev eth2
+ip netns exec ospf-r2 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# node r3
+ip -n ospf-r3 addr add 10.0.3.1/24 dev eth0
+ip -n ospf-r3 addr add 10.0.13.3/24 dev eth2
+ip -n ospf-r3 addr add 10.0.23.3/24 dev eth1
+ip netns exec ospf-r3 sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+
+# node h2
+ip -n ospf-h2 addr add 10.0.3.10/24 dev eth0
+ip -n ospf-h2 route add default via 10.0.3.1
+
+# node r1 runs: its root, rules, startup lines, services
+mkdir -p /run/nslab/ospf/logs /run/nslab/ospf/ns /run/nslab/ospf/root/.empty && mount -t tmpfs -o mode=0700,size=64k nslab-ns /run/nslab/ospf/ns && mount --make-private /run/nslab/ospf/ns
+mkdir -p /run/nslab/ospf/root/r1/etc/upper /run/nslab/ospf/root/r1/etc/work /run/nslab/ospf/root/r1/var/upper /run/nslab/ospf/root/r1/var/work /run/nslab/ospf/root/r1/run/upper /run/nslab/ospf/root/r1/run/work /run/nslab/ospf/root/r1/tmp/upper /run/nslab/ospf/root/r1/tmp/work
+touch /run/nslab/ospf/ns/r1.mnt /run/nslab/ospf/ns/r1.uts
+! test -e /etc/netns/ospf-r1/resolv.conf || cp /etc/netns/ospf-r1/resolv.conf /run/nslab/ospf/root/r1/etc/upper/
+! test -e /etc/netns/ospf-r1/hosts || cp /etc/netns/ospf-r1/hosts /run/nslab/ospf/root/r1/etc/upper/
+nsenter --net=/run/netns/ospf-r1 unshare --mount=/run/nslab/ospf/ns/r1.mnt --uts=/run/nslab/ospf/ns/r1.uts sh -c 'mount --make-rslave / && umount -l /sys && mount -t sysfs sysfs /sys && mount -t overlay overlay -o lowerdir=topologies/ospf.d/r1/etc:/etc,upperdir=/run/nslab/ospf/root/r1/etc/upper,workdir=/run/nslab/ospf/root/r1/etc/work /etc && mount -t overlay overlay -o lowerdir=/var,upperdir=/run/nslab/ospf/root/r1/var/upper,workdir=/run/nslab/ospf/root/r1/var/work /var && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r1/tmp/upper,workdir=/run/nslab/ospf/root/r1/tmp/work /tmp && chmod 1777 /tmp && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r1/run/upper,workdir=/run/nslab/ospf/root/r1/run/work /run && mkdir -p -m 1777 /run/lock && hostname r1'
+printf '%s' '# written by nslab for node r1: frr = ospfd
+# This file tells the frr package which daemons to start.
+#
+# Sample configurations for these daemons can be found in
+# /usr/share/doc/frr/examples/.
+#
+# ATTENTION:
+#
+# When activating a daemon for the first time, a config file, even if it is
+# empty, has to be present *and* be owned by the user and group "frr", else
+# the daemon will not be started by /etc/init.d/frr. The permissions should
+# be u=rw,g=r,o=.
+# When using "vtysh" such a config file is also needed. It should be owned by
+# group "frrvty" and set to ug=rw,o= though. Check /etc/pam.d/frr, too.
+#
+# The watchfrr, zebra and staticd daemons are always started.
+#
+bgpd=no
+ospfd=yes
+ospf6d=no
+ripd=no
+ripngd=no
+isisd=no
+pimd=no
+pim6d=no
+ldpd=no
+nhrpd=no
+eigrpd=no
+babeld=no
+sharpd=no
+pbrd=no
+bfdd=no
+fabricd=no
+vrrpd=no
+pathd=no
+
+#
+# If this option is set the /etc/init.d/frr script automatically loads
+# the config via "vtysh -b" when the servers are started.
+# Check /etc/pam.d/frr if you intend to use "vtysh"!
+#
+vtysh_enable=no
+zebra_options="  -A 127.0.0.1 -s 90000000"
+bgpd_options="   -A 127.0.0.1"
+ospfd_options="  -A 127.0.0.1"
+ospf6d_options=" -A ::1"
+ripd_options="   -A 127.0.0.1"
+ripngd_options=" -A ::1"
+isisd_options="  -A 127.0.0.1"
+pimd_options="   -A 127.0.0.1"
+pim6d_options="  -A ::1"
+ldpd_options="   -A 127.0.0.1"
+nhrpd_options="  -A 127.0.0.1"
+eigrpd_options=" -A 127.0.0.1"
+babeld_options=" -A 127.0.0.1"
+sharpd_options=" -A 127.0.0.1"
+pbrd_options="   -A 127.0.0.1"
+staticd_options="-A 127.0.0.1"
+bfdd_options="   -A 127.0.0.1"
+fabricd_options="-A 127.0.0.1"
+vrrpd_options="  -A 127.0.0.1"
+pathd_options="  -A 127.0.0.1"
+
+
+# If you want to pass a common option to all daemons, you can use the
+# "frr_global_options" variable.
+#
+#frr_global_options=""
+
+
+# The list of daemons to watch is automatically generated by the init script.
+# This variable can be used to pass options to watchfrr that will be passed
+# prior to the daemon list.
+#
+# To make watchfrr create/join the specified netns, add the the "--netns"
+# option here. It will only have an effect in /etc/frr/<somename>/daemons, and
+# you need to start FRR with "/usr/lib/frr/frrinit.sh start <somename>".
+#
+#watchfrr_options=""
+
+
+# configuration profile
+#
+#frr_profile="traditional"
+#frr_profile="datacenter"
+
+
+# This is the maximum number of FD'\''s that will be available.  Upon startup this
+# is read by the control files and ulimit is called.  Uncomment and use a
+# reasonable value for your setup if you are expecting a large number of peers
+# in say BGP.
+#
+#MAX_FDS=1024
+
+
+# For any daemon, you can specify a "wrap" command to start instead of starting
+# the daemon directly. This will simply be prepended to the daemon invocation.
+# These variables have the form daemon_wrap, where '\''daemon'\'' is the name of the
+# daemon (the same pattern as the daemon_options variables).
+#
+# Note that when daemons are started, they are told to daemonize with the `-d`
+# option. This has several implications. For one, the init script expects that
+# when it invokes a daemon, the invocation returns immediately. If you add a
+# wrap command here, it must comply with this expectation and daemonize as
+# well, or the init script will never return. Furthermore, because daemons are
+# themselves daemonized with -d, you must ensure that your wrapper command is
+# capable of following child processes after a fork() if you need it to do so.
+#
+# If your desired wrapper does not support daemonization, you can wrap it with
+# a utility program that daemonizes programs, such as '\''daemonize'\''. An example
+# of this might look like:
+#
+# bgpd_wrap="/usr/bin/daemonize /usr/bin/mywrapper"
+#
+# This is particularly useful for programs which record processes but lack
+# daemonization options, such as perf and rr.
+#
+# If you wish to wrap all daemons in the same way, you may set the "all_wrap"
+# variable.
+#
+#all_wrap=""
+' | nsenter --net=/run/netns/ospf-r1 --mount=/run/nslab/ospf/ns/r1.mnt --uts=/run/nslab/ospf/ns/r1.uts sh -c 'cat > /etc/frr/daemons'
+nsenter --net=/run/netns/ospf-r1 --mount=/run/nslab/ospf/ns/r1.mnt --uts=/run/nslab/ospf/ns/r1.uts /usr/lib/frr/frrinit.sh start >>/run/nslab/ospf/logs/r1.log 2>&1
+
+# node r2 runs: its root, rules, startup lines, services
+mkdir -p /run/nslab/ospf/root/r2/etc/upper /run/nslab/ospf/root/r2/etc/work /run/nslab/ospf/root/r2/var/upper /run/nslab/ospf/root/r2/var/work /run/nslab/ospf/root/r2/run/upper /run/nslab/ospf/root/r2/run/work /run/nslab/ospf/root/r2/tmp/upper /run/nslab/ospf/root/r2/tmp/work
+touch /run/nslab/ospf/ns/r2.mnt /run/nslab/ospf/ns/r2.uts
+! test -e /etc/netns/ospf-r2/resolv.conf || cp /etc/netns/ospf-r2/resolv.conf /run/nslab/ospf/root/r2/etc/upper/
+! test -e /etc/netns/ospf-r2/hosts || cp /etc/netns/ospf-r2/hosts /run/nslab/ospf/root/r2/etc/upper/
+nsenter --net=/run/netns/ospf-r2 unshare --mount=/run/nslab/ospf/ns/r2.mnt --uts=/run/nslab/ospf/ns/r2.uts sh -c 'mount --make-rslave / && umount -l /sys && mount -t sysfs sysfs /sys && mount -t overlay overlay -o lowerdir=topologies/ospf.d/r2/etc:/etc,upperdir=/run/nslab/ospf/root/r2/etc/upper,workdir=/run/nslab/ospf/root/r2/etc/work /etc && mount -t overlay overlay -o lowerdir=/var,upperdir=/run/nslab/ospf/root/r2/var/upper,workdir=/run/nslab/ospf/root/r2/var/work /var && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r2/tmp/upper,workdir=/run/nslab/ospf/root/r2/tmp/work /tmp && chmod 1777 /tmp && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r2/run/upper,workdir=/run/nslab/ospf/root/r2/run/work /run && mkdir -p -m 1777 /run/lock && hostname r2'
+printf '%s' '# written by nslab for node r2: frr = ospfd
+# This file tells the frr package which daemons to start.
+#
+# Sample configurations for these daemons can be found in
+# /usr/share/doc/frr/examples/.
+#
+# ATTENTION:
+#
+# When activating a daemon for the first time, a config file, even if it is
+# empty, has to be present *and* be owned by the user and group "frr", else
+# the daemon will not be started by /etc/init.d/frr. The permissions should
+# be u=rw,g=r,o=.
+# When using "vtysh" such a config file is also needed. It should be owned by
+# group "frrvty" and set to ug=rw,o= though. Check /etc/pam.d/frr, too.
+#
+# The watchfrr, zebra and staticd daemons are always started.
+#
+bgpd=no
+ospfd=yes
+ospf6d=no
+ripd=no
+ripngd=no
+isisd=no
+pimd=no
+pim6d=no
+ldpd=no
+nhrpd=no
+eigrpd=no
+babeld=no
+sharpd=no
+pbrd=no
+bfdd=no
+fabricd=no
+vrrpd=no
+pathd=no
+
+#
+# If this option is set the /etc/init.d/frr script automatically loads
+# the config via "vtysh -b" when the servers are started.
+# Check /etc/pam.d/frr if you intend to use "vtysh"!
+#
+vtysh_enable=no
+zebra_options="  -A 127.0.0.1 -s 90000000"
+bgpd_options="   -A 127.0.0.1"
+ospfd_options="  -A 127.0.0.1"
+ospf6d_options=" -A ::1"
+ripd_options="   -A 127.0.0.1"
+ripngd_options=" -A ::1"
+isisd_options="  -A 127.0.0.1"
+pimd_options="   -A 127.0.0.1"
+pim6d_options="  -A ::1"
+ldpd_options="   -A 127.0.0.1"
+nhrpd_options="  -A 127.0.0.1"
+eigrpd_options=" -A 127.0.0.1"
+babeld_options=" -A 127.0.0.1"
+sharpd_options=" -A 127.0.0.1"
+pbrd_options="   -A 127.0.0.1"
+staticd_options="-A 127.0.0.1"
+bfdd_options="   -A 127.0.0.1"
+fabricd_options="-A 127.0.0.1"
+vrrpd_options="  -A 127.0.0.1"
+pathd_options="  -A 127.0.0.1"
+
+
+# If you want to pass a common option to all daemons, you can use the
+# "frr_global_options" variable.
+#
+#frr_global_options=""
+
+
+# The list of daemons to watch is automatically generated by the init script.
+# This variable can be used to pass options to watchfrr that will be passed
+# prior to the daemon list.
+#
+# To make watchfrr create/join the specified netns, add the the "--netns"
+# option here. It will only have an effect in /etc/frr/<somename>/daemons, and
+# you need to start FRR with "/usr/lib/frr/frrinit.sh start <somename>".
+#
+#watchfrr_options=""
+
+
+# configuration profile
+#
+#frr_profile="traditional"
+#frr_profile="datacenter"
+
+
+# This is the maximum number of FD'\''s that will be available.  Upon startup this
+# is read by the control files and ulimit is called.  Uncomment and use a
+# reasonable value for your setup if you are expecting a large number of peers
+# in say BGP.
+#
+#MAX_FDS=1024
+
+
+# For any daemon, you can specify a "wrap" command to start instead of starting
+# the daemon directly. This will simply be prepended to the daemon invocation.
+# These variables have the form daemon_wrap, where '\''daemon'\'' is the name of the
+# daemon (the same pattern as the daemon_options variables).
+#
+# Note that when daemons are started, they are told to daemonize with the `-d`
+# option. This has several implications. For one, the init script expects that
+# when it invokes a daemon, the invocation returns immediately. If you add a
+# wrap command here, it must comply with this expectation and daemonize as
+# well, or the init script will never return. Furthermore, because daemons are
+# themselves daemonized with -d, you must ensure that your wrapper command is
+# capable of following child processes after a fork() if you need it to do so.
+#
+# If your desired wrapper does not support daemonization, you can wrap it with
+# a utility program that daemonizes programs, such as '\''daemonize'\''. An example
+# of this might look like:
+#
+# bgpd_wrap="/usr/bin/daemonize /usr/bin/mywrapper"
+#
+# This is particularly useful for programs which record processes but lack
+# daemonization options, such as perf and rr.
+#
+# If you wish to wrap all daemons in the same way, you may set the "all_wrap"
+# variable.
+#
+#all_wrap=""
+' | nsenter --net=/run/netns/ospf-r2 --mount=/run/nslab/ospf/ns/r2.mnt --uts=/run/nslab/ospf/ns/r2.uts sh -c 'cat > /etc/frr/daemons'
+nsenter --net=/run/netns/ospf-r2 --mount=/run/nslab/ospf/ns/r2.mnt --uts=/run/nslab/ospf/ns/r2.uts /usr/lib/frr/frrinit.sh start >>/run/nslab/ospf/logs/r2.log 2>&1
+
+# node r3 runs: its root, rules, startup lines, services
+mkdir -p /run/nslab/ospf/root/r3/etc/upper /run/nslab/ospf/root/r3/etc/work /run/nslab/ospf/root/r3/var/upper /run/nslab/ospf/root/r3/var/work /run/nslab/ospf/root/r3/run/upper /run/nslab/ospf/root/r3/run/work /run/nslab/ospf/root/r3/tmp/upper /run/nslab/ospf/root/r3/tmp/work
+touch /run/nslab/ospf/ns/r3.mnt /run/nslab/ospf/ns/r3.uts
+! test -e /etc/netns/ospf-r3/resolv.conf || cp /etc/netns/ospf-r3/resolv.conf /run/nslab/ospf/root/r3/etc/upper/
+! test -e /etc/netns/ospf-r3/hosts || cp /etc/netns/ospf-r3/hosts /run/nslab/ospf/root/r3/etc/upper/
+nsenter --net=/run/netns/ospf-r3 unshare --mount=/run/nslab/ospf/ns/r3.mnt --uts=/run/nslab/ospf/ns/r3.uts sh -c 'mount --make-rslave / && umount -l /sys && mount -t sysfs sysfs /sys && mount -t overlay overlay -o lowerdir=topologies/ospf.d/r3/etc:/etc,upperdir=/run/nslab/ospf/root/r3/etc/upper,workdir=/run/nslab/ospf/root/r3/etc/work /etc && mount -t overlay overlay -o lowerdir=/var,upperdir=/run/nslab/ospf/root/r3/var/upper,workdir=/run/nslab/ospf/root/r3/var/work /var && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r3/tmp/upper,workdir=/run/nslab/ospf/root/r3/tmp/work /tmp && chmod 1777 /tmp && mount -t overlay overlay -o lowerdir=/run/nslab/ospf/root/.empty,upperdir=/run/nslab/ospf/root/r3/run/upper,workdir=/run/nslab/ospf/root/r3/run/work /run && mkdir -p -m 1777 /run/lock && hostname r3'
+printf '%s' '# written by nslab for node r3: frr = ospfd
+# This file tells the frr package which daemons to start.
+#
+# Sample configurations for these daemons can be found in
+# /usr/share/doc/frr/examples/.
+#
+# ATTENTION:
+#
+# When activating a daemon for the first time, a config file, even if it is
+# empty, has to be present *and* be owned by the user and group "frr", else
+# the daemon will not be started by /etc/init.d/frr. The permissions should
+# be u=rw,g=r,o=.
+# When using "vtysh" such a config file is also needed. It should be owned by
+# group "frrvty" and set to ug=rw,o= though. Check /etc/pam.d/frr, too.
+#
+# The watchfrr, zebra and staticd daemons are always started.
+#
+bgpd=no
+ospfd=yes
+ospf6d=no
+ripd=no
+ripngd=no
+isisd=no
+pimd=no
+pim6d=no
+ldpd=no
+nhrpd=no
+eigrpd=no
+babeld=no
+sharpd=no
+pbrd=no
+bfdd=no
+fabricd=no
+vrrpd=no
+pathd=no
+
+#
+# If this option is set the /etc/init.d/frr script automatically loads
+# the config via "vtysh -b" when the servers are started.
+# Check /etc/pam.d/frr if you intend to use "vtysh"!
+#
+vtysh_enable=no
+zebra_options="  -A 127.0.0.1 -s 90000000"
+bgpd_options="   -A 127.0.0.1"
+ospfd_options="  -A 127.0.0.1"
+ospf6d_options=" -A ::1"
+ripd_options="   -A 127.0.0.1"
+ripngd_options=" -A ::1"
+isisd_options="  -A 127.0.0.1"
+pimd_options="   -A 127.0.0.1"
+pim6d_options="  -A ::1"
+ldpd_options="   -A 127.0.0.1"
+nhrpd_options="  -A 127.0.0.1"
+eigrpd_options=" -A 127.0.0.1"
+babeld_options=" -A 127.0.0.1"
+sharpd_options=" -A 127.0.0.1"
+pbrd_options="   -A 127.0.0.1"
+staticd_options="-A 127.0.0.1"
+bfdd_options="   -A 127.0.0.1"
+fabricd_options="-A 127.0.0.1"
+vrrpd_options="  -A 127.0.0.1"
+pathd_options="  -A 127.0.0.1"
+
+
+# If you want to pass a common option to all daemons, you can use the
+# "frr_global_options" variable.
+#
+#frr_global_options=""
+
+
+# The list of daemons to watch is automatically generated by the init script.
+# This variable can be used to pass options to watchfrr that will be passed
+# prior to the daemon list.
+#
+# To make watchfrr create/join the specified netns, add the the "--netns"
+# option here. It will only have an effect in /etc/frr/<somename>/daemons, and
+# you need to start FRR with "/usr/lib/frr/frrinit.sh start <somename>".
+#
+#watchfrr_options=""
+
+
+# configuration profile
+#
+#frr_profile="traditional"
+#frr_profile="datacenter"
+
+
+# This is the maximum number of FD'\''s that will be available.  Upon startup this
+# is read by the control files and ulimit is called.  Uncomment and use a
+# reasonable value for your setup if you are expecting a large number of peers
+# in say BGP.
+#
+#MAX_FDS=1024
+
+
+# For any daemon, you can specify a "wrap" command to start instead of starting
+# the daemon directly. This will simply be prepended to the daemon invocation.
+# These variables have the form daemon_wrap, where '\''daemon'\'' is the name of the
+# daemon (the same pattern as the daemon_options variables).
+#
+# Note that when daemons are started, they are told to daemonize with the `-d`
+# option. This has several implications. For one, the init script expects that
+# when it invokes a daemon, the invocation returns immediately. If you add a
+# wrap command here, it must comply with this expectation and daemonize as
+# well, or the init script will never return. Furthermore, because daemons are
+# themselves daemonized with -d, you must ensure that your wrapper command is
+# capable of following child processes after a fork() if you need it to do so.
+#
+# If your desired wrapper does not support daemonization, you can wrap it with
+# a utility program that daemonizes programs, such as '\''daemonize'\''. An example
+# of this might look like:
+#
+# bgpd_wrap="/usr/bin/daemonize /usr/bin/mywrapper"
+#
+# This is particularly useful for programs which record processes but lack
+# daemonization options, such as perf and rr.
+#
+# If you wish to wrap all daemons in the same way, you may set the "all_wrap"
+# variable.
+#
+#all_wrap=""
+' | nsenter --net=/run/netns/ospf-r3 --mount=/run/nslab/ospf/ns/r3.mnt --uts=/run/nslab/ospf/ns/r3.uts sh -c 'cat > /etc/frr/daemons'
+nsenter --net=/run/netns/ospf-r3 --mount=/run/nslab/ospf/ns/r3.mnt --uts=/run/nslab/ospf/ns/r3.uts /usr/lib/frr/frrinit.sh start >>/run/nslab/ospf/logs/r3.log 2>&1
