@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "check.h"
+#include "kathara.h"
 #include "rundir.h"
 #include "access.h"
 #include "lab.h"
@@ -660,7 +661,10 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 	 * says what the lab was built from. Edited since: the kept copy. */
 	(void)lab_get(lab, &info);
 	const char *name = info.file ? info.file : path;
-	if (info.file) {
+	/* a Kathará lab imported on the fly: its lines are the kept copy's */
+	if (strncmp(kept, KATHARA_MARK, strlen(KATHARA_MARK)) == 0)
+		name = path;
+	else if (info.file) {
 		_cleanup_fclose_ FILE *now = fopen(info.file, "re");
 		_cleanup_free_ char *text = now ? read_stream(now) : NULL;
 		if (!text || !streq(text, kept)) {
@@ -671,7 +675,7 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 	struct topo_lab *t = topo_parse_string(kept, name, d);
 	if (info.file) { /* its folders are beside the file up was given */
 		_cleanup_free_ char *copy = xstrdup(info.file);
-		t->dir = xstrdup(dirname(copy));
+		topo_set_folder(t, dirname(copy), d);
 	}
 	lab_info_free(&info);
 	if (!streq(t->name, lab)) { /* named after its file: the file up was given */

@@ -197,8 +197,16 @@ static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		if (r < 0)
 			return r;
 	}
+	/* a startup line may have started it already (Kathará's labs say
+	 * 'systemctl start frr' or '/etc/init.d/frr start') */
+	char *const running[] = {"sh", "-c", "kill -0 \"$(cat /run/frr/watchfrr.pid 2>/dev/null)\" 2>/dev/null", NULL};
+	struct runtime_cmd probe = {.lab = lab, .node = n->name, .argv = running, .stdin_fd = -1,
+				    .out_fd = -1, .timeout_ms = 5000};
+	struct sbuf ignore = {0};
+	bool started = runtime_run(&probe, &ignore) == 0;
+	sbuf_free(&ignore);
 	char *const start[] = {FRR_INIT, "start", NULL};
-	r = frr_run(lab, n, start, -1, FRR_START_TIMEOUT_MS, FRR_INIT " start", err);
+	r = started ? 0 : frr_run(lab, n, start, -1, FRR_START_TIMEOUT_MS, FRR_INIT " start", err);
 	if (r < 0)
 		return r;
 	/* on record before the wait: down stops watchfrr first */

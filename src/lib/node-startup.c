@@ -8,6 +8,7 @@
 #include "nl.h"
 #include "runtime.h"
 
+#include <libgen.h>
 #include <sys/stat.h>
 
 #define STARTUP_FILE_MAX (1 << 20)
@@ -32,29 +33,51 @@ static int parse_startup(struct topo_node *n, char *value, const struct topo_loc
 	return 0;
 }
 
+/* A startup file beside the topology: NULL when there is none, else its
+ * path, or "" after a diagnostic. */
+static char *startup_file(struct topo_lab *lab, const char *name, const struct topo_loc *loc,
+			  struct diag *d)
+{
+	_cleanup_free_ char *f = xasprintf("%s/%s.startup", lab->dir, name);
+	struct stat st;
+
+	if (stat(f, &st) < 0)
+		return NULL;
+	if (!S_ISREG(st.st_mode) || st.st_size > STARTUP_FILE_MAX || access(f, R_OK) < 0) {
+		diag_add(d, loc, "make it a readable text file of at most 1 MiB, or remove it",
+			 "%s is not a readable startup file", f);
+		return xstrdup("");
+	}
+	return steal_pointer(&f);
+}
+
+/* Before the startup lines: shared.startup (every node's), then
+ * NODE.startup (Kathará's order), then the topology's own lines. */
 static void validate_startup(struct topo_lab *lab, struct diag *d)
 {
 	if (!lab->dir)
 		return;
+	struct topo_loc top = {.file = lab->file, .line = 0};
+	_cleanup_free_ char *shared = startup_file(lab, "shared", &top, d);
 	vec_foreach(np, &lab->nodes)
 	{
 		struct topo_node *n = *np;
-		struct stat st;
 		if (n->is_switch)
 			continue;
-		_cleanup_free_ char *f = xasprintf("%s/%s.startup", lab->dir, n->name);
-		if (stat(f, &st) < 0)
-			continue;
-		if (!S_ISREG(st.st_mode) || st.st_size > STARTUP_FILE_MAX || access(f, R_OK) < 0) {
-			diag_add(d, &n->loc, "make it a readable text file of at most 1 MiB, or remove it",
-				 "node '%s': %s is not a readable startup file", n->name, f);
-			continue;
+		char *own = startup_file(lab, n->name, &n->loc, d);
+		const char *files[] = {shared, own};
+		size_t k = 0;
+		for (size_t i = 0; i < 2; i++) {
+			if (!files[i] || !*files[i])
+				continue;
+			struct topo_startup s = {.loc = n->loc, .line = xstrdup(files[i]), .is_file = true,
+						 .may_fail = lab->startup_lenient};
+			vec_push(&n->startups, s);
+			memmove(n->startups.v + k + 1, n->startups.v + k,
+				(n->startups.n - 1 - k) * sizeof(s));
+			n->startups.v[k++] = s;
 		}
-		/* before the startup lines: the node's script, then the topology's additions */
-		struct topo_startup s = {.loc = n->loc, .line = steal_pointer(&f), .is_file = true};
-		vec_push(&n->startups, s);
-		memmove(n->startups.v + 1, n->startups.v, (n->startups.n - 1) * sizeof(s));
-		n->startups.v[0] = s;
+		free(own);
 	}
 }
 
@@ -70,9 +93,10 @@ static void print_startup(const struct plan *p, const struct step *s, struct sbu
 	runtime_print_enter(p->lab, s->node, out);
 	if (x->is_file) {
 		_cleanup_free_ char *rel = topo_rel_path(p->lab, x->line);
-		sbuf_adds(out, "sh -e -c \"$(cat ");
+		_cleanup_free_ char *copy = xstrdup(x->line);
+		sbuf_addf(out, "sh%s -c \"$(cat ", p->lab->startup_lenient ? "" : " -e");
 		sbuf_add_shword(out, rel);
-		sbuf_addf(out, ")\" %s.startup", s->node->name);
+		sbuf_addf(out, ")\" %s", basename(copy));
 	} else {
 		sbuf_adds(out, "sh -c ");
 		sbuf_add_shword(out, x->line);
@@ -97,7 +121,8 @@ static int apply_startup(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 	const struct topo_lab *lab = nl->plan->lab;
 	const struct topo_node *n = s->node;
 	_cleanup_free_ char *script = NULL;
-	_cleanup_free_ char *name = xasprintf("%s.startup", n->name);
+	_cleanup_free_ char *base = x->is_file ? xstrdup(x->line) : NULL;
+	_cleanup_free_ char *name = x->is_file ? xstrdup(basename(base)) : NULL;
 	char *argv[6] = {"sh", "-c", x->line, NULL};
 
 	if (x->is_file) {
@@ -108,7 +133,8 @@ static int apply_startup(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 			return r;
 		}
 		char *fargv[] = {"sh", "-e", "-c", script, name, NULL};
-		memcpy(argv, fargv, sizeof(fargv));
+		char *largv[] = {"sh", "-c", script, name, NULL, NULL};
+		memcpy(argv, lab->startup_lenient ? largv : fargv, sizeof(fargv));
 	}
 	int log = runtime_log_open(lab->name, n->name);
 	if (log >= 0) {
@@ -133,8 +159,9 @@ static int apply_startup(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 	if (x->may_fail) {
 		log = runtime_log_open(lab->name, n->name);
 		if (log >= 0) {
-			dprintf(log, "# nslab: that line failed (%s), which it may ('-')\n",
-				r > 0 ? "exit status" : "timeout");
+			dprintf(log, "# nslab: that failed (%s); up goes on (%s)\n",
+				r > 0 ? "exit status" : "timeout",
+				x->is_file ? "startup-files = lenient" : "'-' before the line");
 			close(log);
 		}
 		sbuf_reset(err);

@@ -64,7 +64,8 @@ struct parser {
 
 /* The sections of the core; each link kind adds its own (kind.h). */
 static const char *const core_sections[] = {"lab", "defaults", "node", "dns", "expect"};
-static const char *const lab_keys[] = {"name", "description", "ipv6", "startup-timeout"};
+static const char *const lab_keys[] = {"name",	  "description",   "ipv6",
+				       "startup-timeout", "startup-files", "folder"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
 static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp",
 					 "route", "noroute"};
@@ -126,7 +127,8 @@ static bool first_time(struct parser *p, const char *key)
 			return true;
 	if (p->st == SECT_LINES && streq(key, p->kind->line_key))
 		return true;
-	if (p->st == SECT_NODE && node_key_find(key) && node_key_find(key)->repeatable)
+	if ((p->st == SECT_NODE || p->st == SECT_DEFAULTS) && node_key_find(key) &&
+	    node_key_find(key)->repeatable)
 		return true;
 	/* the value is the line number itself (never 0) */
 	void *prev = strmap_get(&p->seen, key);
@@ -168,6 +170,18 @@ static void lab_key(struct parser *p, const char *key, char *value)
 	} else if (streq(key, "description")) {
 		free(lab->description);
 		lab->description = xstrdup(value);
+	} else if (streq(key, "folder")) {
+		free(lab->folder);
+		lab->folder = xstrdup(value);
+		lab->folder_loc = loc;
+	} else if (streq(key, "startup-files")) {
+		if (streq(value, "strict") || streq(value, "lenient"))
+			lab->startup_lenient = streq(value, "lenient");
+		else
+			diag_add(p->d, &loc,
+				 "write 'startup-files = strict' (sh -e: a failing line fails up) or "
+				 "'startup-files = lenient' (every line runs, failures are logged: Kathará's way)",
+				 "bad startup-files '%s'", value);
 	} else if (streq(key, "startup-timeout")) {
 		unsigned ms;
 		if (parse_duration_ms(value, 3600 * 1000, &ms) < 0 || !ms)
@@ -846,6 +860,27 @@ struct topo_lab *topo_parse_string(const char *text, const char *file, struct di
 	return p.lab;
 }
 
+void topo_set_folder(struct topo_lab *lab, const char *dir, struct diag *d)
+{
+	free(lab->dir);
+	lab->dir = NULL;
+	if (!lab->folder) {
+		lab->dir = xstrdup(dir);
+		return;
+	}
+	_cleanup_free_ char *p = lab->folder[0] == '/' ? xstrdup(lab->folder)
+						     : xasprintf("%s/%s", dir, lab->folder);
+	struct stat st;
+	if (stat(p, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		diag_add(d, &lab->folder_loc,
+			 "name the folder that holds the nodes' folders and startup files, relative to "
+			 "this file",
+			 "folder '%s': %s is not a folder", lab->folder, p);
+		return;
+	}
+	lab->dir = realpath(p, NULL);
+}
+
 struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err)
 {
 	if (streq(path, "-"))
@@ -865,7 +900,7 @@ struct topo_lab *topo_parse_path(const char *path, struct diag *d, int *ret_err)
 	if (S_ISREG(st.st_mode)) {
 		_cleanup_free_ char *abs = realpath(path, NULL);
 		if (abs)
-			lab->dir = xstrdup(dirname(abs));
+			topo_set_folder(lab, dirname(abs), d);
 	}
 	return lab;
 }

@@ -18,3 +18,7 @@ struct topo_lab *topo_parse_string(const char *text, const char *file, struct di
 
 /* Parse + validate. NULL with errors in d, or -errno in *ret_err if unreadable. */
 struct topo_lab *topo_load(const char *path, struct diag *d, int *ret_err);
+
+/* The folder of the nodes' folders and startup files: dir, or [lab]
+ * folder relative to it (an error at its line when that is no folder). */
+void topo_set_folder(struct topo_lab *lab, const char *dir, struct diag *d);

@@ -204,6 +204,50 @@ _Noreturn static void child_fail(int fd, const char *fmt, ...)
  * symlink such as systemd-resolved's resolv.conf too), and /etc/netns need
  * not show through the overlay (it may be a mount of its own). Not where
  * the node's folders have their own. */
+/* systemctl and service in a node, where no systemd runs: start, stop,
+ * restart, reload and status of a unit run its init script (FRR's
+ * frrinit.sh for frr); enable, disable and daemon-reload do nothing.
+ * Kathará's startup files start daemons these three ways. */
+static const char shim[] =
+	"#!/bin/sh\n"
+	"# nslab: systemctl and service in a node, where no systemd runs (docs/nodes.md)\n"
+	"me=${0##*/}\n"
+	"if [ \"$me\" = service ]; then unit=$1; action=$2; set --; units=$unit; else\n"
+	"  action=$1; [ $# -gt 0 ] && shift; units=\n"
+	"  for u in \"$@\"; do case $u in -*) ;; *) units=\"$units $u\";; esac; done; fi\n"
+	"case $action in\n"
+	"  enable|disable|daemon-reload|mask|unmask) exit 0;;\n"
+	"  start|stop|restart|reload|force-reload|status) ;;\n"
+	"  is-active) action=status;;\n"
+	"  *) echo \"$me: '$action' is not available in an nslab node (no systemd runs here)\" >&2; exit 1;;\n"
+	"esac\n"
+	"rc=0\n"
+	"for u in $units; do\n"
+	"  u=${u%.service}\n"
+	"  if [ \"$u\" = frr ] && [ -x /usr/lib/frr/frrinit.sh ]; then /usr/lib/frr/frrinit.sh \"$action\" || rc=$?\n"
+	"  elif [ -x \"/etc/init.d/$u\" ]; then \"/etc/init.d/$u\" \"$action\" || rc=$?\n"
+	"  else echo \"$me: no init script for '$u' in this node (/etc/init.d/$u)\" >&2; rc=1; fi\n"
+	"done\n"
+	"exit $rc\n";
+
+#define NODE_BIN "/run/nslab/bin"
+
+static int shims_into(const char *run_upper, struct sbuf *err)
+{
+	_cleanup_free_ char *bin = xasprintf("%s/nslab/bin", run_upper);
+	int r = mkdir_p(bin, 0755);
+
+	for (int i = 0; r == 0 && i < 2; i++) {
+		_cleanup_free_ char *p = xasprintf("%s/%s", bin, i ? "service" : "systemctl");
+		r = write_file_new(p, shim);
+		if (r == 0 && chmod(p, 0755) < 0)
+			r = -errno;
+	}
+	if (r < 0)
+		sbuf_addf(err, "write %s: %s", bin, strerror(-r));
+	return r;
+}
+
 static bool has_own_etc_file(const struct topo_node *n, const char *file)
 {
 	vec_foreach(l, &n->layers)
@@ -427,7 +471,10 @@ int runtime_make_root(const struct topo_lab *lab, const struct topo_node *n, int
 		return r;
 	}
 	_cleanup_free_ char *etc_upper = xasprintf("%s/%s/etc/upper", root, n->name);
+	_cleanup_free_ char *run_upper = xasprintf("%s/%s/run/upper", root, n->name);
 	r = dns_files_into(etc_upper, n, err);
+	if (r == 0)
+		r = shims_into(run_upper, err);
 	if (r < 0)
 		return r;
 	r = try_root(lab, n, netns_fd, -1, mnt, uts, err);
@@ -589,6 +636,11 @@ int runtime_enter(const char *lab, const char *node, struct sbuf *err)
 		sbuf_addf(err, "enter node '%s': %s", node, strerror(errno));
 		return r;
 	}
+	/* its systemctl and service first (shims_into) */
+	const char *path = getenv("PATH");
+	_cleanup_free_ char *mine = xasprintf(NODE_BIN ":%s", path && *path ? path : "/usr/sbin:/usr/bin:/sbin:/bin");
+	if (!path || strncmp(path, NODE_BIN ":", strlen(NODE_BIN) + 1) != 0)
+		setenv("PATH", mine, 1);
 	return 0;
 }
 

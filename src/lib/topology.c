@@ -31,6 +31,7 @@ void topo_lab_free(struct topo_lab *lab)
 	if (!lab)
 		return;
 	free(lab->dir);
+	free(lab->folder);
 	vec_foreach(n, &lab->nodes) topo_node_free(*n);
 	vec_free(&lab->nodes);
 	strmap_free(&lab->node_by_name);

@@ -201,7 +201,10 @@ struct topo_expect {
 
 struct topo_lab {
 	char *file; /* as given on the command line */
-	char *dir;  /* the absolute folder of file, or NULL (stdin, built-in) */
+	char *dir;  /* the absolute folder of file ([lab] folder), or NULL (stdin, built-in) */
+	char *folder; /* [lab] folder, as written */
+	struct topo_loc folder_loc;
+	bool startup_lenient; /* [lab] startup-files = lenient (Kathará's way) */
 	char *name;
 	struct topo_loc name_loc;
 	char *description;
