@@ -152,28 +152,6 @@ static void describe_frr(const struct plan *p, const struct step *s, struct sbuf
 	sbuf_adds(out, "start FRR");
 }
 
-/* Run argv in the node, output to its log, within timeout: 0, or -errno
- * with the reason and the log's new lines in err. */
-static int frr_run(const char *lab, const struct topo_node *n, char *const *argv, int in,
-		   unsigned timeout_ms, const char *what, struct sbuf *err)
-{
-	long off = runtime_log_size(lab, n->name);
-	struct runtime_cmd c = {.lab = lab, .node = n->name, .argv = argv, .stdin_fd = in,
-				.out_fd = -1, .timeout_ms = timeout_ms};
-	int r = runtime_run(&c, err);
-
-	if (r == 0 || r == -EINTR)
-		return r;
-	if (r == -ETIME)
-		sbuf_addf(err, "%s did not finish in %u s; its output:", what, timeout_ms / 1000);
-	else if (r > 0)
-		sbuf_addf(err, "%s failed (exit status %d); its output:", what, r);
-	else
-		return r;
-	runtime_log_tail(lab, n->name, off, 15, err);
-	return -ECANCELED;
-}
-
 static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct topo_node *n = s->node;
@@ -193,7 +171,7 @@ static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 			sbuf_addf(err, "write the daemons file: %s", strerror(errno));
 			return -errno;
 		}
-		r = frr_run(lab, n, argv, fd, 5000, "writing /etc/frr/daemons", err);
+		r = runtime_run_step(lab, n->name, argv, fd, 5000, "writing /etc/frr/daemons", err);
 		if (r < 0)
 			return r;
 	}
@@ -206,7 +184,7 @@ static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	bool started = runtime_run(&probe, &ignore) == 0;
 	sbuf_free(&ignore);
 	char *const start[] = {FRR_INIT, "start", NULL};
-	r = started ? 0 : frr_run(lab, n, start, -1, FRR_START_TIMEOUT_MS, FRR_INIT " start", err);
+	r = started ? 0 : runtime_run_step(lab, n->name, start, -1, FRR_START_TIMEOUT_MS, FRR_INIT " start", err);
 	if (r < 0)
 		return r;
 	/* on record before the wait: down stops watchfrr first */

@@ -74,20 +74,8 @@ static int apply_nft(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		sbuf_addf(err, "open %s: %s", n->nft, strerror(errno));
 		return -errno;
 	}
-	long off = runtime_log_size(lab, n->name);
-	struct runtime_cmd c = {.lab = lab, .node = n->name, .argv = argv, .stdin_fd = in,
-				.out_fd = -1, .timeout_ms = 30000};
-	int r = runtime_run(&c, err);
-	if (r == 0)
-		return 0;
-	if (r > 0) {
-		sbuf_addf(err, "nft -f %s failed (exit status %d):", n->nft, r);
-		runtime_log_tail(lab, n->name, off, 12, err);
-		return -EINVAL;
-	}
-	if (r == -ETIME)
-		sbuf_addf(err, "nft -f %s did not finish in 30 s", n->nft);
-	return r;
+	_cleanup_free_ char *what = xasprintf("nft -f %s", n->nft);
+	return runtime_run_step(lab, n->name, argv, in, 30000, what, err);
 }
 
 static const struct step_type step_nft = {

@@ -331,7 +331,9 @@ _Noreturn static void child_root(const struct topo_lab *lab, const struct topo_n
 	{
 		char *o = opts[d - dirs.v];
 		_cleanup_free_ char *target = xasprintf("/%s", *d);
-		if (mount("overlay", target, "overlay", 0, o) < 0)
+		/* the source names the node in mountinfo (findmnt in it) */
+		_cleanup_free_ char *source = xasprintf("nslab:%s/%s", lab->name, n->name);
+		if (mount(source, target, "overlay", 0, o) < 0)
 			child_fail(status_fd, "mount an overlay on %s: %s (%s)", target, strerror(errno),
 				   overlay_opts(lab, n, *d, false));
 		/* what a booted Debian has in them: /run/lock (/var/lock), and
@@ -532,7 +534,7 @@ void runtime_print_root(const struct topo_lab *lab, const struct topo_node *n, b
 	vec_foreach(d, &dirs)
 	{
 		_cleanup_free_ char *opts = overlay_opts(lab, n, *d, false);
-		sbuf_addf(&script, " && mount -t overlay overlay -o ");
+		sbuf_addf(&script, " && mount -t overlay nslab:%s/%s -o ", lab->name, n->name);
 		sbuf_add_shword(&script, opts);
 		sbuf_addf(&script, " /%s", *d);
 		if (streq(*d, "run"))
@@ -902,4 +904,24 @@ int runtime_capture(const char *lab, const char *node, char *const *argv, unsign
 	text[n > 0 ? n : 0] = '\0';
 	*ret = text;
 	return r;
+}
+
+int runtime_run_step(const char *lab, const char *node, char *const *argv, int stdin_fd,
+		     unsigned timeout_ms, const char *what, struct sbuf *err)
+{
+	long off = runtime_log_size(lab, node);
+	struct runtime_cmd c = {.lab = lab, .node = node, .argv = argv, .stdin_fd = stdin_fd,
+				.out_fd = -1, .timeout_ms = timeout_ms};
+	int r = runtime_run(&c, err);
+
+	if (r == 0 || r == -EINTR)
+		return r;
+	if (r == -ETIME)
+		sbuf_addf(err, "%s did not finish in %.3g s; its output:", what, timeout_ms / 1000.0);
+	else if (r > 0)
+		sbuf_addf(err, "%s failed (exit status %d); its output:", what, r);
+	else
+		return r;
+	runtime_log_tail(lab, node, off, 15, err);
+	return -ECANCELED;
 }

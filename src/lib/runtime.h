@@ -60,6 +60,11 @@ struct runtime_cmd {
  * 255, 128+N for a signal), -ETIME when timeout_ms passed (its process
  * group is killed), -EINTR on Ctrl-C, or -errno. With keep, the pid. */
 int runtime_run(const struct runtime_cmd *c, struct sbuf *err);
+/* A step's command: run argv in the node, output to its log, within
+ * timeout_ms: 0, or -errno with "WHAT failed (exit status N); its
+ * output:" and the log's new lines in err. */
+int runtime_run_step(const char *lab, const char *node, char *const *argv, int stdin_fd,
+		     unsigned timeout_ms, const char *what, struct sbuf *err);
 /* Run argv in the node and keep what it prints (stdout and stderr) in *ret:
  * its exit status, or -errno as runtime_run. */
 int runtime_capture(const char *lab, const char *node, char *const *argv, unsigned timeout_ms,
