@@ -143,9 +143,18 @@ static void read_lab_conf(struct klab *k, bool skip, struct diag *d, struct sbuf
 	}
 	while (getline(&line, &cap, f) > 0) {
 		no++;
-		char *s = line, *hash = strchr(s, '#');
-		if (hash && !strchr(s, '"'))
-			*hash = '\0';
+		/* '#' starts a comment outside quotes */
+		char *s = line;
+		for (char *c = s, q = 0; *c; c++) {
+			if (!q && (*c == '"' || *c == '\''))
+				q = *c;
+			else if (q && *c == q)
+				q = 0;
+			else if (!q && *c == '#') {
+				*c = '\0';
+				break;
+			}
+		}
 		s[strcspn(s, "\n")] = '\0';
 		s += strspn(s, " \t");
 		if (!*s)

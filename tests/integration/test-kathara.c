@@ -59,7 +59,7 @@ static void test_static(void **state)
 {
 	put("static", "lab.conf",
 	    "LAB_DESCRIPTION=\"static routes\"\npc1[0]=\"A\"\nr1[0]=\"A\"\nr1[1]=\"B/02:42:ac:11:00:02\"\n"
-	    "pc2[0]=\"B\"\npc1[image]=\"kathara/base\"\n");
+	    "pc2[0]=\"B\"  # the second host\n# a comment line\npc1[image]=\"kathara/base\"\n");
 	put("static", "pc1.startup", "ip address add 10.1.1.2/24 dev eth0\nip route add default via 10.1.1.1\n");
 	put("static", "r1.startup",
 	    "ip address add 10.1.1.1/24 dev eth0\nip address add 10.1.2.1/24 dev eth1\nno-such-command-here\n");
