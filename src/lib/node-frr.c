@@ -19,7 +19,6 @@
 #include <time.h>
 
 #define FRR_INIT "/usr/lib/frr/frrinit.sh"
-#define FRR_DAEMONS_HOST "/etc/frr/daemons"
 #define FRR_START_TIMEOUT_MS 60000
 #define FRR_ANSWER_TIMEOUT_MS 15000
 
@@ -93,38 +92,27 @@ static void validate_frr(struct topo_lab *lab, struct diag *d)
 	}
 }
 
-/* The host's daemons file with the node's daemons set to yes and every
- * other to no. */
+/* The node's daemons file, whole: its daemons on (the rest are off when
+ * not named), each daemon's vty on localhost only, as Debian's file has
+ * it. Made from the topology alone, so that the plan is the same on every
+ * machine, whatever FRR version it has installed. */
 static char *daemons_file(const struct topo_node *n)
 {
-	_cleanup_free_ char *host = NULL;
 	struct sbuf b = {0};
 
-	if (read_text_file(FRR_DAEMONS_HOST, 1 << 20, &host) < 0)
-		host = xstrdup("");
 	sbuf_addf(&b, "# written by nslab for node %s: frr =", n->name);
 	vec_foreach(x, &n->frr) sbuf_addf(&b, " %s", *x);
 	sbuf_adds(&b, "\n");
-	for (const char *l = host, *e; *l; l = *e ? e + 1 : e) {
-		e = strchrnul(l, '\n');
-		size_t len = (size_t)(e - l), name = strcspn(l, "=");
-		bool daemon = name < len && strncmp(l + name, "=yes", 4) == 0 ? true
-			      : name < len && strncmp(l + name, "=no", 3) == 0  ? true
-										: false;
-		if (!daemon) {
-			sbuf_addf(&b, "%.*s\n", (int)len, l);
-			continue;
-		}
-		bool on = false;
-		vec_foreach(x, &n->frr) on |= strlen(*x) == name && strncmp(*x, l, name) == 0;
-		sbuf_addf(&b, "%.*s=%s\n", (int)name, l, on ? "yes" : "no");
-	}
-	/* daemons the host's file does not list */
+	vec_foreach(x, &n->frr) sbuf_addf(&b, "%s=yes\n", *x);
+	sbuf_adds(&b, "vtysh_enable=yes\n");
+	static const char *const always[] = {"zebra", "staticd"};
+	for (size_t i = 0; i < ARRAY_SIZE(always); i++)
+		sbuf_addf(&b, "%s_options=\"-A 127.0.0.1%s\"\n", always[i],
+			  streq(always[i], "zebra") ? " -s 90000000" : "");
 	vec_foreach(x, &n->frr)
 	{
-		_cleanup_free_ char *key = xasprintf("\n%s=", *x);
-		if (!strstr(b.s, key))
-			sbuf_addf(&b, "%s=yes\n", *x);
+		bool v6 = streq(*x, "ospf6d") || streq(*x, "ripngd") || streq(*x, "pim6d");
+		sbuf_addf(&b, "%s_options=\"-A %s\"\n", *x, v6 ? "::1" : "127.0.0.1");
 	}
 	return sbuf_steal(&b);
 }
