@@ -227,19 +227,7 @@ static size_t cd_index(const struct klab *k, const char *cd)
 	return 0;
 }
 
-/* Devices in lab.dep order: a device after those it depends on. */
-static void emit_in_order(struct klab *k, struct kdev *d, struct sbuf *b, unsigned depth,
-			  void (*emit)(struct klab *, struct kdev *, struct sbuf *))
-{
-	if (d->placed || depth > 64)
-		return;
-	d->placed = true;
-	vec_foreach(dep, &d->deps) vec_foreach(o, &k->devs) if (streq(o->name, *dep))
-		emit_in_order(k, o, b, depth + 1, emit);
-	emit(k, d, b);
-}
-
-static void emit_node(struct klab *k, struct kdev *d, struct sbuf *b)
+static void emit_node(const struct kdev *d, struct sbuf *b)
 {
 	sbuf_addf(b, "\n[node %s]\n", d->name);
 	if (d->image)
@@ -260,6 +248,17 @@ static void emit_node(struct klab *k, struct kdev *d, struct sbuf *b)
 	}
 	if (d->ipv6 == 0)
 		sbuf_adds(b, "sysctl = net.ipv6.conf.all.disable_ipv6 1\n");
+}
+
+/* Devices in lab.dep order: a device after those it depends on. */
+static void emit_in_order(struct klab *k, struct kdev *d, struct sbuf *b, unsigned depth)
+{
+	if (d->placed || depth > 64)
+		return;
+	d->placed = true;
+	vec_foreach(dep, &d->deps) vec_foreach(o, &k->devs) if (streq(o->name, *dep))
+		emit_in_order(k, o, b, depth + 1);
+	emit_node(d, b);
 }
 
 static void klab_free(struct klab *k)
@@ -346,7 +345,7 @@ char *kathara_import(const char *dir, const char *folder, bool skip_unsupported,
 		_cleanup_free_ char *br = cd_name(&k, i);
 		sbuf_addf(&b, "\n; collision domain %s\n[bridge %s]\n", k.cds.v[i], br);
 	}
-	vec_foreach(dv, &k.devs) emit_in_order(&k, dv, &b, 0, emit_node);
+	vec_foreach(dv, &k.devs) emit_in_order(&k, dv, &b, 0);
 	sbuf_adds(&b, "\n[links]\n");
 	vec_foreach(dv, &k.devs) vec_foreach(i, &dv->ifaces)
 	{

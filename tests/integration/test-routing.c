@@ -45,6 +45,14 @@ static double until(double limit, const char *cmd)
 	return -1;
 }
 
+/* A shell test that node's kernel has prefix by proto via gw. */
+static char *route_is(const char *lab, const char *node, const char *prefix, const char *proto,
+		      const char *gw)
+{
+	return xasprintf("ip -n %s-%s -j route show %s proto %s | jq -e '.[0].gateway == \"%s\"'", lab, node,
+			 prefix, proto, gw);
+}
+
 struct run {
 	char lab[32];
 	double up; /* seconds the up command took */
@@ -93,8 +101,7 @@ static void test_ospf(void **state)
 	start(&r, "ospf");
 	const char *lab = r.lab;
 	/* converged: r1 has h2's LAN by OSPF over the direct link, h1 pings h2 */
-	_cleanup_free_ char *route = xasprintf(
-		"ip -n %s-r1 -j route show 10.0.3.0/24 proto ospf | jq -e '.[0].gateway == \"10.0.13.3\"'", lab);
+	_cleanup_free_ char *route = route_is(lab, "r1", "10.0.3.0/24", "ospf", "10.0.13.3");
 	double conv = until(60, route);
 	assert_true(conv >= 0);
 	_cleanup_free_ char *ping = xasprintf("ip netns exec %s-h1 ping -c 1 -W 1 10.0.3.10", lab);
@@ -112,8 +119,7 @@ static void test_ospf(void **state)
 	assert_string_equal(hn, "hostname r2"); /* FRR takes the node's hostname */
 	/* r1-r3 fails inside r1: OSPF sends h1's traffic round by r2 */
 	assert_sh(0, "%s exec %s r1 -- ip link set eth2 down", nslab(), lab);
-	_cleanup_free_ char *detour = xasprintf(
-		"ip -n %s-r1 -j route show 10.0.3.0/24 proto ospf | jq -e '.[0].gateway == \"10.0.12.2\"'", lab);
+	_cleanup_free_ char *detour = route_is(lab, "r1", "10.0.3.0/24", "ospf", "10.0.12.2");
 	double reroute = until(30, detour);
 	assert_true(reroute >= 0);
 	double again = until(30, ping);
@@ -136,8 +142,7 @@ static void test_bgp(void **state)
 	REQUIRE_FRR();
 	start(&r, "bgp");
 	const char *lab = r.lab;
-	_cleanup_free_ char *route = xasprintf(
-		"ip -n %s-r1 -j route show 10.3.0.0/24 proto bgp | jq -e '.[0].gateway == \"10.0.12.2\"'", lab);
+	_cleanup_free_ char *route = route_is(lab, "r1", "10.3.0.0/24", "bgp", "10.0.12.2");
 	double conv = until(60, route);
 	assert_true(conv >= 0);
 	_cleanup_free_ char *ping = xasprintf("ip netns exec %s-h1 ping -c 1 -W 1 10.3.0.10", lab);
@@ -160,8 +165,7 @@ static void test_rip(void **state)
 	REQUIRE_FRR();
 	start(&r, "rip");
 	const char *lab = r.lab;
-	_cleanup_free_ char *route = xasprintf(
-		"ip -n %s-r1 -j route show 10.0.2.0/24 proto rip | jq -e '.[0].gateway == \"10.0.12.2\"'", lab);
+	_cleanup_free_ char *route = route_is(lab, "r1", "10.0.2.0/24", "rip", "10.0.12.2");
 	double conv = until(60, route);
 	assert_true(conv >= 0);
 	_cleanup_free_ char *ping = xasprintf("ip netns exec %s-h1 ping -c 1 -W 1 10.0.2.10", lab);
