@@ -40,6 +40,12 @@ static void print_text(const struct show_lab *s, const char *ruleset)
 				printf("  master %s", i->master);
 			if (i->peer[0])
 				printf("  peer %s", i->peer);
+			if (impair_active(&i->impair)) {
+				struct sbuf b = {0};
+				impair_format(&i->impair, &b);
+				printf("  %s", b.s);
+				sbuf_free(&b);
+			}
 			putchar('\n');
 			vec_foreach(a, &i->addrs) printf("  %-15s %s\n", "", *a);
 		}
@@ -55,6 +61,37 @@ static void print_text(const struct show_lab *s, const char *ruleset)
 			printf("    %.*s\n", (int)(e - l), l);
 		}
 	}
+}
+
+/* "impair": {"delay_us": 20000, "loss_percent": 1, "rate_bit": 10000000,
+ * ...} with the settings in force, or null. */
+static void json_impair(struct json *j, const struct impair *imp)
+{
+	const struct {
+		const char *key;
+		uint32_t ppm;
+	} p[] = {{"loss_percent", imp->loss},
+		 {"duplicate_percent", imp->duplicate},
+		 {"corrupt_percent", imp->corrupt},
+		 {"reorder_percent", imp->reorder}};
+
+	if (!impair_active(imp)) {
+		json_str(j, "impair", NULL);
+		return;
+	}
+	json_begin_object(j, "impair");
+	if (imp->delay_us)
+		json_uint(j, "delay_us", imp->delay_us);
+	if (imp->jitter_us)
+		json_uint(j, "jitter_us", imp->jitter_us);
+	for (size_t k = 0; k < ARRAY_SIZE(p); k++)
+		if (p[k].ppm)
+			json_double(j, p[k].key, p[k].ppm / (double)(IMPAIR_PPM / 100));
+	if (imp->rate)
+		json_uint(j, "rate_bit", imp->rate);
+	if (impair_needs_netem(imp))
+		json_uint(j, "limit", imp->limit);
+	json_end_object(j);
 }
 
 static void print_json(const struct show_lab *s, const char *ruleset)
@@ -82,6 +119,7 @@ static void print_json(const struct show_lab *s, const char *ruleset)
 			json_str(&j, "mac", i->mac[0] ? i->mac : NULL);
 			json_str(&j, "master", i->master[0] ? i->master : NULL);
 			json_str(&j, "peer", i->peer[0] ? i->peer : NULL);
+			json_impair(&j, &i->impair);
 			json_begin_array(&j, "addresses");
 			vec_foreach(a, &i->addrs) json_str(&j, NULL, *a);
 			json_end_array(&j);

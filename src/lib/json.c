@@ -87,3 +87,9 @@ void json_bool(struct json *j, const char *key, bool value)
 	member(j, key);
 	fputs(value ? "true" : "false", j->f);
 }
+
+void json_double(struct json *j, const char *key, double value)
+{
+	member(j, key);
+	fprintf(j->f, "%.10g", value);
+}

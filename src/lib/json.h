@@ -18,3 +18,4 @@ void json_str(struct json *j, const char *key, const char *value); /* NULL: null
 void json_int(struct json *j, const char *key, long long value);
 void json_uint(struct json *j, const char *key, unsigned long long value);
 void json_bool(struct json *j, const char *key, bool value);
+void json_double(struct json *j, const char *key, double value); /* finite */

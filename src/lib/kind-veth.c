@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* `link = END END [mtu N]` lines of [links]: veth pairs. An END is
+/* `link = END END [mtu N] [IMPAIRMENT...]` lines of [links]: veth pairs. An END is
  * NODE:IF (an interface of a node), BRIDGE (a bridge of the switch
  * namespace) or NODE:BRIDGE (a bridge inside a node); an end on a bridge
  * becomes a port that nslab names. */
@@ -23,13 +23,15 @@ struct veth_end {
 struct veth {
 	struct veth_end end[2];
 	uint32_t mtu;
+	struct impair impair; /* both ends' egress */
 	bool bad; /* the line was reported and has no ends to declare */
 	int primary; /* the end created first (and up) */
 };
 
 static const char *const veth_keys[] = {"link", NULL};
-static const char *const link_hint = "write 'link = NODE:IF NODE:IF [mtu N]'; an end may also "
-				     "be a bridge: 'link = h1:eth0 lan'";
+static const char *const link_hint =
+	"write 'link = NODE:IF NODE:IF [mtu N] [delay 20ms] [loss 1%] [rate 10mbit] ...'; an end "
+	"may also be a bridge: 'link = h1:eth0 lan'";
 
 static int parse_end(struct veth_end *e, const char *text, const struct topo_loc *loc,
 		     struct diag *d)
@@ -63,7 +65,7 @@ static int veth_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 		      const struct topo_loc *loc, struct diag *d)
 {
 	struct veth *v = xcalloc(1, sizeof(*v));
-	char *w[6];
+	char *w[24];
 	size_t n = split_words(value, w, ARRAY_SIZE(w));
 
 	dev->priv = v;
@@ -78,12 +80,29 @@ static int veth_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 	 * interface do not report it missing. */
 	for (int i = 0; i < 2; i++)
 		v->end[i].bad = parse_end(&v->end[i], w[i], loc, d) < 0;
-	if (n > 4)
+	if (n > ARRAY_SIZE(w)) {
 		diag_add(d, loc, link_hint, "too many words in 'link'");
-	else if (n > 2 && (n != 4 || !streq(w[2], "mtu")))
-		diag_add(d, loc, link_hint, "unexpected '%s' in 'link'", w[2]);
-	else if (n > 2 && kind_u32("mtu", w[3], 68, 65535, loc, d, &v->mtu) < 0)
-		v->mtu = 0;
+		return KIND_KEY_OK;
+	}
+	for (size_t i = 2; i < n;) {
+		struct sbuf why = {0};
+		const char *hint;
+		if (streq(w[i], "mtu") && i + 1 < n) {
+			if (kind_u32("mtu", w[i + 1], 68, 65535, loc, d, &v->mtu) < 0)
+				return KIND_KEY_OK;
+			i += 2;
+		} else if (!impair_is_word(w[i])) {
+			diag_add(d, loc, link_hint, "unexpected '%s' in 'link'", w[i]);
+			return KIND_KEY_OK;
+		} else if (impair_parse_word(w, n, &i, &v->impair, &why, &hint) < 0) {
+			diag_add(d, loc, hint, "link: %s", why.s);
+			sbuf_free(&why);
+			return KIND_KEY_OK;
+		}
+	}
+	const char *hint, *why = impair_error(&v->impair, &hint);
+	if (why)
+		diag_add(d, loc, hint, "link: %s", why);
 	return KIND_KEY_OK;
 }
 
@@ -274,9 +293,14 @@ static void veth_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, s
 		return;
 	v->end[0].iface->peer = v->end[1].iface;
 	v->end[1].iface->peer = v->end[0].iface;
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		if (v->mtu && !v->end[i].iface->mtu)
 			v->end[i].iface->mtu = v->mtu;
+		if (v->impair.set) {
+			v->end[i].iface->impair = v->impair;
+			v->end[i].iface->impair_loc = &dev->loc;
+		}
+	}
 	/* The bridge side goes first: it can be created enslaved and up in one
 	 * request; a veth peer cannot be created up (ENOTCONN). */
 	v->primary = v->end[1].bridge && !v->end[0].bridge ? 1 : 0;

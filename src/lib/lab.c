@@ -256,6 +256,39 @@ static int write_info(const struct topo_lab *lab)
 	return rundir_write_info(lab->name, &i);
 }
 
+/* The qdiscs the lab's impairments need, asked of the kernel once each:
+ * the error names the first interface that needs a missing one. */
+static int probe_impairs(const struct topo_lab *lab, struct sbuf *err)
+{
+	const struct topo_iface *netem = NULL, *rate = NULL;
+
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
+	{
+		if (!netem && impair_needs_netem(&(*ip)->impair))
+			netem = *ip;
+		if (!rate && (*ip)->impair.rate)
+			rate = *ip;
+	}
+	const struct topo_iface *use[2] = {netem, rate};
+	for (int k = 0; k < 2; k++) {
+		if (!use[k])
+			continue;
+		struct impair one = k == 0 ? (struct impair){.delay_us = 1} : (struct impair){.rate = 8000};
+		struct sbuf why = {0};
+		int r = impair_probe(&one, &why);
+		if (r < 0) {
+			const struct topo_iface *i = use[k];
+			sbuf_addf(err, "%s: %s:%s asks for '", why.s, i->node->name, i->name);
+			impair_format(&i->impair, err);
+			sbuf_addf(err, "' (%s:%u); nothing was created", i->impair_loc->file,
+				  i->impair_loc->line);
+			sbuf_free(&why);
+			return r;
+		}
+	}
+	return 0;
+}
+
 int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	   struct sbuf *notes)
 {
@@ -271,6 +304,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	plan_build(lab, &p);
 	limits_warn(lab, notes);
 	r = kind_probe(lab, err);
+	if (r == 0)
+		r = probe_impairs(lab, err);
 	if (r < 0) {
 		plan_free(&p);
 		return r;

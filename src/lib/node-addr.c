@@ -99,12 +99,18 @@ static int apply_addr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	return r;
 }
 
+static bool restores_addr(const struct step *s, const struct topo_iface *i)
+{
+	return ((const struct topo_addr *)s->data)->iface == i;
+}
+
 static const struct step_type step_addr = {
 	.name = "addr",
 	.group = STEP_GROUP_NODE,
 	.print = print_addr,
 	.describe = describe_addr,
 	.apply = apply_addr,
+	.restores = restores_addr,
 };
 
 static void plan_addrs(struct plan *p, struct topo_node *n)

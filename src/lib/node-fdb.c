@@ -67,12 +67,18 @@ static int apply_fdb(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 			  f->has_dst ? &f->dst : NULL, f->has_dst, err);
 }
 
+static bool restores_fdb(const struct step *s, const struct topo_iface *i)
+{
+	return ((const struct topo_fdb *)s->data)->iface == i;
+}
+
 static const struct step_type step_fdb = {
 	.name = "fdb",
 	.group = STEP_GROUP_NODE,
 	.print = print_fdb,
 	.describe = describe_fdb,
 	.apply = apply_fdb,
+	.restores = restores_fdb,
 };
 
 static void plan_fdbs(struct plan *p, struct topo_node *n)

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
-/* [node] key 'iface': iface = IF [mtu N] [mac MAC]: attributes of an interface a link,
- * bridge or tunnel makes; validate puts them on it, so it has no step. */
+/* [node] key 'iface': iface = IF [mtu N] [mac MAC] [IMPAIRMENT...]:
+ * attributes of an interface a link, bridge or tunnel makes. validate puts
+ * them on it; the impairments (its link's and its own) are a step of their
+ * own, a qdisc, once the interface exists. */
 #include "node-key.h"
 #include "kind.h"
+#include "nl.h"
 
 static int parse_iface(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
 {
-	const char *hint = "write 'iface = IF [mtu N] [mac XX:XX:XX:XX:XX:XX]'";
-	char *w[8];
+	const char *hint = "write 'iface = IF [mtu N] [mac XX:XX:XX:XX:XX:XX] [delay 20ms] [loss 1%] "
+			   "[rate 10mbit] ...'";
+	char *w[24];
 	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
 
 	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
@@ -32,6 +36,15 @@ static int parse_iface(struct topo_node *n, char *value, const struct topo_loc *
 				return -EINVAL;
 			}
 			a.has_mac = true;
+		} else if (impair_is_word(w[i])) {
+			struct sbuf why = {0};
+			const char *whint;
+			if (impair_parse_word(w, cnt, &i, &a.impair, &why, &whint) < 0) {
+				diag_add(d, loc, whint, "iface: %s", why.s);
+				sbuf_free(&why);
+				return -EINVAL;
+			}
+			i--; /* the loop steps past the value */
 		} else {
 			diag_add(d, loc, hint, "unexpected '%s' in 'iface'", w[i]);
 			return -EINVAL;
@@ -71,6 +84,17 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 			i->has_mac = true;
 			memcpy(i->mac, a->mac, 6);
 		}
+		if (a->impair.set) {
+			impair_merge(&i->impair, &a->impair);
+			i->impair_loc = &a->loc;
+		}
+	}
+	vec_foreach(ip, &n->ifaces)
+	{
+		const char *hint, *why = (*ip)->impair_loc ? impair_error(&(*ip)->impair, &hint) : NULL;
+		if (why)
+			diag_add(d, (*ip)->impair_loc, hint, "'%s' of node '%s': %s", (*ip)->name,
+				 n->name, why);
 	}
 }
 
@@ -79,10 +103,49 @@ static void validate_ifattrs(struct topo_lab *lab, struct diag *d)
 	vec_foreach(np, &lab->nodes) check_ifattrs(*np, d);
 }
 
+static void print_impair(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	const struct topo_iface *i = s->data;
+
+	impair_print_tc(s->node->netns, i->name, &i->impair, i->mtu, out);
+}
+
+static void describe_impair(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	const struct topo_iface *i = s->data;
+
+	sbuf_addf(out, "impair '%s' (", i->name);
+	impair_format(&i->impair, out);
+	sbuf_adds(out, ")");
+}
+
+static int apply_impair(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
+{
+	const struct topo_iface *i = s->data;
+
+	return impair_apply(nl, nl_sk(nl, s->node), nl_ifindex(nl, i), &i->impair, i->mtu, err);
+}
+
+/* Once every interface exists: the last steps of the links' group. */
+static const struct step_type step_impair = {
+	.name = "impair",
+	.group = STEP_GROUP_LINKS,
+	.print = print_impair,
+	.describe = describe_impair,
+	.apply = apply_impair,
+};
+
+static void plan_impairs(struct plan *p, struct topo_node *n)
+{
+	vec_foreach(ip, &n->ifaces) if (impair_active(&(*ip)->impair))
+		plan_add(p, &step_impair, n, *ip)->loc = (*ip)->impair_loc;
+}
+
 const struct node_key node_key_iface = {
 	.key = "iface",
 	.repeatable = true,
 	.parse = parse_iface,
 	.validate = validate_ifattrs,
+	.plan = plan_impairs,
 	.free = free_ifattrs,
 };

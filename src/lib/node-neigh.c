@@ -86,12 +86,18 @@ static int apply_neigh(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	return r;
 }
 
+static bool restores_neigh(const struct step *s, const struct topo_iface *i)
+{
+	return ((const struct topo_neigh *)s->data)->iface == i;
+}
+
 static const struct step_type step_neigh = {
 	.name = "neigh",
 	.group = STEP_GROUP_NODE,
 	.print = print_neigh,
 	.describe = describe_neigh,
 	.apply = apply_neigh,
+	.restores = restores_neigh,
 };
 
 static void plan_neighs(struct plan *p, struct topo_node *n)

@@ -175,12 +175,27 @@ static int apply_route(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	return r;
 }
 
+/* Routes through i: its dev, or a gateway on one of i's subnets. */
+static bool restores_route(const struct step *s, const struct topo_iface *i)
+{
+	const struct topo_route *rt = s->data;
+
+	if (rt->ifname)
+		return rt->iface == i;
+	vec_foreach(a, &s->node->addrs) if (a->iface == i && rt->has_via &&
+					    a->local.family == rt->via.family &&
+					    ipaddr_contains(a->has_peer ? &a->peer : &a->local, &rt->via))
+		return true;
+	return false;
+}
+
 static const struct step_type step_route = {
 	.name = "route",
 	.group = STEP_GROUP_NODE,
 	.print = print_route,
 	.describe = describe_route,
 	.apply = apply_route,
+	.restores = restores_route,
 };
 
 /* Device routes first: a gateway may be reachable only through one. */

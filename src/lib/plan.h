@@ -31,6 +31,10 @@ struct step_type {
 	void (*describe)(const struct plan *p, const struct step *s, struct sbuf *out);
 	/* Returns 0 or -errno, with the reason in err. */
 	int (*apply)(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
+	/* Does the step make something the kernel drops when i goes down (an
+	 * address, route or neighbour on it)? `nslab link ... up` applies
+	 * those again; NULL: nothing of the kind. */
+	bool (*restores)(const struct step *s, const struct topo_iface *i);
 };
 
 struct step {

@@ -13,6 +13,7 @@
 
 #define RECORD_NETNS "netns "
 #define RECORD_DONE "done "
+#define RECORD_LIVE "live "
 
 char *rundir_path(const char *lab, const char *file)
 {
@@ -158,6 +159,21 @@ void journal_close(struct journal *j)
 	if (j->f)
 		fclose(j->f);
 	j->f = NULL;
+}
+
+int journal_live(const char *lab, const char *what, const char *commands)
+{
+	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
+	struct journal j = {.f = fopen(path, "ae")};
+	int r;
+
+	if (!j.f)
+		return -errno;
+	fprintf(j.f, RECORD_LIVE "%lld %s\n", (long long)time(NULL), what);
+	journal_comment(&j, commands);
+	r = fflush(j.f) == 0 ? 0 : -errno;
+	journal_close(&j);
+	return r;
 }
 
 int journal_read(const char *lab, struct strvec *ret, bool *ret_complete)

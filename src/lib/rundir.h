@@ -45,7 +45,8 @@ int rundir_list(struct strvec *ret);
 int rundir_lock(const char *lab, struct sbuf *err);
 
 /* The journal: one record a line, "netns NAME" before a namespace is
- * made and "done TIME" when up completes; '#' lines (the steps as ip(8)
+ * made, "done TIME" when up completes and "live TIME WHAT" for each later
+ * change; '#' lines (the steps as ip(8)
  * commands, for people) are not read back. */
 struct journal {
 	FILE *f;
@@ -57,6 +58,10 @@ int journal_netns(struct journal *j, const char *ns);
 void journal_comment(struct journal *j, const char *text);
 int journal_done(struct journal *j);
 void journal_close(struct journal *j);
+/* A change made while the lab runs (`nslab link`, `nslab impair`):
+ * "live TIME WHAT", then its commands as comments. It lives in the lab's
+ * namespaces, so down has nothing more to undo. */
+int journal_live(const char *lab, const char *what, const char *commands);
 /* The namespaces on record (only LAB-* names), in order; *ret_complete
  * when up finished. -errno when there is no journal. */
 int journal_read(const char *lab, struct strvec *ret, bool *ret_complete);

@@ -12,6 +12,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/qdisc.h>
 #include <netlink/route/route.h>
 
 static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf *out)
@@ -45,7 +46,8 @@ static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf 
 static void read_node(struct show_node *n)
 {
 	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL;
+	struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL, *qdiscs = NULL;
+	bool impaired = false;
 	char buf[128];
 
 	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
@@ -70,6 +72,8 @@ static void read_node(struct show_node *n)
 			nl_addr2str(mac, i->mac, sizeof(i->mac));
 		if (master > 0)
 			rtnl_link_i2name(links, master, i->master, sizeof(i->master));
+		const char *qdisc = rtnl_link_get_qdisc(l);
+		impaired |= qdisc && (streq(qdisc, "netem") || streq(qdisc, "tbf"));
 		i->link = (uint32_t)rtnl_link_get_link(l);
 		i->link_nsid = -1;
 		(void)rtnl_link_get_link_netnsid(l, &i->link_nsid);
@@ -86,6 +90,10 @@ static void read_node(struct show_node *n)
 				vec_push(&i->addrs, xstrdup(nl_addr2str(local, buf, sizeof(buf))));
 		}
 	}
+	/* A dump of qdiscs only where a link names one of ours: free for the
+	 * labs that impair nothing. */
+	if (impaired && rtnl_qdisc_alloc_cache(sk, &qdiscs) == 0)
+		vec_foreach(i, &n->ifaces) impair_read(qdiscs, (int)i->ifindex, &i->impair);
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
 		struct sbuf b = {0};
@@ -102,6 +110,7 @@ out:
 	nl_cache_free(links);
 	nl_cache_free(addrs);
 	nl_cache_free(routes);
+	nl_cache_free(qdiscs);
 	if (sk)
 		nl_socket_free(sk);
 }
@@ -150,8 +159,9 @@ static void resolve_peers(struct show_lab *s, int orig)
 				continue;
 			vec_foreach(b, &s->nodes) vec_foreach(j, &b->ifaces)
 			{
+				/* a peer in the same namespace has no IFLA_LINK_NETNSID */
 				if (j->ifindex != i->link || j->link != i->ifindex ||
-				    !kind_has_peer(j->kind) || (a == b && i == j))
+				    !kind_has_peer(j->kind) || (a == b && (i == j || i->link_nsid >= 0)))
 					continue;
 				if (i->link_nsid >= 0 && a != b) {
 					if (!sk) {

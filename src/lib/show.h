@@ -2,6 +2,7 @@
 /* What a running lab looks like, read from the kernel (never the file). */
 #pragma once
 
+#include "impair.h"
 #include "util.h"
 
 #include <net/if.h>
@@ -16,6 +17,7 @@ struct show_iface {
 	char master[IFNAMSIZ];
 	char peer[96]; /* "NODE:IF" for veths whose other end is in the lab */
 	struct strvec addrs;
+	struct impair impair; /* its root qdisc, when nslab's kind (netem, tbf) */
 	/* for peer matching */
 	uint32_t link;
 	int32_t link_nsid;

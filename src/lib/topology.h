@@ -4,6 +4,7 @@
 #pragma once
 
 #include "diag.h"
+#include "impair.h"
 #include "inet.h"
 #include "util.h"
 
@@ -33,6 +34,10 @@ struct topo_iface {
 	bool is_bridge;
 	bool auto_name; /* a bridge port named by nslab */
 	uint8_t mac[6];
+	/* What leaves it: its link's settings, with its node's 'iface' line's
+	 * over them; impair_loc is the line that set the last of them. */
+	struct impair impair;
+	const struct topo_loc *impair_loc;
 };
 
 struct topo_addr {
@@ -88,6 +93,7 @@ struct topo_ifattr {
 	uint32_t mtu;
 	bool has_mac;
 	uint8_t mac[6];
+	struct impair impair; /* over the link's, setting by setting */
 };
 
 /* What runs in a node (node-startup.c, node-service.c): see docs/nodes.md. */

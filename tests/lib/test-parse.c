@@ -137,7 +137,21 @@ static const struct bad cases[] = {
 	{BASE "[gre h1:gre1]\nttl = 256\nlocal = 10.0.0.1\nremote = 10.0.0.2\n", 8, "bad ttl '256'"},
 	{BASE "[node h1]\n", 7, "node 'h1' is declared twice (first at line 1)"},
 	{"[node h1]\nroute = 10.0.0.0/8 via fd00::1\n", 2, "gateway 'fd00::1' is not IPv4"},
-	{BASE "link = h1:eth1 h2:eth1 mtu 1500 x\n", 7, "too many words in 'link'"},
+	{BASE "link = h1:eth1 h2:eth1 mtu 1500 x\n", 7, "unexpected 'x' in 'link'"},
+	/* impairments: values, and settings that need each other */
+	{BASE "link = h1:eth1 h2:eth1 delay 20\n", 7, "link: bad delay '20'"},
+	{BASE "link = h1:eth1 h2:eth1 delay 61s\n", 7, "link: bad delay '61s'"},
+	{BASE "link = h1:eth1 h2:eth1 loss 1\n", 7, "link: bad loss '1'"},
+	{BASE "link = h1:eth1 h2:eth1 loss 101%\n", 7, "link: bad loss '101%'"},
+	{BASE "link = h1:eth1 h2:eth1 rate 10mbps\n", 7, "link: bad rate '10mbps'"},
+	{BASE "link = h1:eth1 h2:eth1 rate 1bit\n", 7, "link: bad rate '1bit'"},
+	{BASE "link = h1:eth1 h2:eth1 delay\n", 7, "link: 'delay' needs a value"},
+	{BASE "link = h1:eth1 h2:eth1 jitter 5ms\n", 7, "link: 'jitter' without 'delay'"},
+	{BASE "link = h1:eth1 h2:eth1 reorder 5%\n", 7, "link: 'reorder' without 'delay'"},
+	{BASE "link = h1:eth1 h2:eth1 limit 10\n", 7, "link: 'limit' without a delay or a rate"},
+	{BASE "[node h3]\niface = eth0 loss 5\n", 8, "iface: bad loss '5'"},
+	{BASE "link = h3:eth0 h1:eth1 delay 9ms\n[node h3]\niface = eth0 delay 0 reorder 5%\n", 9,
+	 "'eth0' of node 'h3': 'reorder' without 'delay'"},
 	{"[node h1] extra\n", 1, "text after the section header's ']'"},
 	{BASE "[gre gre1]\nmembers = h1 h2\ndev = eth0\n[node h1]\n", 10,
 	 "node 'h1' is declared twice (first at line 1)"},
@@ -190,14 +204,16 @@ struct one {
 };
 
 #define MTU_HINT "'mtu' is a whole number from 68 to 65535"
-#define LINK_HINT "write 'link = NODE:IF NODE:IF [mtu N]'; an end may also be a bridge: 'link = h1:eth0 lan'"
+#define LINK_HINT                                                                                  \
+	"write 'link = NODE:IF NODE:IF [mtu N] [delay 20ms] [loss 1%] [rate 10mbit] ...'; an end may " \
+	"also be a bridge: 'link = h1:eth0 lan'"
 /* BASE without its link line: the case gives its own */
 #define TWO "[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n[links]\n"
 
 static const struct one one_error_cases[] = {
 	/* (7) a link line with a bad option or end still declares its good ends */
 	{TWO "link = h1:eth0 h2:eth0 mtu 100000\n", 6, "bad mtu '100000'", MTU_HINT},
-	{TWO "link = h1:eth0 h2:eth0 mtu 1500 x\n", 6, "too many words in 'link'", LINK_HINT},
+	{TWO "link = h1:eth0 h2:eth0 mtu 1500 x\n", 6, "unexpected 'x' in 'link'", LINK_HINT},
 	{TWO "link = h1:eth0 h2:eth0 speed 10\n", 6, "unexpected 'speed' in 'link'", LINK_HINT},
 	{TWO "link = h1:eth0 h2:eth0\n[node h3]\naddr = 10.0.1.3/24 dev eth1\n[links]\n"
 	     "link = h3:eth1 a/b:eth0\n",
@@ -366,6 +382,59 @@ static void test_vxlan_default_mtu(void **state)
 	topo_lab_free(lab);
 }
 
+/* A link's settings go to both ends; an end's iface line changes them
+ * setting by setting; the plan has the tc commands of each end. */
+static void test_impairments(void **state)
+{
+	const char *ini = "[node a]\niface = eth0 loss 0.5% rate 0\n[node b]\n[node c]\n"
+			  "iface = eth0 delay 1.5ms\n[links]\n"
+			  "link = a:eth0 b:eth0 delay 20ms jitter 5ms rate 10mbit\n"
+			  "link = c:eth0 b:eth1 rate 512kbit limit 50\n";
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
+	struct plan p;
+	char *text = NULL;
+	size_t len = 0;
+	struct sbuf b = {0};
+
+	topo_validate(lab, &d);
+	print_all(&d);
+	assert_int_equal(diag_count(&d), 0);
+	const struct topo_iface *a0 = topo_iface_find(topo_node_find(lab, "a"), "eth0");
+	const struct topo_iface *b0 = topo_iface_find(topo_node_find(lab, "b"), "eth0");
+	const struct topo_iface *c0 = topo_iface_find(topo_node_find(lab, "c"), "eth0");
+	impair_format(&a0->impair, &b);
+	assert_string_equal(b.s, "delay 20ms jitter 5ms loss 0.5%");
+	assert_int_equal(a0->impair_loc->line, 2);
+	sbuf_reset(&b);
+	impair_format(&b0->impair, &b);
+	assert_string_equal(b.s, "delay 20ms jitter 5ms rate 10mbit");
+	assert_int_equal(b0->impair_loc->line, 7);
+	sbuf_reset(&b);
+	impair_format(&c0->impair, &b);
+	assert_string_equal(b.s, "delay 1.5ms rate 512kbit limit 50");
+	sbuf_free(&b);
+	plan_build(lab, &p);
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	plan_print(&p, f);
+	fclose(f);
+	assert_non_null(strstr(text, "tc -n t-a qdisc add dev eth0 root handle 1: netem limit 1000 "
+				     "delay 20ms 5ms loss 0.5%\n"));
+	assert_null(strstr(text, "tc -n t-a qdisc add dev eth0 parent"));
+	assert_non_null(strstr(text, "tc -n t-b qdisc add dev eth0 root handle 1: netem limit 1000 "
+				     "delay 20ms 5ms\ntc -n t-b qdisc add dev eth0 parent 1:1 handle 2: tbf "
+				     "rate 10mbit burst 12500 limit 75000\n"));
+	/* rate alone: tbf at the root, its queue the 50 packets asked */
+	assert_non_null(strstr(text, "tc -n t-b qdisc add dev eth1 root handle 1: tbf rate 512kbit "
+				     "burst 3028 limit 75700\n"));
+	assert_non_null(strstr(text, "tc -n t-c qdisc add dev eth0 root handle 1: netem limit 50 "
+				     "delay 1.5ms\n"));
+	free(text);
+	plan_free(&p);
+	topo_lab_free(lab);
+}
+
 /* Every error of a file is reported in one run, in line order. */
 static void test_all_errors_reported(void **state)
 {
@@ -494,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_binary),              cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lab_name_default),    cmocka_unit_test(test_lenient_syntax),
 		cmocka_unit_test(test_bridge_port_limit),   cmocka_unit_test(test_vxlan_default_mtu),
+		cmocka_unit_test(test_impairments),
 	};
 	size_t nbad = ARRAY_SIZE(cases), none = ARRAY_SIZE(one_error_cases), n = 0;
 	struct CMUnitTest *tests = xcalloc(nbad + none + ARRAY_SIZE(fixed), sizeof(*tests));
