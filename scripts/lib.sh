@@ -10,9 +10,9 @@ NSLAB_BUILD_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libnl-3-dev lib
 # What nslab runs: ip and bridge, ping and tracepath in nodes, dnsmasq for [dns].
 NSLAB_RUN_PACKAGES=(iproute2 iputils-ping iputils-tracepath dnsmasq-base)
 # What the scenarios run in their nodes (topologies/web, nat, lb, dns-tree,
-# slaac). Installing them never starts their services on the host: see
-# install_missing.
-NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr)
+# slaac, the routing labs; iperf3 for impair's rates). Installing them never
+# starts their services on the host: see install_missing.
+NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr iperf3)
 # What the tests add: cmocka, the tools they look at the lab with, and the
 # basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
 # setpriv, mount).

@@ -20,7 +20,7 @@ check() { # DESCRIPTION COMMAND...
 }
 info() { ip -d -j -n "$1" link show "$2" | jq -r ".[0].linkinfo.info_data | $3"; }
 
-echo "1..19"
+echo "1..20"
 echo "# guest kernel $(uname -r)"
 check "nslab up topologies/gre.ini" "$N" up "$SRC/topologies/gre.ini"
 check "h1 reaches h2 through the tunnel" "$N" ping h1 h2 -- -c 3 -i 0.2 -W 2 -q
@@ -65,7 +65,7 @@ check "nslab test of the keyed lab, then nothing left" sh -c \
 
 # every scenario, on this kernel too (tunnel modules loaded: new namespaces
 # start with fallback devices such as gre0, which nslab must step around)
-for t in two-nodes lan router onlink gre vxlan k8s-flannel-vxlan k8s-host-gw k8s-calico-routed dns; do
+for t in two-nodes lan router onlink gre vxlan impair k8s-flannel-vxlan k8s-host-gw k8s-calico-routed dns; do
 	check "nslab test topologies/$t.ini on Debian's kernel" "$N" test "$SRC/topologies/$t.ini"
 done
 exit $fail
