@@ -183,6 +183,13 @@ static void test_triangle_takes_the_other_way(void **state)
 	_cleanup_free_ char *back = capture("ip -j -n nslt-imp-tri-r1 route get 10.1.2.10 | jq -r '.[0].gateway'");
 	assert_string_equal(back, "10.1.12.2");
 	assert_sh(0, "%s check nslt-imp-tri >/dev/null", nslab());
+	/* one end: r2 keeps its route through the end without carrier, and
+	 * ignores it (ignore_routes_with_linkdown): its replies go round too */
+	assert_sh(0, "%s link nslt-imp-tri r1:eth1 down --one-end >/dev/null", nslab());
+	assert_sh(0, "ip netns exec nslt-imp-tri-h1 ping -c 1 -W 2 -q 10.1.2.10 >/dev/null");
+	assert_sh(0, "ip -j -n nslt-imp-tri-r2 route show 10.1.1.0/24 | jq -e 'map(select(.gateway == \"10.1.12.1\")) | .[0].flags | index(\"linkdown\")' >/dev/null");
+	assert_sh(0, "%s link nslt-imp-tri r1:eth1 up --one-end >/dev/null", nslab());
+	assert_sh(0, "%s check nslt-imp-tri >/dev/null", nslab());
 	assert_sh(0, "%s down nslt-imp-tri >/dev/null", nslab());
 	assert_lab_gone("nslt-imp-tri");
 }
