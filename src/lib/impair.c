@@ -62,13 +62,16 @@ static bool number(const char *s, double *ret, const char **unit)
 	return errno == 0 && end != s && isfinite(*ret) && *ret >= 0;
 }
 
-static int parse_time(const char *s, uint32_t *ret)
+struct unit {
+	const char *name;
+	double scale;
+};
+
+/* A number with one of units (case as tc takes it), scaled and rounded,
+ * at most max; "0" alone is fine. */
+static int parse_scaled(const char *s, const struct unit *units, size_t n, bool anycase,
+			double max, double *ret)
 {
-	static const struct {
-		const char *u;
-		double us;
-	} units[] = {{"us", 1},   {"usec", 1},   {"ms", 1e3},
-		     {"msec", 1e3}, {"s", 1e6},  {"sec", 1e6}};
 	const char *unit;
 	double v;
 
@@ -78,56 +81,50 @@ static int parse_time(const char *s, uint32_t *ret)
 		*ret = 0;
 		return 0;
 	}
-	for (size_t k = 0; k < ARRAY_SIZE(units); k++)
-		if (streq(unit, units[k].u)) {
-			v = rnd(v * units[k].us);
-			if (v > IMPAIR_MAX_TIME_US)
-				return -ERANGE;
-			*ret = (uint32_t)v;
-			return 0;
+	for (size_t k = 0; k < n; k++)
+		if (anycase ? strcasecmp(unit, units[k].name) == 0 : streq(unit, units[k].name)) {
+			*ret = rnd(v * units[k].scale);
+			return *ret > max ? -ERANGE : 0;
 		}
 	return -EINVAL;
+}
+
+static int parse_time(const char *s, uint32_t *ret)
+{
+	static const struct unit units[] = {{"us", 1},    {"usec", 1}, {"ms", 1e3},
+					    {"msec", 1e3}, {"s", 1e6},  {"sec", 1e6}};
+	double v;
+	int r = parse_scaled(s, units, ARRAY_SIZE(units), false, IMPAIR_MAX_TIME_US, &v);
+
+	if (r == 0)
+		*ret = (uint32_t)v;
+	return r;
 }
 
 static int parse_percent(const char *s, uint32_t *ret)
 {
-	const char *unit;
+	static const struct unit units[] = {{"%", IMPAIR_PPM / 100}};
 	double v;
+	int r = parse_scaled(s, units, 1, false, IMPAIR_PPM, &v);
 
-	if (!number(s, &v, &unit) || !(streq(unit, "%") || (!*unit && v == 0)))
-		return -EINVAL;
-	if (v > 100)
-		return -ERANGE;
-	*ret = (uint32_t)rnd(v * (IMPAIR_PPM / 100));
-	return 0;
+	if (r == 0)
+		*ret = (uint32_t)v;
+	return r;
 }
 
-/* tc's bit units only: its "mbps" means megabytes per second, a trap. */
+/* tc's bit units only: its "mbps" means megabytes per second, a trap.
+ * tbf takes bytes per second in 32 bits. */
 static int parse_rate(const char *s, uint64_t *ret)
 {
-	static const struct {
-		const char *u;
-		double bits;
-	} units[] = {{"bit", 1}, {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9}};
-	const char *unit;
+	static const struct unit units[] = {{"bit", 1}, {"kbit", 1e3}, {"mbit", 1e6}, {"gbit", 1e9}};
 	double v;
+	int r = parse_scaled(s, units, ARRAY_SIZE(units), true, 8.0 * INT32_MAX, &v);
 
-	if (!number(s, &v, &unit))
-		return -EINVAL;
-	if (!*unit && v == 0) {
-		*ret = 0;
-		return 0;
-	}
-	for (size_t k = 0; k < ARRAY_SIZE(units); k++)
-		if (strcasecmp(unit, units[k].u) == 0) {
-			v = rnd(v * units[k].bits);
-			/* tbf takes bytes per second in 32 bits */
-			if (v > 8.0 * INT32_MAX || (v > 0 && v < 8000))
-				return -ERANGE;
-			*ret = (uint64_t)v;
-			return 0;
-		}
-	return -EINVAL;
+	if (r == 0 && v > 0 && v < 8000)
+		r = -ERANGE;
+	if (r == 0)
+		*ret = (uint64_t)v;
+	return r;
 }
 
 int impair_parse_word(char *const *w, size_t n, size_t *i, struct impair *imp, struct sbuf *why,

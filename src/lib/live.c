@@ -27,7 +27,9 @@ static void live_end(struct live *l)
 	closep(&l->lock);
 }
 
-static int live_begin(const char *lab, struct live *l, struct sbuf *err)
+/* Lock lab, read its topology, find node in it. */
+static int live_begin(const char *lab, const char *node, struct live *l,
+		      const struct topo_node **ret, struct sbuf *err)
 {
 	struct diag d = {0};
 	_cleanup_free_ char *edited = NULL;
@@ -45,7 +47,14 @@ static int live_begin(const char *lab, struct live *l, struct sbuf *err)
 	plan_build(l->lab, &l->plan);
 	nl_ctx_init(&l->nl, &l->plan);
 	l->nl.orig_netns = netns_open_current();
-	return l->nl.orig_netns < 0 ? l->nl.orig_netns : 0;
+	if (l->nl.orig_netns < 0)
+		return l->nl.orig_netns;
+	*ret = topo_node_find(l->lab, node);
+	if (!*ret || (*ret)->is_switch) {
+		sbuf_addf(err, "lab '%s' has no node '%s'", lab, node);
+		return -ENOENT;
+	}
+	return 0;
 }
 
 /* "NODE:IF", or "switch:PORT" for the switch namespace's end. */
@@ -145,17 +154,12 @@ int live_link(const char *lab, const char *node, const char *ifname, bool up, bo
 	struct rtnl_link *links[2] = {NULL, NULL};
 	const struct topo_iface *ends[2] = {NULL, NULL};
 	struct sbuf cmds = {0}, what = {0};
-	int r = live_begin(lab, &l, err);
+	const struct topo_node *n = NULL;
+	int r = live_begin(lab, node, &l, &n, err);
 
 	memset(ret, 0, sizeof(*ret));
 	if (r < 0)
 		goto out;
-	const struct topo_node *n = topo_node_find(l.lab, node);
-	if (!n || n->is_switch) {
-		sbuf_addf(err, "lab '%s' has no node '%s'", lab, node);
-		r = -ENOENT;
-		goto out;
-	}
 	ends[0] = topo_iface_find(n, ifname);
 	if (!ends[0]) {
 		sbuf_addf(err, "node '%s' has no interface '%s' in the topology (it has: ", node,
@@ -213,17 +217,12 @@ int live_impair(const char *lab, const char *node, const char *ifname, const str
 	struct rtnl_link *link = NULL;
 	struct nl_cache *qdiscs = NULL;
 	struct sbuf cmds = {0}, what = {0};
-	int r = live_begin(lab, &l, err);
+	const struct topo_node *n = NULL;
+	int r = live_begin(lab, node, &l, &n, err);
 
 	memset(was, 0, sizeof(*was));
 	if (r < 0)
 		goto out;
-	const struct topo_node *n = topo_node_find(l.lab, node);
-	if (!n || n->is_switch) {
-		sbuf_addf(err, "lab '%s' has no node '%s'", lab, node);
-		r = -ENOENT;
-		goto out;
-	}
 	/* any interface the node has now, also one its startup made */
 	r = open_node(&l, n, ifname, NULL, &link, err);
 	if (r < 0) {

@@ -339,6 +339,22 @@ static void test_one_error(void **state)
 	diag_free(&d);
 }
 
+/* The lab's plan as `nslab plan` prints it. */
+static char *plan_text(struct topo_lab *lab)
+{
+	struct plan p;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	plan_build(lab, &p);
+	plan_print(&p, f);
+	fclose(f);
+	plan_free(&p);
+	return text;
+}
+
 /* A VXLAN device without dev gets room for the outer headers of its
  * family: 1450 over IPv4, 1430 over IPv6 (70 bytes). With dev the kernel
  * takes dev's MTU minus the same, and nslab sets none. */
@@ -352,9 +368,6 @@ static void test_vxlan_default_mtu(void **state)
 			  "[vxlan a:vxd]\nvni = 7\ndev = eth0\n";
 	struct diag d = {0};
 	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-	struct plan p;
-	char *text = NULL;
-	size_t len = 0;
 
 	topo_validate(lab, &d);
 	print_all(&d);
@@ -364,11 +377,7 @@ static void test_vxlan_default_mtu(void **state)
 	assert_int_equal(topo_iface_find(a, "vx4")->mtu, 1450);
 	assert_int_equal(topo_iface_find(a, "vx9")->mtu, 1300); /* iface wins */
 	assert_int_equal(topo_iface_find(a, "vxd")->mtu, 0);    /* the kernel's, from eth0 */
-	plan_build(lab, &p);
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	plan_print(&p, f);
-	fclose(f);
+	char *text = plan_text(lab);
 	assert_non_null(strstr(text, "ip -n t-a link add vx6 mtu 1430 up type vxlan id 6 remote fd00::2 "
 				     "local fd00::1 dstport 4789\n"));
 	assert_non_null(strstr(text, "ip -n t-a link add vx4 mtu 1450 up type vxlan id 4 remote 10.0.0.2 "
@@ -378,7 +387,6 @@ static void test_vxlan_default_mtu(void **state)
 	assert_non_null(strstr(text, "ip -n t-a link add vxd up type vxlan id 7 local 10.0.0.1 dev eth0 "
 				     "dstport 4789\n"));
 	free(text);
-	plan_free(&p);
 	topo_lab_free(lab);
 }
 
@@ -392,9 +400,6 @@ static void test_impairments(void **state)
 			  "link = c:eth0 b:eth1 rate 512kbit limit 50\n";
 	struct diag d = {0};
 	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-	struct plan p;
-	char *text = NULL;
-	size_t len = 0;
 	struct sbuf b = {0};
 
 	topo_validate(lab, &d);
@@ -414,11 +419,7 @@ static void test_impairments(void **state)
 	impair_format(&c0->impair, &b);
 	assert_string_equal(b.s, "delay 1.5ms rate 512kbit limit 50");
 	sbuf_free(&b);
-	plan_build(lab, &p);
-	FILE *f = open_memstream(&text, &len);
-	assert_non_null(f);
-	plan_print(&p, f);
-	fclose(f);
+	char *text = plan_text(lab);
 	assert_non_null(strstr(text, "tc -n t-a qdisc add dev eth0 root handle 1: netem limit 1000 "
 				     "delay 20ms 5ms loss 0.5%\n"));
 	assert_null(strstr(text, "tc -n t-a qdisc add dev eth0 parent"));
@@ -431,7 +432,6 @@ static void test_impairments(void **state)
 	assert_non_null(strstr(text, "tc -n t-c qdisc add dev eth0 root handle 1: netem limit 50 "
 				     "delay 1.5ms\n"));
 	free(text);
-	plan_free(&p);
 	topo_lab_free(lab);
 }
 

@@ -5,19 +5,7 @@
 set -u
 N=$1
 SRC=$2
-n=0
-fail=0
-check() { # DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		fail=1
-	fi
-}
+. "$SRC/tests/vm/check.sh"
 info() { ip -d -j -n "$1" link show "$2" | jq -r ".[0].linkinfo.info_data | $3"; }
 
 echo "1..20"

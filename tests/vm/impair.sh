@@ -5,19 +5,7 @@
 set -u
 N=$1
 SRC=$2
-n=0
-fail=0
-check() { # DESCRIPTION COMMAND...
-	desc=$1; shift
-	n=$((n + 1))
-	if out=$("$@" 2>&1); then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		fail=1
-	fi
-}
+. "$SRC/tests/vm/check.sh"
 # avg RTT in ms of COUNT pings h1 -> h2 every INTERVAL s
 rtt() { ip netns exec vmimp-h1 ping -c "$1" -i "$2" -q 10.78.0.2 | sed -n 's|.* = [0-9.]*/\([0-9.]*\)/.*|\1|p'; }
 # packet loss in % of COUNT pings every INTERVAL s
