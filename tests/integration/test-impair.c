@@ -18,22 +18,27 @@
 	} while (0)
 
 static const char two_nodes[] = "[lab]\nname = %s\n"
-				"[node h1]\naddr = 10.77.0.1/24 dev eth0\n"
+				"[node h1]\naddr = 10.77.0.1/24 dev eth0\n%s"
 				"[node h2]\naddr = 10.77.0.2/24 dev eth0\n"
 				"[links]\nlink = h1:eth0 h2:eth0 %s\n";
 
-/* Write the two-node lab with these link settings and bring it up;
- * returns up's output ending in "rc=N". */
-static char *up_two(const char *lab, const char *settings)
+/* Write the two-node lab with these link settings (and lines for h1) and
+ * bring it up; returns up's output ending in "rc=N". */
+static char *up_two_h1(const char *lab, const char *h1_lines, const char *settings)
 {
 	_cleanup_free_ char *path = xasprintf("/tmp/%s.ini", lab);
 	FILE *f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, two_nodes, lab, settings);
+	fprintf(f, two_nodes, lab, h1_lines, settings);
 	fclose(f);
 	char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), path);
 	unlink(path);
 	return out;
+}
+
+static char *up_two(const char *lab, const char *settings)
+{
+	return up_two_h1(lab, "", settings);
 }
 
 /* Bits per second h1 sent to h2 in 2 s, as iperf3 measured at h2. */
@@ -92,23 +97,34 @@ static void test_rate_bounds_a_transfer(void **state)
 /* Without netem: up refuses before it makes anything, and impair leaves
  * the interface as it was. With netem (another kernel): the RTT rises by
  * the delay. The VM suite measures delay and loss on Debian's kernel. */
+/* This kernel lacks netem: up of a lab that needs it makes nothing, and
+ * impair leaves an interface of a running lab as it was. */
+static void refused_without_netem(const char *up_out)
+{
+	assert_string_equal(up_out, "nslab: up 'nslt-imp-netem' failed: kernel lacks netem support "
+				    "(module sch_netem): h1:eth0 asks for 'delay 20ms' "
+				    "(/tmp/nslt-imp-netem.ini:8); nothing was created\nrc=1");
+	assert_lab_gone("nslt-imp-netem");
+	_cleanup_free_ char *up = up_two("nslt-imp-netem", "rate 100mbit");
+	assert_int_equal(exit_status(up), 0);
+	_cleanup_free_ char *live = capture("%s impair nslt-imp-netem h1:eth0 delay 50ms 2>&1; echo rc=$?", nslab());
+	assert_string_equal(live, "nslab: impair: kernel lacks netem support (module sch_netem); "
+				  "h1:eth0 is unchanged\nrc=1");
+	_cleanup_free_ char *kind = capture("tc -j -n nslt-imp-netem-h1 qdisc show dev eth0 | jq -r '.[0].kind'");
+	assert_string_equal(kind, "tbf");
+	assert_sh(0, "%s down nslt-imp-netem >/dev/null", nslab());
+	assert_lab_gone("nslt-imp-netem");
+}
+
+/* Without netem: refused (above), and the measurement is skipped. With
+ * netem (another kernel): the RTT rises by the delay. The VM suite
+ * measures delay and loss on Debian's kernel. */
 static void test_netem_refused_or_measured(void **state)
 {
 	_cleanup_free_ char *out = up_two("nslt-imp-netem", "delay 20ms");
 	if (!kernel_has_netem()) {
-		assert_string_equal(out, "nslab: up 'nslt-imp-netem' failed: kernel lacks netem support "
-					 "(module sch_netem): h1:eth0 asks for 'delay 20ms' "
-					 "(/tmp/nslt-imp-netem.ini:8); nothing was created\nrc=1");
-		assert_lab_gone("nslt-imp-netem");
-		_cleanup_free_ char *up = up_two("nslt-imp-netem", "rate 100mbit");
-		assert_int_equal(exit_status(up), 0);
-		_cleanup_free_ char *live = capture("%s impair nslt-imp-netem h1:eth0 delay 50ms 2>&1; echo rc=$?", nslab());
-		assert_string_equal(live, "nslab: impair: kernel lacks netem support (module sch_netem); "
-					  "h1:eth0 is unchanged\nrc=1");
-		_cleanup_free_ char *kind = capture("tc -j -n nslt-imp-netem-h1 qdisc show dev eth0 | jq -r '.[0].kind'");
-		assert_string_equal(kind, "tbf");
-		assert_sh(0, "%s down nslt-imp-netem >/dev/null", nslab());
-		assert_lab_gone("nslt-imp-netem");
+		refused_without_netem(out);
+		free(steal_pointer(&out)); /* skip() jumps past the cleanup */
 		diag("skipped: kernel lacks netem (module sch_netem); delay, jitter and loss are "
 		     "measured in the VM suite (tests/vm/impair.sh)");
 		skip();
@@ -165,6 +181,32 @@ static void test_link_down_and_up(void **state)
 				     "link r1:eth1 up --one-end");
 	assert_sh(0, "%s down nslt-imp-link >/dev/null", nslab());
 	assert_lab_gone("nslt-imp-link");
+}
+
+/* Permanent neighbour entries go with their interface too and come back;
+ * a lab whose nslab died (its run directory gone) goes down whole, live
+ * changes and all. */
+static void test_neighbours_back_and_crash(void **state)
+{
+	_cleanup_free_ char *out = up_two_h1("nslt-imp-nb",
+					     "neigh = 10.77.0.9 lladdr 02:00:00:00:00:09 dev eth0\n",
+					     "rate 50mbit");
+	assert_int_equal(exit_status(out), 0);
+	assert_sh(0, "%s link nslt-imp-nb h1:eth0 down >/dev/null", nslab());
+	_cleanup_free_ char *gone = capture("ip -j -n nslt-imp-nb-h1 neigh show 10.77.0.9 | jq length");
+	assert_string_equal(gone, "0");
+	assert_sh(0, "%s link nslt-imp-nb h1:eth0 up >/dev/null", nslab());
+	_cleanup_free_ char *back = capture("ip -j -n nslt-imp-nb-h1 neigh show 10.77.0.9 | "
+					    "jq -r '.[0] | \"\\(.lladdr) \\(.state[0])\"'");
+	assert_string_equal(back, "02:00:00:00:00:09 PERMANENT");
+	_cleanup_free_ char *rate = capture("tc -j -n nslt-imp-nb-h2 qdisc show dev eth0 | jq -r '.[0].kind'");
+	assert_string_equal(rate, "tbf"); /* a qdisc outlives its link going down */
+	assert_sh(0, "%s impair nslt-imp-nb h2:eth0 rate 1mbit >/dev/null", nslab());
+	assert_sh(0, "%s link nslt-imp-nb h1:eth0 down --one-end >/dev/null", nslab());
+	/* as after a crash: no journal, no run directory */
+	assert_sh(0, "rm -rf /run/nslab/nslt-imp-nb");
+	assert_sh(0, "%s down nslt-imp-nb >/dev/null", nslab());
+	assert_lab_gone("nslt-imp-nb");
 }
 
 /* topologies/impair.ini: with r1-r2 down, h1 reaches h2 through r3; back
@@ -252,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_netem_refused_or_measured),
 		cmocka_unit_test(test_link_down_and_up),
 		cmocka_unit_test(test_triangle_takes_the_other_way),
+		cmocka_unit_test(test_neighbours_back_and_crash),
 		cmocka_unit_test(test_live_mistakes),
 	};
 	return cmocka_run_group_tests_name("impair", tests, require_root, NULL);
