@@ -147,9 +147,7 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 
 
 
-/* Create a device of this kind in a throw-away namespace of a child
- * process: the kernel loads the module if it can, and answers. */
-int apply_probe_kind(const char *kind)
+int apply_probe(bool (*lacks)(struct nl_sock *sk, const void *arg), const void *arg)
 {
 	pid_t pid = fork();
 	int status;
@@ -158,21 +156,33 @@ int apply_probe_kind(const char *kind)
 		return -errno;
 	if (pid == 0) {
 		struct nl_sock *sk;
-		struct rtnl_link *l;
 		if (unshare(CLONE_NEWNET) < 0)
 			_exit(1);
 		sk = nl_socket_alloc();
-		l = rtnl_link_alloc();
-		if (!sk || !l || nl_connect(sk, NETLINK_ROUTE) < 0 || rtnl_link_set_type(l, kind) < 0)
+		if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
 			_exit(1);
-		rtnl_link_set_name(l, "nslabprobe0");
-		_exit(rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL) == -NLE_OPNOTSUPP ? 2 : 0);
+		_exit(lacks(sk, arg) ? 2 : 0);
 	}
 	if (waitpid(pid, &status, 0) < 0)
 		return -errno;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
 		return -EOPNOTSUPP;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+}
+
+static bool lacks_link_kind(struct nl_sock *sk, const void *kind)
+{
+	struct rtnl_link *l = rtnl_link_alloc();
+
+	if (!l || rtnl_link_set_type(l, kind) < 0)
+		_exit(1);
+	rtnl_link_set_name(l, "nslabprobe0");
+	return rtnl_link_add(sk, l, NLM_F_CREATE | NLM_F_EXCL) == -NLE_OPNOTSUPP;
+}
+
+int apply_probe_kind(const char *kind)
+{
+	return apply_probe(lacks_link_kind, kind);
 }
 
 const struct step_type step_netns = {

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* Impairments: netem and tbf root qdiscs through libnl (impair.h). */
 #include "impair.h"
+#include "apply.h"
 #include "nl.h"
 
 #include <inttypes.h>
 #include <math.h> /* isfinite, a macro */
-#include <sched.h>
 #include <strings.h>
-#include <sys/wait.h>
 
 #include <linux/pkt_sched.h>
 #include <netlink/route/qdisc.h>
@@ -417,20 +416,15 @@ static int add_qdisc(struct nl_ctx *nl, struct nl_sock *sk, struct rtnl_qdisc *q
 	return nl_result(nl, rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_EXCL), err);
 }
 
-int impair_apply(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex,
-		 const struct impair *imp, uint32_t mtu, struct sbuf *err)
+int impair_clear(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, struct sbuf *err)
 {
 	_cleanup_qdisc_ struct rtnl_qdisc *root = qdisc_new(ifindex, TC_H_ROOT, 0, NULL);
-	_cleanup_qdisc_ struct rtnl_qdisc *q = NULL, *child = NULL;
-	bool netem = impair_needs_netem(imp);
 	struct sbuf ignored = {0};
 	int r;
 
 	if (!root)
 		return -ENOMEM;
-	/* Whatever was there goes (a device without a qdisc of its own
-	 * answers ENOENT or EINVAL): a change of kind, or of netem's child,
-	 * is not a replace. */
+	/* a device without a qdisc of its own answers ENOENT or EINVAL */
 	nl->kerr = 0;
 	r = nl_result(nl, rtnl_qdisc_delete(sk, root), &ignored);
 	sbuf_free(&ignored);
@@ -438,6 +432,16 @@ int impair_apply(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex,
 		sbuf_addf(err, "remove the qdisc: %s", strerror(-r));
 		return r;
 	}
+	return 0;
+}
+
+int impair_apply(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex,
+		 const struct impair *imp, uint32_t mtu, struct sbuf *err)
+{
+	_cleanup_qdisc_ struct rtnl_qdisc *q = NULL, *child = NULL;
+	bool netem = impair_needs_netem(imp);
+	int r;
+
 	if (!impair_active(imp))
 		return 0;
 	q = qdisc_new(ifindex, TC_H_ROOT, TC_HANDLE(1, 0), netem ? "netem" : "tbf");
@@ -484,55 +488,36 @@ void impair_read(struct nl_cache *qdiscs, int ifindex, struct impair *ret)
 	ret->jitter_us = (ret->jitter_us + 5) / 10 * 10;
 }
 
-/* In a child, in a namespace of its own: add kind on lo. 2: the kernel
- * knows no such qdisc (and could not load it). */
-static int probe_qdisc(const char *kind)
+/* Add a qdisc of this kind on lo: does the kernel know it (or load it)? */
+static bool lacks_qdisc(struct nl_sock *sk, const void *kind)
 {
-	pid_t pid = fork();
-	int status;
+	struct impair imp = {.delay_us = 1000, .rate = 1000000};
+	struct rtnl_qdisc *q = qdisc_new(1, TC_H_ROOT, TC_HANDLE(1, 0), kind);
 
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		struct impair imp = {.delay_us = 1000, .rate = 1000000};
-		struct nl_sock *sk;
-		struct rtnl_qdisc *q;
-		if (unshare(CLONE_NEWNET) < 0)
-			_exit(1);
-		sk = nl_socket_alloc();
-		q = qdisc_new(1, TC_H_ROOT, TC_HANDLE(1, 0), kind);
-		if (!sk || !q || nl_connect(sk, NETLINK_ROUTE) < 0)
-			_exit(1);
-		if (streq(kind, "netem"))
-			set_netem(q, &imp);
-		else
-			set_tbf(q, &imp, 0);
-		int r = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_EXCL);
-		_exit(r == -NLE_OBJ_NOTFOUND || r == -NLE_OPNOTSUPP ? 2 : r < 0 ? 1 : 0);
-	}
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 2)
-		return -EOPNOTSUPP;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
+	if (!q)
+		_exit(1);
+	if (streq(kind, "netem"))
+		set_netem(q, &imp);
+	else
+		set_tbf(q, &imp, 0);
+	int r = rtnl_qdisc_add(sk, q, NLM_F_CREATE | NLM_F_EXCL);
+	return r == -NLE_OBJ_NOTFOUND || r == -NLE_OPNOTSUPP;
+}
+
+int impair_probe_qdisc(const char *kind, struct sbuf *err)
+{
+	int r = apply_probe(lacks_qdisc, kind);
+
+	if (r == -EOPNOTSUPP)
+		sbuf_addf(err, "kernel lacks %s support (module sch_%s)", kind, kind);
+	else if (r < 0)
+		sbuf_addf(err, "cannot ask the kernel for %s support", kind);
+	return r;
 }
 
 int impair_probe(const struct impair *imp, struct sbuf *err)
 {
-	const char *kinds[2] = {impair_needs_netem(imp) ? "netem" : NULL, imp->rate ? "tbf" : NULL};
+	int r = impair_needs_netem(imp) ? impair_probe_qdisc("netem", err) : 0;
 
-	for (size_t k = 0; k < 2; k++) {
-		if (!kinds[k])
-			continue;
-		int r = probe_qdisc(kinds[k]);
-		if (r == -EOPNOTSUPP) {
-			sbuf_addf(err, "kernel lacks %s support (module sch_%s)", kinds[k], kinds[k]);
-			return r;
-		}
-		if (r < 0) {
-			sbuf_addf(err, "cannot ask the kernel for %s support", kinds[k]);
-			return r;
-		}
-	}
-	return 0;
+	return r == 0 && imp->rate ? impair_probe_qdisc("tbf", err) : r;
 }

@@ -59,14 +59,20 @@ void impair_format(const struct impair *imp, struct sbuf *out);
 void impair_print_tc(const char *netns, const char *dev, const struct impair *imp, uint32_t mtu,
 		     struct sbuf *out);
 
-/* Make imp the root qdisc of ifindex (none when it is not active: the
- * kernel's default again), replacing whatever was there. mtu 0: 1500. */
+/* imp as the root qdisc of ifindex, which has none of its own (a new
+ * interface, or one after impair_clear); nothing when imp is not active.
+ * mtu 0: 1500. */
 int impair_apply(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex,
 		 const struct impair *imp, uint32_t mtu, struct sbuf *err);
+/* Remove the root qdisc of ifindex: the kernel's default again. A change
+ * of kind, or of netem's child, is not a replace. */
+int impair_clear(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, struct sbuf *err);
 /* What the root qdisc of ifindex does, read from qdiscs (a qdisc cache of
  * its namespace); all zero when it is none of nslab's. */
 void impair_read(struct nl_cache *qdiscs, int ifindex, struct impair *ret);
-/* Can this kernel make what imp needs (netem, tbf)? Asked in a throw-away
- * namespace. -EOPNOTSUPP with "kernel lacks netem support (module
- * sch_netem)" in err. */
+/* Can this kernel make qdiscs of kind ("netem", "tbf")? Asked in a
+ * throw-away namespace. -EOPNOTSUPP with "kernel lacks netem support
+ * (module sch_netem)" in err. */
+int impair_probe_qdisc(const char *kind, struct sbuf *err);
+/* impair_probe_qdisc for each kind imp needs. */
 int impair_probe(const struct impair *imp, struct sbuf *err);

@@ -270,12 +270,12 @@ static int probe_impairs(const struct topo_lab *lab, struct sbuf *err)
 			rate = *ip;
 	}
 	const struct topo_iface *use[2] = {netem, rate};
+	const char *kinds[2] = {"netem", "tbf"};
 	for (int k = 0; k < 2; k++) {
 		if (!use[k])
 			continue;
-		struct impair one = k == 0 ? (struct impair){.delay_us = 1} : (struct impair){.rate = 8000};
 		struct sbuf why = {0};
-		int r = impair_probe(&one, &why);
+		int r = impair_probe_qdisc(kinds[k], &why);
 		if (r < 0) {
 			const struct topo_iface *i = use[k];
 			sbuf_addf(err, "%s: %s:%s asks for '", why.s, i->node->name, i->name);

@@ -246,7 +246,9 @@ int live_impair(const char *lab, const char *node, const char *ifname, const str
 		sbuf_addf(err, "; %s:%s is unchanged", node, ifname);
 		goto out;
 	}
-	r = impair_apply(&l.nl, sk, (uint32_t)ifindex, imp, rtnl_link_get_mtu(link), err);
+	r = impair_clear(&l.nl, sk, (uint32_t)ifindex, err);
+	if (r == 0)
+		r = impair_apply(&l.nl, sk, (uint32_t)ifindex, imp, rtnl_link_get_mtu(link), err);
 	if (r < 0)
 		goto out;
 	if (impair_active(was))
