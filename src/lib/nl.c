@@ -3,6 +3,7 @@
 
 #include <linux/netlink.h>
 #include <linux/neighbour.h>
+#include <linux/net_namespace.h>
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <netlink/route/neighbour.h>
@@ -204,4 +205,34 @@ int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const ui
 	    (dst && nla_put(msg, NDA_DST, (int)ipaddr_bytes(dst), dst->a) < 0))
 		return -ENOMEM;
 	return nl_request(nl, sk, msg, err);
+}
+
+static int nsid_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[NETNSA_MAX + 1];
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct rtgenmsg), tb, NETNSA_MAX, NULL) == 0 &&
+	    tb[NETNSA_NSID])
+		*(int32_t *)arg = (int32_t)nla_get_u32(tb[NETNSA_NSID]);
+	return NL_OK;
+}
+
+/* The id namespace `fd` has from inside the current namespace, or -1. */
+int32_t nl_nsid_of(struct nl_sock *sk, int fd)
+{
+	struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNSID, NLM_F_REQUEST);
+	int32_t id = -1;
+
+	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_u32(msg, NETNSA_FD, (uint32_t)fd) < 0 || nl_send_auto(sk, msg) < 0) {
+		nlmsg_free(msg);
+		return -1;
+	}
+	nlmsg_free(msg);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nsid_cb, &id);
+	(void)nl_recvmsgs_default(sk);
+	/* nl_send_auto() asked for an ACK too: read it, or the next query
+	 * would take it for its answer. */
+	(void)nl_wait_for_ack(sk);
+	return id;
 }

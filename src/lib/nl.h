@@ -61,6 +61,9 @@ int nl_link_add(struct nl_ctx *nl, struct nl_sock *sk, struct rtnl_link *link, s
 int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const uint8_t mac[6],
 	       const struct ipaddr *dst, bool append, struct sbuf *err);
 
+/* The id namespace `fd` has from inside sk's namespace, or -1. */
+int32_t nl_nsid_of(struct nl_sock *sk, int fd);
+
 struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len);
 
 /* Common attributes of a new interface: name, index, mtu, mac. */

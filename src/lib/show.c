@@ -3,6 +3,7 @@
 #include "kind.h"
 #include "lab.h"
 #include "netns.h"
+#include "nl.h"
 #include "topology.h"
 
 #include <linux/net_namespace.h>
@@ -115,36 +116,6 @@ out:
 		nl_socket_free(sk);
 }
 
-static int nsid_cb(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[NETNSA_MAX + 1];
-	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct rtgenmsg), tb, NETNSA_MAX, NULL) == 0 &&
-	    tb[NETNSA_NSID])
-		*(int32_t *)arg = (int32_t)nla_get_u32(tb[NETNSA_NSID]);
-	return NL_OK;
-}
-
-/* The id namespace `fd` has from inside the current namespace, or -1. */
-static int32_t nsid_of(struct nl_sock *sk, int fd)
-{
-	struct rtgenmsg g = {.rtgen_family = AF_UNSPEC};
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNSID, NLM_F_REQUEST);
-	int32_t id = -1;
-
-	if (!msg || nlmsg_append(msg, &g, sizeof(g), NLMSG_ALIGNTO) < 0 ||
-	    nla_put_u32(msg, NETNSA_FD, (uint32_t)fd) < 0 || nl_send_auto(sk, msg) < 0) {
-		nlmsg_free(msg);
-		return -1;
-	}
-	nlmsg_free(msg);
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nsid_cb, &id);
-	(void)nl_recvmsgs_default(sk);
-	/* nl_send_auto() asked for an ACK too: read it, or the next query
-	 * would take it for its answer. */
-	(void)nl_wait_for_ack(sk);
-	return id;
-}
-
 /* Name the other end of every veth: candidates are interfaces whose index
  * is our IFLA_LINK and whose IFLA_LINK is our index; the namespace id
  * settles it when there is more than one. */
@@ -177,7 +148,7 @@ static void resolve_peers(struct show_lab *s, int orig)
 							break;
 						}
 					}
-					if (nsid_of(sk, b->nsfd) != i->link_nsid)
+					if (nl_nsid_of(sk, b->nsfd) != i->link_nsid)
 						continue;
 				}
 				snprintf(i->peer, sizeof(i->peer), "%s:%s", b->name, j->name);
