@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "explain.h"
+#include "check.h"
 #include "firewall.h"
 #include "lab.h"
 #include "netns.h"
@@ -42,6 +43,7 @@ struct xnode {
 	int32_t *nsid; /* by node index: its id seen from here; -2 not asked yet */
 	struct firewall *fw;
 	bool fw_read, nat_noted;
+	struct topo_node *topo; /* its part of the kept topology: hints only */
 };
 
 struct pkt {
@@ -58,6 +60,12 @@ struct ctx {
 	int orig;
 	struct nl_ctx nl; /* only its error capture */
 	struct explain_path *p;
+	/* The topology the lab was built from. Never trusted: it names the
+	 * node to ask (the other end of a veth, the owner of an address, the
+	 * port of a flood that leads there), and the kernel's answer is
+	 * checked; without it, or when it is wrong, every namespace is asked. */
+	struct topo_lab *topo;
+	size_t *by_topo; /* xnode index by topo node index */
 };
 
 struct rt {
@@ -389,6 +397,22 @@ static bool veth_peer(struct ctx *c, size_t ni, struct rtnl_link *l, size_t *ret
 
 	if (peer <= 0)
 		return false;
+	const struct topo_node *tn = c->nodes.v[ni].topo;
+	const struct topo_iface *ti = tn ? topo_iface_find(tn, rtnl_link_get_name(l)) : NULL;
+	if (ti && ti->peer) {
+		size_t m = c->by_topo[ti->peer->node->index];
+		struct xnode *x = m < c->nodes.n ? node(c, m) : NULL;
+		struct rtnl_link *pl = x ? rtnl_link_name2i(x->links, ti->peer->name) > 0
+						   ? link_of(x, (uint32_t)rtnl_link_name2i(x->links, ti->peer->name))
+						   : NULL
+					 : NULL;
+		if (pl && rtnl_link_get_ifindex(pl) == peer &&
+		    rtnl_link_get_link(pl) == rtnl_link_get_ifindex(l)) {
+			*ret_node = m;
+			*ret_if = (uint32_t)peer;
+			return true;
+		}
+	}
 	if (rtnl_link_get_link_netnsid(l, &id) < 0 || id < 0) {
 		*ret_node = ni;
 	} else {
@@ -651,6 +675,33 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 
 /* ---- bridges ---- */
 
+/* The topology's owner of address a, or NULL. */
+static const struct topo_node *owner_hint(const struct ctx *c, const struct ipaddr *a)
+{
+	if (!c->topo)
+		return NULL;
+	vec_foreach(n, &c->topo->nodes) vec_foreach(x, &(*n)->addrs) if (x->local.family == a->family &&
+									   ipaddr_equal(&x->local, a)) return *n;
+	return NULL;
+}
+
+/* By the topology: does port lead to node `to`, directly or through the
+ * bridges behind it? */
+static bool leads_to(const struct topo_iface *port, const struct topo_node *to, unsigned depth)
+{
+	const struct topo_iface *p = port->peer;
+
+	if (!p || depth > 16)
+		return false;
+	if (p->node == to)
+		return true;
+	if (!p->master)
+		return false;
+	vec_foreach(i, &p->node->ifaces) if (*i != p && (*i)->master == p->master &&
+					     leads_to(*i, to, depth + 1)) return true;
+	return false;
+}
+
 /* The bridge br of node ni takes a frame for mac (NULL: unknown) from
  * port inport (0: from the node itself). */
 static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, const struct ipaddr *nh,
@@ -716,16 +767,21 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 	 * that leads to the next hop's owner. */
 	unsigned nports = 0;
 	uint32_t best = 0, tunnel = 0;
+	const struct topo_node *owner = owner_hint(c, nh);
 	for (struct nl_object *o = nl_cache_get_first(n->links); o; o = nl_cache_get_next(o)) {
 		struct rtnl_link *l = (struct rtnl_link *)o;
 		uint32_t idx = (uint32_t)rtnl_link_get_ifindex(l);
 		if (rtnl_link_get_master(l) != (int)br || idx == inport || !is_up(l))
 			continue;
 		nports++;
+		if (best)
+			continue;
+		const struct topo_iface *ti = owner && n->topo ? topo_iface_find(n->topo, rtnl_link_get_name(l)) : NULL;
 		size_t pn;
 		uint32_t pif;
-		if (!best && streq(kind_of(l), "veth") && veth_peer(c, ni, l, &pn, &pif) &&
-		    owns(&c->nodes.v[pn], 0, nh))
+		if (ti ? leads_to(ti, owner, 0)
+		       : streq(kind_of(l), "veth") && veth_peer(c, ni, l, &pn, &pif) &&
+				 owns(&c->nodes.v[pn], 0, nh))
 			best = idx;
 		else if (!tunnel && tunnel_of(l, &(struct tunnel){0}))
 			tunnel = idx;
@@ -1128,6 +1184,24 @@ int explain_run(const char *lab, const char *from, const char *to, const struct 
 		n->fd = -1;
 	}
 	lab_info_free(&info);
+	struct diag d = {0};
+	_cleanup_free_ char *edited = NULL;
+	c.topo = check_load_running(lab, &d, &edited);
+	diag_free(&d);
+	if (c.topo) {
+		c.by_topo = xmalloc(c.topo->nodes.n * sizeof(*c.by_topo));
+		for (size_t i = 0; i < c.topo->nodes.n; i++)
+			c.by_topo[i] = SIZE_MAX;
+		vec_foreach(n, &c.nodes)
+		{
+			struct topo_node *t = streq(n->name, "(switch)") ? c.topo->switch_node
+								       : topo_node_find(c.topo, n->name);
+			if (t && t->index < c.topo->nodes.n) {
+				n->topo = t;
+				c.by_topo[t->index] = (size_t)(n - c.nodes.v);
+			}
+		}
+	}
 
 	size_t a, b = 0;
 	uint32_t aif, bif = 0;
@@ -1194,6 +1268,9 @@ out:
 	}
 	vec_free(&c.nodes);
 	closep(&c.orig);
+	if (c.topo)
+		topo_lab_free(c.topo);
+	free(c.by_topo);
 	return r;
 }
 

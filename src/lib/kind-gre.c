@@ -242,7 +242,42 @@ static void gre_free(struct topo_dev *dev)
 	free(g);
 }
 
+static void gre_attrs(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
+		      struct strvec *fdbs)
+{
+	const struct gre *g = dev->priv;
+	char buf[IPADDR_STRLEN];
+
+	for (size_t m = 0; m < g->n; m++) {
+		if (g->ifaces[m] != i)
+			continue;
+		vec_push(ret, xasprintf("local %s", ipaddr_str(&g->local[m], buf)));
+		vec_push(ret, xasprintf("remote %s", ipaddr_str(&g->remote[m], buf)));
+		vec_push(ret, xasprintf("ttl %u", g->ttl));
+		if (g->has_key)
+			vec_push(ret, xasprintf("key %u", g->key));
+	}
+}
+
+static void gre_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct strvec *ret)
+{
+	struct ipaddr a = {.family = AF_INET, .len = 32};
+	char buf[IPADDR_STRLEN];
+	uint32_t x = rtnl_link_ipgre_get_local(l);
+
+	memcpy(a.a, &x, 4);
+	vec_push(ret, xasprintf("local %s", ipaddr_str(&a, buf)));
+	x = rtnl_link_ipgre_get_remote(l);
+	memcpy(a.a, &x, 4);
+	vec_push(ret, xasprintf("remote %s", ipaddr_str(&a, buf)));
+	vec_push(ret, xasprintf("ttl %u", rtnl_link_ipgre_get_ttl(l)));
+	if (rtnl_link_ipgre_get_iflags(l) & GRE_KEY)
+		vec_push(ret, xasprintf("key %u", ntohl(rtnl_link_ipgre_get_ikey(l))));
+}
+
 const struct link_kind kind_gre = {
+	.attrs = gre_attrs,
+	.read_attrs = gre_read_attrs,
 	.name = "gre",
 	.section = "gre",
 	.title = "GRE",

@@ -405,6 +405,7 @@ static void veth_free(struct topo_dev *dev)
 
 const struct link_kind kind_veth = {
 	.name = "veth",
+	.default_mtu = 1500,
 	.section = "links",
 	.noun = "veth",
 	.line_key = "link",

@@ -352,7 +352,69 @@ static void vxlan_free(struct topo_dev *dev)
 	free(v);
 }
 
+static void vxlan_attrs(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
+			struct strvec *fdbs)
+{
+	const struct vxlan *v = vx_of((struct topo_dev *)dev);
+	char buf[IPADDR_STRLEN];
+	size_t m = 0;
+
+	while (m < v->n && v->ifaces[m] != i)
+		m++;
+	if (m == v->n)
+		return;
+	const struct ipaddr *remote = vx_remote(v, m);
+	vec_push(ret, xasprintf("vni %u", v->vni));
+	vec_push(ret, xasprintf("port %u", v->port));
+	if (v->locals[m].family)
+		vec_push(ret, xasprintf("local %s", ipaddr_str(&v->locals[m], buf)));
+	if (remote)
+		vec_push(ret, xasprintf("remote %s", ipaddr_str(remote, buf)));
+	if (v->lower[m])
+		vec_push(ret, xasprintf("dev %s", v->lower[m]->name));
+	if (v->has_ttl)
+		vec_push(ret, xasprintf("ttl %u", v->ttl));
+	vec_push(ret, xstrdup(v->learning ? "learning yes" : "learning no"));
+	for (size_t j = 0; v->n >= 3 && j < v->n; j++)
+		if (j != m)
+			vec_push(fdbs, xasprintf("00:00:00:00:00:00 dev %s dst %s", i->name,
+						 ipaddr_str(&v->locals[j], buf)));
+}
+
+static void vxlan_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct strvec *ret)
+{
+	uint32_t id = 0, port = 0, lower = 0;
+	struct nl_addr *a = NULL;
+	char buf[64];
+
+	(void)rtnl_link_vxlan_get_id(l, &id);
+	(void)rtnl_link_vxlan_get_port(l, &port);
+	vec_push(ret, xasprintf("vni %u", id));
+	vec_push(ret, xasprintf("port %u", port));
+	if (rtnl_link_vxlan_get_local(l, &a) == 0 && a) {
+		if (!nl_addr_iszero(a))
+			vec_push(ret, xasprintf("local %s", nl_addr2str(a, buf, sizeof(buf))));
+		nl_addr_put(a);
+	}
+	a = NULL;
+	if (rtnl_link_vxlan_get_group(l, &a) == 0 && a) {
+		const uint8_t *b = nl_addr_get_binary_addr(a);
+		bool mc = nl_addr_get_family(a) == AF_INET ? (b[0] & 0xf0) == 0xe0 : b[0] == 0xff;
+		if (!nl_addr_iszero(a))
+			vec_push(ret, xasprintf("%s %s", mc ? "group" : "remote", nl_addr2str(a, buf, sizeof(buf))));
+		nl_addr_put(a);
+	}
+	if (rtnl_link_vxlan_get_link(l, &lower) == 0 && lower)
+		vec_push(ret, xasprintf("dev %s", rtnl_link_i2name(links, (int)lower, buf, sizeof(buf))));
+	uint32_t ttl = 0;
+	if (rtnl_link_vxlan_get_ttl(l) > 0 && (ttl = (uint32_t)rtnl_link_vxlan_get_ttl(l)))
+		vec_push(ret, xasprintf("ttl %u", ttl));
+	vec_push(ret, xstrdup(rtnl_link_vxlan_get_learning(l) > 0 ? "learning yes" : "learning no"));
+}
+
 const struct link_kind kind_vxlan = {
+	.attrs = vxlan_attrs,
+	.read_attrs = vxlan_read_attrs,
 	.name = "vxlan",
 	.section = "vxlan",
 	.noun = "VXLAN device",

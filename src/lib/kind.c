@@ -11,6 +11,14 @@ const struct link_kind *kind_by_section(const char *section)
 	return NULL;
 }
 
+const struct link_kind *kind_by_name(const char *name)
+{
+	for (size_t i = 0; i < link_kinds_n; i++)
+		if (streq(link_kinds[i]->name, name))
+			return link_kinds[i];
+	return NULL;
+}
+
 bool kind_has_peer(const char *name)
 {
 	for (size_t i = 0; i < link_kinds_n; i++)

@@ -9,6 +9,8 @@
 struct plan;
 struct step;
 struct nl_ctx;
+struct nl_cache;
+struct rtnl_link;
 
 enum kind_result {
 	KIND_KEY_OK = 0,
@@ -45,6 +47,16 @@ struct link_kind {
 	 * set these: the rtnl link kind and the module that provides it. */
 	const char *probe_kind;
 	const char *probe_module;
+	/* For diff and save (state.c): the MTU the kernel gives a new device
+	 * of this kind (0: it depends, so it is compared only when set). */
+	uint32_t default_mtu;
+	/* The settings of its interface i, "KEY VALUE" in the section's own
+	 * words ("vni 1", "port 8472"), and the FDB entries it makes
+	 * ("MAC dev IF dst ADDR", VXLAN flood lists); read_attrs gives the
+	 * same words from the kernel's link (links: its node's, for names). */
+	void (*attrs)(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
+		      struct strvec *fdbs);
+	void (*read_attrs)(struct rtnl_link *l, struct nl_cache *links, struct strvec *ret);
 	void (*free)(struct topo_dev *dev);
 };
 
@@ -57,6 +69,8 @@ const struct link_kind *kind_by_section(const char *section);
 /* Is a device the kernel reports as rtnl kind `name` one end of a pair
  * (veth)? For reading a running lab back. */
 bool kind_has_peer(const char *name);
+/* The kind whose rtnl kind is name ("vxlan"), or NULL. */
+const struct link_kind *kind_by_name(const char *name);
 /* The kind's name for messages: title, or name. */
 static inline const char *kind_title(const struct link_kind *k)
 {

@@ -108,12 +108,6 @@ static int teardown(const char *lab, struct strvec *nss, struct sbuf *err, struc
 	return first;
 }
 
-static void strvec_free(struct strvec *v)
-{
-	vec_foreach(s, v) free(*s);
-	vec_free(v);
-}
-
 /* The run directory, and what nslab shares with others once the last lab
  * is gone: no trace of nslab stays. */
 static void remove_run_dir(const char *name)

@@ -6,6 +6,7 @@
 #include "nl.h"
 #include "topology.h"
 
+#include <linux/if_addr.h>
 #include <linux/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include <netlink/attr.h>
@@ -13,6 +14,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/route.h>
 
@@ -44,7 +46,58 @@ static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf 
 		sbuf_addf(out, " metric %u", rtnl_route_get_priority(r));
 }
 
-static void read_node(struct show_node *n)
+static bool is_multicast_mac(const uint8_t *m)
+{
+	return m[0] & 1;
+}
+
+/* What nslab makes and the kernel does not: permanent neighbours, and
+ * static FDB entries (on a VXLAN device, self permanent with a dst; on a
+ * bridge port, master static), not the local or learned ones. */
+static void read_tables(struct show_node *n, struct nl_sock *sk, struct nl_cache *links)
+{
+	struct nl_cache *neigh = NULL;
+	char b1[64], b2[64], b3[IFNAMSIZ];
+
+	if (rtnl_neigh_alloc_cache_flags(sk, &neigh, NL_CACHE_AF_ITER) < 0)
+		return;
+	for (struct nl_object *o = nl_cache_get_first(neigh); o; o = nl_cache_get_next(o)) {
+		struct rtnl_neigh *ne = (struct rtnl_neigh *)o;
+		struct nl_addr *ll = rtnl_neigh_get_lladdr(ne), *dst = rtnl_neigh_get_dst(ne);
+		int st = rtnl_neigh_get_state(ne), idx = rtnl_neigh_get_ifindex(ne);
+		const char *dev = rtnl_link_i2name(links, idx, b3, sizeof(b3));
+		if (!dev || !ll || nl_addr_get_len(ll) != 6)
+			continue;
+		if (rtnl_neigh_get_family(ne) != AF_BRIDGE) {
+			if ((st & NUD_PERMANENT) && dst)
+				vec_push(&n->neighs, xasprintf("%s lladdr %s dev %s", nl_addr2str(dst, b1, sizeof(b1)),
+							       nl_addr2str(ll, b2, sizeof(b2)), dev));
+			continue;
+		}
+		bool vx = dst != NULL; /* only a VXLAN device's entries have a remote */
+		if (is_multicast_mac(nl_addr_get_binary_addr(ll)) && !vx)
+			continue;
+		if (vx ? !(st & NUD_PERMANENT) : !(st & NUD_NOARP) || (st & NUD_PERMANENT))
+			continue;
+		if (vx)
+			vec_push(&n->fdbs, xasprintf("%s dev %s dst %s", nl_addr2str(ll, b1, sizeof(b1)), dev,
+						     nl_addr2str(dst, b2, sizeof(b2))));
+		else
+			vec_push(&n->fdbs, xasprintf("%s dev %s", nl_addr2str(ll, b1, sizeof(b1)), dev));
+	}
+	nl_cache_free(neigh);
+	vec_foreach(i, &n->ifaces)
+	{
+		const struct link_kind *k = kind_by_name(i->kind);
+		struct rtnl_link *l = k && k->read_attrs ? rtnl_link_get(links, (int)i->ifindex) : NULL;
+		if (l) {
+			k->read_attrs(l, links, &i->attrs);
+			rtnl_link_put(l);
+		}
+	}
+}
+
+static void read_node(struct show_node *n, unsigned flags)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 	struct nl_cache *links = NULL, *addrs = NULL, *routes = NULL, *qdiscs = NULL;
@@ -86,6 +139,9 @@ static void read_node(struct show_node *n)
 				continue; /* 127.0.0.1, ::1 */
 			if (rtnl_addr_get_scope(ra) == RT_SCOPE_LINK)
 				continue; /* fe80:: */
+			/* SHOW_TABLES: what nslab made, not SLAAC's (dynamic) */
+			if ((flags & SHOW_TABLES) && !(rtnl_addr_get_flags(ra) & IFA_F_PERMANENT))
+				continue;
 			struct nl_addr *local = rtnl_addr_get_local(ra);
 			if (local)
 				vec_push(&i->addrs, xstrdup(nl_addr2str(local, buf, sizeof(buf))));
@@ -95,10 +151,17 @@ static void read_node(struct show_node *n)
 	 * labs that impair nothing. */
 	if (impaired && rtnl_qdisc_alloc_cache(sk, &qdiscs) == 0)
 		vec_foreach(i, &n->ifaces) impair_read(qdiscs, (int)i->ifindex, &i->impair);
+	if (flags & SHOW_TABLES)
+		read_tables(n, sk, links);
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
 		struct sbuf b = {0};
 		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+			continue;
+		/* SHOW_TABLES: not the routes daemons install (ospf, bgp, ra...) */
+		int proto = rtnl_route_get_protocol(r);
+		if ((flags & SHOW_TABLES) && proto != RTPROT_BOOT && proto != RTPROT_STATIC &&
+		    proto != RTPROT_KERNEL)
 			continue;
 		struct nl_addr *dst = rtnl_route_get_dst(r);
 		if (dst && nl_addr_get_family(dst) == AF_INET6 && nl_addr_get_prefixlen(dst) == 64 &&
@@ -166,12 +229,13 @@ static void node_free(struct show_node *n)
 {
 	vec_foreach(i, &n->ifaces)
 	{
-		vec_foreach(x, &i->addrs) free(*x);
-		vec_free(&i->addrs);
+		strvec_free(&i->addrs);
+		strvec_free(&i->attrs);
 	}
 	vec_free(&n->ifaces);
-	vec_foreach(x, &n->routes) free(*x);
-	vec_free(&n->routes);
+	strvec_free(&n->routes);
+	strvec_free(&n->neighs);
+	strvec_free(&n->fdbs);
 	free(n->name);
 	free(n->netns);
 	closep(&n->nsfd);
@@ -204,7 +268,7 @@ int show_read(const char *name, const char *only_node, unsigned flags, struct sh
 			continue; /* kept only for its name; read nothing */
 		if (netns_enter(fd) < 0)
 			continue;
-		read_node(n);
+		read_node(n, flags);
 		if (netns_enter(orig) < 0)
 			abort();
 	}

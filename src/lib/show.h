@@ -18,6 +18,7 @@ struct show_iface {
 	char peer[96]; /* "NODE:IF" for veths whose other end is in the lab */
 	struct strvec addrs;
 	struct impair impair; /* its root qdisc, when nslab's kind (netem, tbf) */
+	struct strvec attrs;  /* SHOW_TABLES: its kind's settings, "vni 1" (link_kind.read_attrs) */
 	/* for peer matching */
 	uint32_t link;
 	int32_t link_nsid;
@@ -28,6 +29,8 @@ struct show_node {
 	char *netns;
 	VEC(struct show_iface) ifaces;
 	struct strvec routes; /* in ip route's words */
+	struct strvec neighs; /* SHOW_TABLES: permanent entries, "ADDR lladdr MAC dev IF" */
+	struct strvec fdbs;   /* SHOW_TABLES: static entries, "MAC dev IF [dst ADDR]" */
 	int nsfd;
 };
 
@@ -37,7 +40,11 @@ struct show_lab {
 };
 
 enum {
-	SHOW_PEERS = 1 << 0, /* name the other end of veths (reads every namespace) */
+	SHOW_PEERS = 1 << 0,  /* name the other end of veths (reads every namespace) */
+	/* Also neighbours, FDB entries and kind settings; and of addresses
+	 * and routes only the permanent ones, not those that daemons and
+	 * SLAAC add (proto ospf, bgp, ra): what a topology can say. */
+	SHOW_TABLES = 1 << 1,
 };
 /* Read the namespaces of lab `name` (only_node: keep just that node).
  * -ENOENT: no such lab; -ESRCH: no such node. */

@@ -409,3 +409,9 @@ int read_text_file(const char *path, size_t max, char **ret)
 	*ret = b.s ? sbuf_steal(&b) : xstrdup("");
 	return 0;
 }
+
+void strvec_free(struct strvec *v)
+{
+	vec_foreach(s, v) free(*s);
+	vec_free(v);
+}

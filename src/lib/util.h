@@ -94,6 +94,7 @@ struct strvec {
 	char **v;
 	size_t n, cap;
 };
+void strvec_free(struct strvec *v); /* the strings and the vector */
 
 /* String builder. */
 struct sbuf {

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+#include "save.h"
+#include "kind.h"
+
+#include <time.h>
+
+static bool is_switch(const struct show_node *n)
+{
+	return streq(n->name, "(switch)");
+}
+
+static const struct fact *fact_of(const struct facts *f, const char *node, const char *key)
+{
+	vec_foreach(x, &f->v) if (streq(x->node, node) && streq(x->key, key)) return x;
+	return NULL;
+}
+
+/* How a topology names interface i of node n as a link end: NODE:IF, or
+ * the bridge it is a port of (BRIDGE for the switch's, NODE:BRIDGE). */
+static char *end_name(const struct show_node *n, const struct show_iface *i)
+{
+	if (i->master[0])
+		return is_switch(n) ? xstrdup(i->master) : xasprintf("%s:%s", n->name, i->master);
+	return xasprintf("%s:%s", n->name, i->name);
+}
+
+static const struct show_iface *iface_of(const struct show_lab *s, const char *spec, const struct show_node **ret)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon)
+		return NULL;
+	_cleanup_free_ char *node = xstrndup(spec, (size_t)(colon - spec));
+	const struct show_node *n = show_node_find(s, node);
+	if (!n)
+		return NULL;
+	*ret = n;
+	vec_foreach(i, &n->ifaces) if (streq(i->name, colon + 1)) return i;
+	return NULL;
+}
+
+static void note(struct strvec *notes, struct sbuf *out, const char *fmt, ...) _printf_(3, 4);
+static void note(struct strvec *notes, struct sbuf *out, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf b = {0};
+
+	va_start(ap, fmt);
+	sbuf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	sbuf_addf(out, "; note: %s\n", b.s);
+	vec_push(notes, sbuf_steal(&b));
+}
+
+/* Lines of the kept topology: the sections `sections` whole, and of the
+ * [node NAME] section the lines whose key is in `keys`. */
+static void copy_kept(const char *kept, const char *section, const char *const *keys, struct sbuf *out)
+{
+	bool in = false, whole = !keys;
+	for (const char *l = kept, *e; l && *l; l = *e ? e + 1 : e) {
+		e = strchrnul(l, '\n');
+		_cleanup_free_ char *line = xstrndup(l, (size_t)(e - l));
+		char *t = line + strspn(line, " \t");
+		if (*t == '[') {
+			char *end = strchr(t, ']');
+			if (end)
+				*end = '\0';
+			char *name = t + 1 + strspn(t + 1, " \t");
+			in = streq(name, section);
+			continue;
+		}
+		if (!in || !*t || *t == ';' || *t == '#')
+			continue;
+		if (whole) {
+			sbuf_addf(out, "%s\n", t);
+			continue;
+		}
+		size_t klen = strcspn(t, " \t=");
+		for (const char *const *k = keys; *k; k++)
+			if (strlen(*k) == klen && strncmp(t, *k, klen) == 0)
+				sbuf_addf(out, "%s\n", t);
+	}
+}
+
+static void save_node(const struct show_lab *s, const struct show_node *n, const struct facts *kernel,
+		      const struct save_opts *o, struct sbuf *out, struct strvec *notes)
+{
+	static const char *const runtime_keys[] = {"files", "startup", "service", "nft", "frr", "container", NULL};
+
+	sbuf_addf(out, "\n[node %s]\n", n->name);
+	const struct fact *fwd = fact_of(kernel, n->name, "sysctl net.ipv4.ip_forward");
+	if (fwd && streq(fwd->value, "1"))
+		sbuf_adds(out, "forward = yes\n");
+	vec_foreach(i, &n->ifaces) vec_foreach(a, &i->addrs) sbuf_addf(out, "addr = %s dev %s\n", *a, i->name);
+	vec_foreach(f, &kernel->v)
+	{
+		if (!streq(f->node, n->name))
+			continue;
+		if (strncmp(f->key, "route ", 6) == 0) {
+			/* IPv6's default metric is the kernel's, not the file's */
+			struct sbuf v = {0};
+			_cleanup_free_ char *words = xstrdup(f->value);
+			char *save = NULL;
+			bool v6 = strchr(f->key, ':') || strchr(f->value, ':') || streq(f->key, "route default6");
+			for (char *w = strtok_r(words, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+				if (streq(w, "metric")) {
+					char *m = strtok_r(NULL, " ", &save);
+					if (m && !(v6 && streq(m, "1024")))
+						sbuf_addf(&v, " metric %s", m);
+					continue;
+				}
+				sbuf_addf(&v, " %s", w);
+			}
+			sbuf_addf(out, "route = %s%s\n", f->key + 6, v.s ? v.s : "");
+			sbuf_free(&v);
+		} else if (strncmp(f->key, "neigh ", 6) == 0) {
+			char addr[64], dev[IFNAMSIZ + 1];
+			if (sscanf(f->key, "neigh %63s dev %16s", addr, dev) == 2)
+				sbuf_addf(out, "neigh = %s lladdr %s dev %s\n", addr, f->value, dev);
+		} else if (strncmp(f->key, "fdb ", 4) == 0) {
+			sbuf_addf(out, "fdb = %s\n", f->key + 4);
+		} else if (strncmp(f->key, "sysctl ", 7) == 0 && !strstr(f->key, ".ip_forward") &&
+			   !strstr(f->key, ".all.forwarding") && !streq(f->value, "(none)")) {
+			sbuf_addf(out, "sysctl = %s %s\n", f->key + 7, f->value);
+		}
+	}
+	vec_foreach(i, &n->ifaces)
+	{
+		const struct link_kind *k = kind_by_name(i->kind);
+		if (i->ifindex == 1 || !k)
+			continue;
+		struct sbuf line = {0};
+		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
+		if (!port && (!k->default_mtu || i->mtu != k->default_mtu))
+			sbuf_addf(&line, " mtu %u", i->mtu);
+		if (!port && i->mac[0] && !k->layer3)
+			sbuf_addf(&line, " mac %s", i->mac);
+		if (impair_active(&i->impair)) {
+			sbuf_adds(&line, " ");
+			impair_format(&i->impair, &line);
+		}
+		if (line.s)
+			sbuf_addf(out, "iface = %s%s\n", i->name, line.s);
+		sbuf_free(&line);
+		if (!i->up)
+			note(notes, out, "%s:%s is down in the kernel; the topology brings every interface up",
+			     n->name, i->name);
+	}
+	if (o->kept) {
+		_cleanup_free_ char *section = xasprintf("node %s", n->name);
+		copy_kept(o->kept, section, runtime_keys, out);
+	}
+	(void)s;
+}
+
+void save_write(const struct show_lab *s, const struct facts *kernel, const struct save_opts *o,
+		struct sbuf *out, struct strvec *notes)
+{
+	static const char *const lab_keys[] = {"description", "startup-files", "startup-timeout", "ipv6", NULL};
+	struct sbuf links = {0};
+	char when[32];
+	time_t now = time(NULL);
+
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", localtime(&now));
+	sbuf_addf(out, "; %s: saved by 'nslab save' from the kernel of lab '%s', %s\n", o->name, s->name,
+		  when);
+	sbuf_addf(out, "\n[lab]\nname = %s\n", o->name);
+	if (o->kept_dir)
+		sbuf_addf(out, "folder = %s\n", o->kept_dir);
+	if (o->kept)
+		copy_kept(o->kept, "lab", lab_keys, out);
+
+	/* devices first: a [kind NODE:NAME] section needs no [node] before it */
+	vec_foreach(n, &s->nodes) vec_foreach(i, &n->ifaces)
+	{
+		const struct link_kind *k = kind_by_name(i->kind);
+		if (i->ifindex == 1 || streq(i->kind, "loopback"))
+			continue;
+		if (!k) {
+			if (!state_is_fallback(i->name))
+				note(notes, out, "%s:%s (%s) is not saved: nslab does not make that kind", n->name,
+				     i->name, i->kind);
+			continue;
+		}
+		if (kind_has_peer(i->kind)) {
+			/* one line a cable, from its first end; ports go after the
+			 * end that is not one */
+			const struct show_node *pn = NULL;
+			const struct show_iface *p = i->peer[0] ? iface_of(s, i->peer, &pn) : NULL;
+			if (!p) {
+				note(notes, out, "%s:%s: its other end is not in the lab; not saved", n->name, i->name);
+				continue;
+			}
+			_cleanup_free_ char *a = end_name(n, i), *b = end_name(pn, p);
+			bool first = i->master[0] && !p->master[0] ? false
+				     : !i->master[0] && p->master[0] ? true
+								     : strcmp(a, b) < 0 || (streq(a, b) && i < p);
+			if (!first)
+				continue;
+			sbuf_addf(&links, "link = %s %s\n", a, b);
+			continue;
+		}
+		if (is_switch(n))
+			sbuf_addf(out, "\n[%s %s]\n", k->section, i->name);
+		else
+			sbuf_addf(out, "\n[%s %s:%s]\n", k->section, n->name, i->name);
+		vec_foreach(a, &i->attrs)
+		{
+			const char *sp = strchr(*a, ' ');
+			if (sp)
+				sbuf_addf(out, "%.*s = %s\n", (int)(sp - *a), *a, sp + 1);
+		}
+	}
+	vec_foreach(n, &s->nodes) if (!is_switch(n)) save_node(s, n, kernel, o, out, notes);
+	if (links.s)
+		sbuf_addf(out, "\n[links]\n%s", links.s);
+	sbuf_free(&links);
+	if (o->kept) {
+		struct sbuf dns = {0}, expect = {0};
+		copy_kept(o->kept, "dns", NULL, &dns);
+		copy_kept(o->kept, "expect", NULL, &expect);
+		if (dns.s)
+			sbuf_addf(out, "\n[dns]\n%s", dns.s);
+		if (expect.s)
+			sbuf_addf(out, "\n[expect]\n%s", expect.s);
+		sbuf_free(&dns);
+		sbuf_free(&expect);
+	}
+}
