@@ -129,6 +129,9 @@ static int explain_cmd(int argc, char **argv)
 		return EXIT_USAGE;
 	int npos = argc - optind;
 	char **pos = argv + optind;
+	if (npos == 2 && cmd_is_lab(pos[0]))
+		return cmd_usage_error(&cmd_explain, "lab '%s' is named, and node '%s'; name B too: explain %s %s B",
+				       pos[0], pos[1], pos[0], pos[1]);
 	if (npos < 2 || npos > 3)
 		return cmd_usage_error(&cmd_explain, "name the two ends: explain [LAB] A B");
 	if (o.port && !o.proto)

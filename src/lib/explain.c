@@ -838,6 +838,21 @@ static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *n
 	int master = rtnl_link_get_master(pl);
 	if (master > 0)
 		return bridge_in(c, pn, (uint32_t)master, pif, nh, mac, k, depth, rn, riif);
+	if (!mac && !owns(p, pif, nh)) {
+		/* a cable: only its other end can answer for the next hop */
+		char b1[IPADDR_STRLEN], b2[IPADDR_STRLEN];
+		struct ipaddr has;
+		bool any = first_addr(p, pif, nh->family, &has);
+		_cleanup_free_ char *fix =
+			any ? xasprintf("route by %s:%s's address %s, or give %s:%s the address %s", p->name,
+					rtnl_link_get_name(pl), ipaddr_str(&has, b2), p->name,
+					rtnl_link_get_name(pl), ipaddr_str(nh, b1))
+			    : xasprintf("give %s:%s the address %s", p->name, rtnl_link_get_name(pl),
+					ipaddr_str(nh, b1));
+		return drop(c, depth, n, fix, "nobody answers %s %s on %s: %s:%s does not have it",
+			    nh->family == AF_INET ? "ARP for" : "neighbour solicitations for",
+			    ipaddr_str(nh, b1), rtnl_link_get_name(l), p->name, rtnl_link_get_name(pl));
+	}
 	*rn = pn;
 	*riif = pif;
 	return 0;
