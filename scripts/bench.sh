@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Time nslab up and down for star, linear and a flannel k8s lab at several
 # sizes, and the same star built with iproute2's batch mode; print a table,
-# the ratios, the per-node cost and nslab's peak RSS. Needs root.
+# the ratios, the per-node cost and nslab's peak RSS; then explain (one path
+# and its reply) and diff on the largest star and k8s lab. Needs root.
 #
 #   scripts/bench.sh                           N = 10 100 500 1000 2000, 5 runs each
 #   scripts/bench.sh --sizes "100 500" --runs 3
@@ -197,3 +198,28 @@ if [ "$first" != "$last" ]; then
 			"$(echo "(${up[$shape,$last]} / $last) / (${up[$shape,$first]} / $first)" | bc -l)"
 	done
 fi
+
+# Understanding a lab at the largest size: explain of the path from the
+# first host to the last (and its reply), and diff of the whole lab.
+n=$last
+timed() { # CMD...: the median seconds of RUNS runs (exit status 0 or 1 both fine)
+	local r t0 t1 all=""
+	for ((r = 0; r < RUNS; r++)); do
+		t0=$(now); "$@" >/dev/null || [ $? = 1 ]; t1=$(now)
+		all+="$(echo "$t1 - $t0" | bc -l)"$'\n'
+	done
+	printf '%s' "$all" | stats | cut -d' ' -f1
+}
+echo
+for shape in star k8s; do
+	"$NSLAB" up "$WORK/$shape$n.ini" >/dev/null 2>"$WORK/err" ||
+		{ cat "$WORK/err" >&2; echo "bench.sh: up $shape$n failed" >&2; exit 1; }
+	if [ $shape = star ]; then a=h1 b=h$n; else a=pod1-1 b=$(grep -o '^\[node pod[0-9-]*' "$WORK/k8s$n.ini" | tail -1 | cut -c7-); fi
+	"$NSLAB" explain bench-$shape "$a" "$b" | grep -q '^  reaches' ||
+		{ "$NSLAB" explain bench-$shape "$a" "$b" >&2; echo "bench.sh: explain $shape$n did not reach $b" >&2; exit 1; }
+	te=$(timed "$NSLAB" explain bench-$shape "$a" "$b")
+	td=$(timed "$NSLAB" diff bench-$shape)
+	printf '%-6s N=%-5d explain %s %s (and back): %.1f ms   diff: %.2f s\n' "$shape" "$n" "$a" "$b" \
+		"$(echo "$te * 1000" | bc -l)" "$td"
+	"$NSLAB" down bench-$shape >/dev/null
+done

@@ -2,6 +2,7 @@
 #include "state.h"
 #include "kind.h"
 #include "netns.h"
+#include "plan.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -97,10 +98,13 @@ static void expected_iface(const struct topo_iface *i, const char *node, struct 
 #undef KEY
 }
 
-static void set_sysctl(struct facts *f, const char *node, const char *key, const char *value)
+/* A sysctl of the node whose facts start at f->v.v[from]: the last line
+ * that sets it wins. */
+static void set_sysctl(struct facts *f, size_t from, const char *node, const char *key, const char *value)
 {
 	_cleanup_free_ char *k = xasprintf("sysctl %s", key);
-	vec_foreach(x, &f->v) if (streq(x->node, node) && streq(x->key, k))
+	for (struct fact *x = f->v.v + from; x < f->v.v + f->v.n; x++)
+		if (streq(x->key, k))
 	{
 		free(x->value);
 		x->value = xstrdup(value);
@@ -117,6 +121,7 @@ void state_expected(const struct topo_lab *lab, struct facts *ret)
 	{
 		const struct topo_node *n = *np;
 		const char *node = node_name(n);
+		size_t from = ret->v.n;
 		facts_add(ret, node, "lo state", "up");
 		vec_foreach(i, &n->ifaces) expected_iface(*i, node, ret);
 		vec_foreach(a, &n->addrs)
@@ -156,9 +161,9 @@ void state_expected(const struct topo_lab *lab, struct facts *ret)
 		}
 		if (n->is_switch)
 			continue;
-		set_sysctl(ret, node, "net.ipv4.ip_forward", n->forward ? "1" : "0");
-		set_sysctl(ret, node, "net.ipv6.conf.all.forwarding", n->forward ? "1" : "0");
-		vec_foreach(x, &n->sysctls) set_sysctl(ret, node, x->key, x->value);
+		set_sysctl(ret, from, node, "net.ipv4.ip_forward", n->forward ? "1" : "0");
+		set_sysctl(ret, from, node, "net.ipv6.conf.all.forwarding", n->forward ? "1" : "0");
+		vec_foreach(x, &n->sysctls) set_sysctl(ret, from, node, x->key, x->value);
 	}
 	facts_sort(ret);
 }
@@ -175,24 +180,20 @@ bool state_is_fallback(const char *name)
 	return false;
 }
 
-/* A sysctl of the current namespace: "net.ipv4.conf.flannel/1.rp_filter"
- * is /proc/sys/net/ipv4/conf/flannel.1/rp_filter. Words are joined by one
- * space, as a topology writes them. */
-static char *read_sysctl(const char *key)
+/* A sysctl of the current namespace, through procfs instance root (or
+ * /proc: AT_FDCWD), its words joined by one space as a topology writes
+ * them. */
+static char *read_sysctl(int root, const char *key)
 {
-	struct sbuf path = {0};
+	_cleanup_free_ char *path = plan_sysctl_path(key);
 	char *text = NULL;
 
-	sbuf_adds(&path, "/proc/sys/");
-	for (const char *c = key; *c; c++)
-		sbuf_addf(&path, "%c", *c == '.' ? '/' : *c == '/' ? '.' : *c);
-	if (read_text_file(path.s, 4096, &text) < 0) {
-		sbuf_free(&path);
+	/* "/proc/sys/..." is "sys/..." inside a procfs instance */
+	if (!path || read_text_file_at(root, root == AT_FDCWD ? path : path + strlen("/proc/"), 4096, &text) < 0)
 		return NULL;
-	}
-	sbuf_free(&path);
 	struct sbuf v = {0};
-	for (char *w = strtok(text, " \t\n"); w; w = strtok(NULL, " \t\n"))
+	char *save = NULL;
+	for (char *w = strtok_r(text, " \t\n", &save); w; w = strtok_r(NULL, " \t\n", &save))
 		sbuf_addf(&v, "%s%s", v.s ? " " : "", w);
 	free(text);
 	return v.s ? sbuf_steal(&v) : xstrdup("");
@@ -205,9 +206,29 @@ static const char *host_len(const char *addr)
 	return strchr(addr, '/') ? "" : strchr(addr, ':') ? "/128" : "/32";
 }
 
+/* Where the facts of node start in sorted f (lower bound). */
+static size_t first_of(const struct facts *f, const char *node)
+{
+	size_t lo = 0, hi = f->v.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(f->v.v[mid].node, node) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* As apply does (apply_sysctl_root): a fresh procfs instance every 32
+ * namespaces, since /proc's lookups slow down with every namespace. */
+enum { PROCFS_NAMESPACES = 32 };
+
 void state_kernel(const struct show_lab *s, const struct facts *want, struct facts *ret)
 {
 	_cleanup_close_ int orig = netns_open_current();
+	int root = -1;
+	unsigned uses = 0;
 
 	vec_foreach(n, &s->nodes)
 	{
@@ -287,19 +308,33 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 			_cleanup_free_ char *key = xasprintf("fdb %s", *x);
 			facts_add(ret, node, key, "%s", "");
 		}
-		if (streq(node, "(switch)") || netns_enter(n->nsfd) < 0)
+		size_t first = first_of(want, node);
+		while (first < want->v.n && streq(want->v.v[first].node, node) &&
+		       strncmp(want->v.v[first].key, "sysctl ", 7) != 0)
+			first++;
+		if (first == want->v.n || !streq(want->v.v[first].node, node) || netns_enter(n->nsfd) < 0)
 			continue;
-		vec_foreach(w, &want->v)
-		{
-			if (!streq(w->node, node) || strncmp(w->key, "sysctl ", 7) != 0)
+		if (root < 0 || ++uses >= PROCFS_NAMESPACES) {
+			if (root > 0)
+				close(root);
+			root = netns_proc_instance();
+			if (root < 0)
+				root = AT_FDCWD;
+			uses = 0;
+		}
+		for (size_t i = first; i < want->v.n && streq(want->v.v[i].node, node); i++) {
+			const struct fact *x = &want->v.v[i];
+			if (strncmp(x->key, "sysctl ", 7) != 0)
 				continue;
-			char *v = read_sysctl(w->key + 7);
-			facts_add(ret, node, w->key, "%s", v ? v : "(none)");
+			char *v = read_sysctl(root, x->key + 7);
+			facts_add(ret, node, x->key, "%s", v ? v : "(none)");
 			free(v);
 		}
 		if (netns_enter(orig) < 0)
 			abort();
 	}
+	if (root > 0)
+		close(root);
 	facts_sort(ret);
 }
 

@@ -387,13 +387,23 @@ void sbuf_add_shword(struct sbuf *b, const char *s)
 
 int read_text_file(const char *path, size_t max, char **ret)
 {
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	return read_text_file_at(AT_FDCWD, path, max, ret);
+}
+
+int read_text_file_at(int dirfd, const char *path, size_t max, char **ret)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_fclose_ FILE *f = fd >= 0 ? fdopen(fd, "r") : NULL;
 	struct sbuf b = {0};
 	char buf[4096];
 	size_t n, total = 0;
 
-	if (!f)
-		return -errno;
+	if (!f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
 		total += n;
 		if (total > max) {

@@ -112,6 +112,7 @@ void sbuf_add_shword(struct sbuf *b, const char *s);
 /* The whole of a text file of at most max bytes (NUL-terminated), or -errno
  * (-EFBIG when longer). */
 int read_text_file(const char *path, size_t max, char **ret);
+int read_text_file_at(int dirfd, const char *path, size_t max, char **ret);
 
 /* A string -> pointer index (open addressing). Keys are not copied. */
 struct strmap {
