@@ -2,6 +2,7 @@
 #include "explain.h"
 #include "check.h"
 #include "firewall.h"
+#include "kind.h"
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"
@@ -17,10 +18,6 @@
 #include <netlink/msg.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
-#include <netlink/route/link/ipgre.h>
-#include <netlink/route/link/ipip.h>
-#include <netlink/route/link/sit.h>
-#include <netlink/route/link/vxlan.h>
 #include <netlink/route/neighbour.h>
 
 #define MAX_HOPS 64
@@ -28,8 +25,8 @@
 
 const char *explain_what_to_string(enum explain_what w)
 {
-	static const char *const s[] = {"route",    "neigh", "cross",   "bridge", "encap",
-					"decap",    "firewall", "note", "deliver", "drop"};
+	static const char *const s[] = {"route", "neigh",    "cross", "fdb",     "encap",
+					"decap", "firewall", "note",  "deliver", "drop"};
 	return w < ARRAY_SIZE(s) ? s[w] : "?";
 }
 
@@ -192,14 +189,6 @@ static bool to_ipaddr(struct nl_addr *a, struct ipaddr *ret)
 	ret->family = (uint8_t)nl_addr_get_family(a);
 	ret->len = (uint8_t)nl_addr_get_prefixlen(a);
 	memcpy(ret->a, nl_addr_get_binary_addr(a), ipaddr_bytes(ret));
-	return true;
-}
-
-static bool is_zero(const struct ipaddr *a)
-{
-	for (size_t i = 0; i < ipaddr_bytes(a); i++)
-		if (a->a[i])
-			return false;
 	return true;
 }
 
@@ -464,66 +453,22 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 
 /* ---- tunnels ---- */
 
-struct tunnel {
-	const char *kind;
-	uint32_t vni, port;
-	struct ipaddr local, remote;
-	bool has_local, has_remote;
-};
-
-static void ip4(uint32_t be, struct ipaddr *ret, bool *has)
+/* The kind of a kernel link, as nslab's table has it (NULL: none). */
+static const struct link_kind *kind_of_link(struct rtnl_link *l)
 {
-	memset(ret, 0, sizeof(*ret));
-	ret->family = AF_INET;
-	ret->len = 32;
-	memcpy(ret->a, &be, 4);
-	*has = be != 0;
+	return kind_by_name(kind_of(l));
 }
 
-static bool tunnel_of(struct rtnl_link *l, struct tunnel *t)
+/* Its tunnel ends, when its kind is a tunnel. */
+static bool tunnel_of(struct rtnl_link *l, struct kind_tunnel *t)
 {
-	const char *kind = kind_of(l);
-
-	memset(t, 0, sizeof(*t));
-	t->kind = kind;
-	if (streq(kind, "vxlan")) {
-		struct nl_addr *a = NULL;
-		(void)rtnl_link_vxlan_get_id(l, &t->vni);
-		(void)rtnl_link_vxlan_get_port(l, &t->port);
-		if (rtnl_link_vxlan_get_group(l, &a) == 0 && a) {
-			t->has_remote = to_ipaddr(a, &t->remote) && !is_zero(&t->remote);
-			nl_addr_put(a);
-		}
-		a = NULL;
-		if (rtnl_link_vxlan_get_local(l, &a) == 0 && a) {
-			t->has_local = to_ipaddr(a, &t->local) && !is_zero(&t->local);
-			nl_addr_put(a);
-		}
-		if (!t->port)
-			t->port = 4789;
-		return true;
-	}
-	if (streq(kind, "gre") || streq(kind, "gretap")) {
-		ip4(rtnl_link_ipgre_get_local(l), &t->local, &t->has_local);
-		ip4(rtnl_link_ipgre_get_remote(l), &t->remote, &t->has_remote);
-		return true;
-	}
-	if (streq(kind, "ipip")) {
-		ip4(rtnl_link_ipip_get_local(l), &t->local, &t->has_local);
-		ip4(rtnl_link_ipip_get_remote(l), &t->remote, &t->has_remote);
-		return true;
-	}
-	if (streq(kind, "sit")) {
-		ip4(rtnl_link_sit_get_local(l), &t->local, &t->has_local);
-		ip4(rtnl_link_sit_get_remote(l), &t->remote, &t->has_remote);
-		return true;
-	}
-	return false;
+	const struct link_kind *k = kind_of_link(l);
+	return k && k->tunnel && k->tunnel(l, t);
 }
 
-/* The VXLAN FDB's answer for mac on device ifindex: its remotes (one for a
+/* A tunnel FDB's answer for mac on device ifindex: its remotes (one for a
  * known MAC, the flood list for an unknown one). */
-static size_t vxlan_remotes(struct ctx *c, struct xnode *n, uint32_t ifindex, const uint8_t *mac,
+static size_t fdb_remotes(struct ctx *c, struct xnode *n, uint32_t ifindex, const uint8_t *mac,
 			    struct ipaddr *ret, size_t max, bool *ret_known)
 {
 	static const uint8_t zero[6];
@@ -550,23 +495,18 @@ static size_t vxlan_remotes(struct ctx *c, struct xnode *n, uint32_t ifindex, co
 	return got;
 }
 
-/* The device of node ni that unwraps what `t` sent from src to dst. */
-static uint32_t tunnel_end(struct xnode *n, const struct tunnel *t, const struct ipaddr *outer_src,
-			   const struct ipaddr *outer_dst)
+/* The device of node n that unwraps what t's device sent from outer_src
+ * to outer_dst: one of the same kind, id and port, whose ends fit. */
+static uint32_t tunnel_end(struct xnode *n, const struct link_kind *kind, const struct kind_tunnel *t,
+			   const struct ipaddr *outer_src, const struct ipaddr *outer_dst)
 {
 	for (struct nl_object *o = nl_cache_get_first(n->links); o; o = nl_cache_get_next(o)) {
 		struct rtnl_link *l = (struct rtnl_link *)o;
-		struct tunnel u;
-		if (!tunnel_of(l, &u) || !streq(u.kind, t->kind))
+		struct kind_tunnel u;
+		if (kind_of_link(l) != kind || !tunnel_of(l, &u) || u.id != t->id || u.port != t->port)
 			continue;
-		if (streq(t->kind, "vxlan")) {
-			if (u.vni == t->vni && u.port == t->port &&
-			    (!u.has_local || ipaddr_equal(&u.local, outer_dst)))
-				return (uint32_t)rtnl_link_get_ifindex(l);
-			continue;
-		}
 		if ((!u.has_local || ipaddr_equal(&u.local, outer_dst)) &&
-		    (!u.has_remote || ipaddr_equal(&u.remote, outer_src)))
+		    (!u.has_remote || u.fdb_remotes || ipaddr_equal(&u.remote, outer_src)))
 			return (uint32_t)rtnl_link_get_ifindex(l);
 	}
 	return 0;
@@ -582,13 +522,14 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 	char b1[IPADDR_STRLEN], b2[18];
 	size_t nr = 0;
 	bool known = false;
-	struct tunnel t;
+	const struct link_kind *kind = kind_of_link(l);
+	struct kind_tunnel t;
 
 	(void)tunnel_of(l, &t);
 	if (depth >= MAX_DEPTH)
 		return drop(c, depth, n, NULL, "%s: tunnels nested more than %d deep", dev, MAX_DEPTH);
-	if (streq(t.kind, "vxlan")) {
-		nr = vxlan_remotes(c, n, oif, mac, remotes, ARRAY_SIZE(remotes), &known);
+	if (t.fdb_remotes) {
+		nr = fdb_remotes(c, n, oif, mac, remotes, ARRAY_SIZE(remotes), &known);
 		if (!nr && t.has_remote) {
 			remotes[nr++] = t.remote;
 			if (t.remote.family == AF_INET ? (t.remote.a[0] & 0xf0) == 0xe0 : t.remote.a[0] == 0xff)
@@ -599,11 +540,11 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 		if (!nr)
 			return drop(c, depth, n,
 				    "give the device a remote, or an FDB entry: fdb = MAC dev DEV dst REMOTE",
-				    "%s (VXLAN %u) has no FDB entry for %s and no flood list: it goes nowhere",
-				    dev, t.vni, mac ? mac_str(mac, b2) : "the destination");
+				    "%s, %s, has no FDB entry for %s and no flood list: it goes nowhere",
+				    dev, t.what, mac ? mac_str(mac, b2) : "the destination");
 	} else {
 		if (!t.has_remote)
-			return drop(c, depth, n, NULL, "%s (%s) has no remote address", dev, t.kind);
+			return drop(c, depth, n, NULL, "%s, %s, has no remote address", dev, t.what);
 		remotes[nr++] = t.remote;
 	}
 	/* Unknown MAC, several remotes: every one gets a copy, the one that
@@ -612,19 +553,12 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 	for (size_t i = 0; i < nr; i++) {
 		char b3[IPADDR_STRLEN];
 		struct pkt outer = {.dst = remotes[i], .has_src = t.has_local, .src = t.local,
-				    .proto = IPPROTO_UDP, .port = (uint16_t)t.port, .ttl = 64};
-		if (!streq(t.kind, "vxlan"))
-			outer.proto = streq(t.kind, "gre") || streq(t.kind, "gretap") ? IPPROTO_GRE : IPPROTO_IPIP,
-			outer.port = 0;
-		if (streq(t.kind, "vxlan"))
-			step(c, EXPLAIN_ENCAP, depth, n, "%s wraps it in VXLAN (VNI %u, UDP %u) to %s%s", dev,
-			     t.vni, t.port, ipaddr_str(&remotes[i], b1),
-			     known ? " (its FDB entry for the MAC)"
-			     : nr > 1 ? " (one copy of the flood list's)"
-				      : "");
-		else
-			step(c, EXPLAIN_ENCAP, depth, n, "%s wraps it in %s to %s", dev, t.kind,
-			     ipaddr_str(&remotes[i], b1));
+				    .proto = t.outer_proto, .port = t.outer_port, .ttl = 64};
+		step(c, EXPLAIN_ENCAP, depth, n, "%s wraps it in %s to %s%s", dev, t.what,
+		     ipaddr_str(&remotes[i], b1),
+		     known ? " (its FDB entry for the MAC)"
+		     : nr > 1 ? " (one copy of the flood list's)"
+			      : "");
 		size_t dn, at = c->p->steps.n - 1;
 		int r = walk(c, ni, 0, &outer, depth + 1, &dn);
 		if (outer.has_src) {
@@ -645,15 +579,14 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 			return r;
 		}
 		struct xnode *d = &c->nodes.v[dn];
-		uint32_t end = tunnel_end(d, &t, &outer.src, &outer.dst);
+		uint32_t end = tunnel_end(d, kind, &t, &outer.src, &outer.dst);
 		if (!end) {
 			if (nr > 1 && i + 1 < nr) {
 				truncate_steps(c, mark);
 				continue;
 			}
-			return drop(c, depth, d, "give both ends the same VNI and port",
-				    "%s has no %s device that takes what %s sends (VNI %u, port %u)", d->name,
-				    t.kind, dev, t.vni, t.port);
+			return drop(c, depth, d, "give both ends the same settings (VNI or key, port)",
+				    "%s has no device that takes what %s sends: %s", d->name, dev, t.what);
 		}
 		struct rtnl_link *e = link_of(d, end);
 		if (nr > 1 && !owns(d, 0, nh) && i + 1 < nr) {
@@ -719,7 +652,7 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 	if (inport && ((mac && own && nl_addr_get_len(own) == 6 &&
 			memcmp(nl_addr_get_binary_addr(own), mac, 6) == 0) ||
 		       (!mac && owns(n, br, nh)))) {
-		step(c, EXPLAIN_BRIDGE, depth, n, "%s: the frame is for the bridge itself; %s takes it on %s",
+		step(c, EXPLAIN_FDB, depth, n, "%s: the frame is for the bridge itself; %s takes it on %s",
 		     bname, n->name, bname);
 		*rn = ni;
 		*riif = br;
@@ -746,14 +679,14 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 		}
 	}
 	if (port == br) {
-		step(c, EXPLAIN_BRIDGE, depth, n, "%s: %s is the bridge's own; %s takes it on %s", bname,
+		step(c, EXPLAIN_FDB, depth, n, "%s: %s is the bridge's own; %s takes it on %s", bname,
 		     mac_str(mac, b1), n->name, bname);
 		*rn = ni;
 		*riif = br;
 		return 0;
 	}
 	if (port) {
-		step(c, EXPLAIN_BRIDGE, depth, n, "%s: FDB has %s on port %s", bname, mac_str(mac, b1),
+		step(c, EXPLAIN_FDB, depth, n, "%s: FDB has %s on port %s", bname, mac_str(mac, b1),
 		     ifname(n, port));
 		if (port == inport)
 			return drop(c, depth, n, NULL, "%s: the FDB puts %s behind the port it came from (%s)",
@@ -780,14 +713,14 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 		size_t pn;
 		uint32_t pif;
 		if (ti ? leads_to(ti, owner, 0)
-		       : streq(kind_of(l), "veth") && veth_peer(c, ni, l, &pn, &pif) &&
+		       : kind_has_peer(kind_of(l)) && veth_peer(c, ni, l, &pn, &pif) &&
 				 owns(&c->nodes.v[pn], 0, nh))
 			best = idx;
-		else if (!tunnel && tunnel_of(l, &(struct tunnel){0}))
+		else if (!tunnel && tunnel_of(l, &(struct kind_tunnel){0}))
 			tunnel = idx;
 	}
 	if (!best && inport && owns(n, br, nh)) {
-		step(c, EXPLAIN_BRIDGE, depth, n, "%s: %s not in the FDB; %s owns %s and takes it on %s",
+		step(c, EXPLAIN_FDB, depth, n, "%s: %s not in the FDB; %s owns %s and takes it on %s",
 		     bname, mac ? mac_str(mac, b1) : "the MAC", n->name, ipaddr_str(nh, b2), bname);
 		*rn = ni;
 		*riif = br;
@@ -799,7 +732,7 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 		return drop(c, depth, n, "check the addresses on this segment",
 			    "%s floods to %u port%s and none leads to %s: nobody on this segment has it", bname,
 			    nports, nports == 1 ? "" : "s", ipaddr_str(nh, b2));
-	step(c, EXPLAIN_BRIDGE, depth, n, "%s: %s not in the FDB: floods to %u port%s; the copy on %s finds %s",
+	step(c, EXPLAIN_FDB, depth, n, "%s: %s not in the FDB: floods to %u port%s; the copy on %s finds %s",
 	     bname, mac ? mac_str(mac, b1) : "the MAC", nports, nports == 1 ? "" : "s", ifname(n, best),
 	     ipaddr_str(nh, b2));
 	return egress(c, ni, best, nh, mac, k, depth, rn, riif);
@@ -816,11 +749,12 @@ static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *n
 
 	if (!l)
 		return drop(c, depth, n, NULL, "interface %u of %s is gone", oif, n->name);
-	if (streq(kind, "bridge"))
+	const struct link_kind *lk = kind_by_name(kind);
+	if (lk && lk->is_bridge)
 		return bridge_in(c, ni, oif, 0, nh, mac, k, depth, rn, riif);
-	if (tunnel_of(l, &(struct tunnel){0}))
+	if (tunnel_of(l, &(struct kind_tunnel){0}))
 		return tunnel_out(c, ni, l, nh, mac, k, depth, rn, riif);
-	if (!streq(kind, "veth"))
+	if (!kind_has_peer(kind))
 		return drop(c, depth, n, NULL, "it leaves by %s (%s), which nslab cannot follow",
 			    rtnl_link_get_name(l), kind);
 	size_t pn;

@@ -13,7 +13,7 @@ enum explain_what {
 	EXPLAIN_ROUTE,    /* a route lookup's answer */
 	EXPLAIN_NEIGH,    /* the neighbour entry of the next hop */
 	EXPLAIN_CROSS,    /* over a veth to its other end */
-	EXPLAIN_BRIDGE,   /* an FDB lookup in a bridge */
+	EXPLAIN_FDB,      /* an FDB lookup in a bridge */
 	EXPLAIN_ENCAP,    /* into a tunnel: outer addresses */
 	EXPLAIN_DECAP,    /* out of a tunnel */
 	EXPLAIN_FIREWALL, /* an nftables chain it passes */

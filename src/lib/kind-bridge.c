@@ -126,6 +126,7 @@ static void bridge_free(struct topo_dev *dev)
 const struct link_kind kind_bridge = {
 	.name = "bridge",
 	.default_mtu = 1500,
+	.is_bridge = true,
 	.section = "bridge",
 	.noun = "bridge",
 	.keys = bridge_keys,

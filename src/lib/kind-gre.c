@@ -275,7 +275,29 @@ static void gre_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct s
 		vec_push(ret, xasprintf("key %u", ntohl(rtnl_link_ipgre_get_ikey(l))));
 }
 
+static bool gre_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
+{
+	uint32_t local = rtnl_link_ipgre_get_local(l), remote = rtnl_link_ipgre_get_remote(l);
+
+	memset(t, 0, sizeof(*t));
+	t->local = (struct ipaddr){.family = AF_INET, .len = 32};
+	t->remote = t->local;
+	memcpy(t->local.a, &local, 4);
+	memcpy(t->remote.a, &remote, 4);
+	t->has_local = local != 0;
+	t->has_remote = remote != 0;
+	if (rtnl_link_ipgre_get_iflags(l) & GRE_KEY)
+		t->id = ntohl(rtnl_link_ipgre_get_ikey(l));
+	t->outer_proto = IPPROTO_GRE;
+	if (t->id)
+		snprintf(t->what, sizeof(t->what), "GRE (key %u)", t->id);
+	else
+		snprintf(t->what, sizeof(t->what), "GRE");
+	return true;
+}
+
 const struct link_kind kind_gre = {
+	.tunnel = gre_tunnel,
 	.attrs = gre_attrs,
 	.read_attrs = gre_read_attrs,
 	.name = "gre",

@@ -412,7 +412,44 @@ static void vxlan_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct
 	vec_push(ret, xstrdup(rtnl_link_vxlan_get_learning(l) > 0 ? "learning yes" : "learning no"));
 }
 
+static bool addr_of(struct nl_addr *a, struct ipaddr *ret)
+{
+	if (!a || nl_addr_iszero(a) || (nl_addr_get_family(a) != AF_INET && nl_addr_get_family(a) != AF_INET6)) {
+		if (a)
+			nl_addr_put(a);
+		return false;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->family = (uint8_t)nl_addr_get_family(a);
+	ret->len = (uint8_t)ipaddr_maxlen(ret);
+	memcpy(ret->a, nl_addr_get_binary_addr(a), ipaddr_bytes(ret));
+	nl_addr_put(a);
+	return true;
+}
+
+static bool vxlan_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
+{
+	struct nl_addr *a = NULL;
+
+	memset(t, 0, sizeof(*t));
+	(void)rtnl_link_vxlan_get_id(l, &t->id);
+	(void)rtnl_link_vxlan_get_port(l, &t->port);
+	if (!t->port)
+		t->port = 8472; /* the kernel's own default */
+	if (rtnl_link_vxlan_get_group(l, &a) == 0)
+		t->has_remote = addr_of(a, &t->remote);
+	a = NULL;
+	if (rtnl_link_vxlan_get_local(l, &a) == 0)
+		t->has_local = addr_of(a, &t->local);
+	t->fdb_remotes = true;
+	t->outer_proto = IPPROTO_UDP;
+	t->outer_port = (uint16_t)t->port;
+	snprintf(t->what, sizeof(t->what), "VXLAN (VNI %u, UDP %u)", t->id, t->port);
+	return true;
+}
+
 const struct link_kind kind_vxlan = {
+	.tunnel = vxlan_tunnel,
 	.attrs = vxlan_attrs,
 	.read_attrs = vxlan_read_attrs,
 	.name = "vxlan",

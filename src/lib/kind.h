@@ -10,6 +10,7 @@ struct plan;
 struct step;
 struct nl_ctx;
 struct nl_cache;
+struct kind_tunnel;
 struct rtnl_link;
 
 enum kind_result {
@@ -57,7 +58,23 @@ struct link_kind {
 	void (*attrs)(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
 		      struct strvec *fdbs);
 	void (*read_attrs)(struct rtnl_link *l, struct nl_cache *links, struct strvec *ret);
+	/* For explain: a bridge takes frames into its FDB; a tunnel's
+	 * kernel link tells its ends (NULL: not a tunnel). is_link kinds
+	 * (veth) hand frames to their other end. */
+	bool is_bridge;
+	bool (*tunnel)(struct rtnl_link *l, struct kind_tunnel *ret);
 	void (*free)(struct topo_dev *dev);
+};
+
+/* A tunnel device as the kernel has it, for explain. */
+struct kind_tunnel {
+	char what[64];       /* "VXLAN (VNI 1, UDP 8472)", "GRE (key 5)" */
+	uint32_t id, port;   /* VNI or key; UDP port: what the other end must match */
+	struct ipaddr local, remote;
+	bool has_local, has_remote;
+	bool fdb_remotes;    /* remotes come from its FDB (VXLAN), else remote */
+	int outer_proto;     /* IPPROTO_UDP, IPPROTO_GRE */
+	uint16_t outer_port; /* of the outer packets, for firewalls */
 };
 
 /* The table, in declaration and creation order: generated from the list in

@@ -136,19 +136,19 @@ static void test_tunnels_and_pods(void **state)
 
 	assert_sh(0, "%s up --name nslt-xp-fl %s/topologies/k8s-flannel-vxlan.ini >/dev/null", nslab(), srcdir());
 	expect_path("nslt-xp-fl", "pod1-1 pod2-1", 0,
-		    "pod1-1:cross node1:bridge node1:route node1:neigh node1:encap node2:decap node2:route", "");
+		    "pod1-1:cross node1:fdb node1:route node1:neigh node1:encap node2:decap node2:route", "");
 	free(j);
 	j = explain_json("nslt-xp-fl", "pod1-1 pod2-1", &rc);
 	_cleanup_free_ char *fe = jq(j, ".path.steps[] | select(.what == \"encap\") | .text");
 	assert_non_null(strstr(fe, "flannel.1 wraps it in VXLAN (VNI 1, UDP 8472) to 192.168.0.12 (its FDB entry"));
-	_cleanup_free_ char *sw = jq(j, "[.path.steps[] | select(.depth == 1 and .what == \"bridge\") | .node] | join(\" \")");
+	_cleanup_free_ char *sw = jq(j, "[.path.steps[] | select(.depth == 1 and .what == \"fdb\") | .node] | join(\" \")");
 	assert_string_equal(sw, "(switch)");
 	_cleanup_free_ char *rep = jq(j, ".reply.reached_node");
 	assert_string_equal(rep, "pod1-1");
 	/* flanneld's neighbour entry gone: the MAC is unknown, the FDB has no flood list */
 	assert_sh(0, "ip -n nslt-xp-fl-node1 neigh del 10.244.2.0 dev flannel.1");
 	expect_path("nslt-xp-fl", "pod1-1 pod2-1", 1, "node1:neigh node1:drop",
-		    "flannel.1 (VXLAN 1) has no FDB entry for the destination and no flood list");
+		    "flannel.1, VXLAN (VNI 1, UDP 8472), has no FDB entry for the destination and no flood list");
 	assert_sh(0, "%s down nslt-xp-fl >/dev/null", nslab());
 	assert_lab_gone("nslt-xp-fl");
 }
