@@ -236,3 +236,30 @@ int32_t nl_nsid_of(struct nl_sock *sk, int fd)
 	(void)nl_wait_for_ack(sk);
 	return id;
 }
+
+static int mac_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[IFLA_MAX + 1];
+	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) == 0 &&
+	    tb[IFLA_ADDRESS] && nla_len(tb[IFLA_ADDRESS]) == 6) {
+		const uint8_t *m = nla_data(tb[IFLA_ADDRESS]);
+		snprintf(arg, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	}
+	return NL_OK;
+}
+
+void nl_peer_mac(struct nl_sock *sk, int32_t nsid, uint32_t ifindex, char mac[18])
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = (int)ifindex};
+	_cleanup_nlmsg_ struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETLINK, NLM_F_REQUEST);
+
+	mac[0] = '\0';
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    (nsid >= 0 && nla_put_s32(msg, IFLA_TARGET_NETNSID, nsid) < 0) ||
+	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0 || nl_send_auto(sk, msg) < 0)
+		return;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, mac_cb, mac);
+	/* an error (no such device) is the answer and the ack in one */
+	if (nl_recvmsgs_default(sk) >= 0)
+		(void)nl_wait_for_ack(sk);
+}

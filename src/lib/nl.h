@@ -63,6 +63,9 @@ int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const ui
 
 /* The id namespace `fd` has from inside sk's namespace, or -1. */
 int32_t nl_nsid_of(struct nl_sock *sk, int fd);
+/* The MAC of interface ifindex in the namespace that has id nsid from sk's
+ * (-1: sk's own), as "aa:bb:..", or "" when there is none. */
+void nl_peer_mac(struct nl_sock *sk, int32_t nsid, uint32_t ifindex, char mac[18]);
 
 struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len);
 

@@ -180,49 +180,83 @@ out:
 }
 
 /* Name the other end of every veth: candidates are interfaces whose index
- * is our IFLA_LINK and whose IFLA_LINK is our index; the namespace id
- * settles it when there is more than one. */
+ * is our IFLA_LINK and whose IFLA_LINK is our index, found in a sorted
+ * index of all of them. nslab plans the same indexes in every namespace,
+ * so there are often many: the peer's MAC (one RTM_GETLINK in its
+ * namespace, by our IFLA_LINK_NETNSID) settles it, and the namespace id
+ * where MACs are the same. */
+struct end {
+	uint32_t ifindex, link;
+	struct show_node *node;
+	struct show_iface *iface;
+};
+
+static int end_cmp(const void *x, const void *y)
+{
+	const struct end *a = x, *b = y;
+	if (a->ifindex != b->ifindex)
+		return a->ifindex < b->ifindex ? -1 : 1;
+	return a->link < b->link ? -1 : a->link > b->link;
+}
+
 static void resolve_peers(struct show_lab *s, int orig)
 {
+	VEC(struct end) ends = {0};
+
+	vec_foreach(n, &s->nodes) vec_foreach(i, &n->ifaces) if (kind_has_peer(i->kind) && i->link)
+		vec_push(&ends, ((struct end){i->ifindex, i->link, n, i}));
+	if (ends.n)
+		qsort(ends.v, ends.n, sizeof(*ends.v), end_cmp);
 	vec_foreach(a, &s->nodes)
 	{
 		struct nl_sock *sk = NULL;
+		bool sk_tried = false;
 		vec_foreach(i, &a->ifaces)
 		{
 			if (!kind_has_peer(i->kind) || !i->link)
 				continue;
-			vec_foreach(b, &s->nodes) vec_foreach(j, &b->ifaces)
-			{
-				/* a peer in the same namespace has no IFLA_LINK_NETNSID */
-				if (j->ifindex != i->link || j->link != i->ifindex ||
-				    !kind_has_peer(j->kind) || (a == b && (i == j || i->link_nsid >= 0)))
-					continue;
-				if (i->link_nsid >= 0 && a != b) {
-					if (!sk) {
-						if (netns_enter(a->nsfd) < 0)
-							break;
-						sk = nl_socket_alloc();
-						if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0) {
-							if (sk)
-								nl_socket_free(sk);
-							sk = NULL;
-							if (netns_enter(orig) < 0)
-								abort();
-							break;
-						}
+			struct end key = {.ifindex = i->link, .link = i->ifindex};
+			struct end *e = ends.n ? bsearch(&key, ends.v, ends.n, sizeof(*ends.v), end_cmp) : NULL;
+			if (!e)
+				continue;
+			while (e > ends.v && end_cmp(e - 1, &key) == 0)
+				e--;
+			/* a peer in the same namespace has no IFLA_LINK_NETNSID */
+			VEC(struct end *) cand = {0};
+			for (; e < ends.v + ends.n && end_cmp(e, &key) == 0; e++)
+				if (i->link_nsid >= 0 ? e->node != a : (e->node == a && e->iface != i))
+					vec_push(&cand, e);
+			if (cand.n > 1 && !sk_tried) {
+				sk_tried = true;
+				if (netns_enter(a->nsfd) == 0) {
+					sk = nl_socket_alloc();
+					if (sk && nl_connect(sk, NETLINK_ROUTE) < 0) {
+						nl_socket_free(sk);
+						sk = NULL;
 					}
-					if (nl_nsid_of(sk, b->nsfd) != i->link_nsid)
-						continue;
+					if (netns_enter(orig) < 0)
+						abort();
 				}
-				snprintf(i->peer, sizeof(i->peer), "%s:%s", b->name, j->name);
 			}
+			char mac[18] = "";
+			if (cand.n > 1 && sk)
+				nl_peer_mac(sk, i->link_nsid, i->link, mac);
+			size_t nc = 0;
+			vec_foreach(c, &cand) if (!mac[0] || streq((*c)->iface->mac, mac)) cand.v[nc++] = *c;
+			cand.n = nc;
+			for (size_t c = 0; nc > 1 && sk && c < cand.n; c++)
+				if (nl_nsid_of(sk, cand.v[c]->node->nsfd) == i->link_nsid) {
+					cand.v[0] = cand.v[c];
+					nc = 1;
+				}
+			if (nc == 1)
+				snprintf(i->peer, sizeof(i->peer), "%s:%s", cand.v[0]->node->name, cand.v[0]->iface->name);
+			vec_free(&cand);
 		}
-		if (sk) {
+		if (sk)
 			nl_socket_free(sk);
-			if (netns_enter(orig) < 0)
-				abort();
-		}
 	}
+	vec_free(&ends);
 }
 
 static void node_free(struct show_node *n)
