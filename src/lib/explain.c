@@ -75,22 +75,25 @@ struct rt {
 
 /* ---- steps ---- */
 
+static void add_step(struct ctx *c, enum explain_what w, unsigned depth, const struct xnode *n, char *text)
+{
+	struct explain_step *s = vec_add(&c->p->steps);
+	s->what = w;
+	s->depth = depth;
+	s->node = xstrdup(n->name);
+	s->text = text;
+}
+
 static void step(struct ctx *c, enum explain_what w, unsigned depth, const struct xnode *n,
 		 const char *fmt, ...) _printf_(5, 6);
 static void step(struct ctx *c, enum explain_what w, unsigned depth, const struct xnode *n,
 		 const char *fmt, ...)
 {
-	struct sbuf b = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&b, fmt, ap);
+	add_step(c, w, depth, n, xvasprintf(fmt, ap));
 	va_end(ap);
-	struct explain_step *s = vec_add(&c->p->steps);
-	s->what = w;
-	s->depth = depth;
-	s->node = xstrdup(n->name);
-	s->text = sbuf_steal(&b);
 }
 
 /* The first reason it stops. Returns 1, what every walk returns on a drop. */
@@ -99,19 +102,18 @@ static int drop(struct ctx *c, unsigned depth, const struct xnode *n, const char
 static int drop(struct ctx *c, unsigned depth, const struct xnode *n, const char *fix,
 		const char *fmt, ...)
 {
-	struct sbuf b = {0};
 	va_list ap;
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&b, fmt, ap);
+	char *why = xvasprintf(fmt, ap);
 	va_end(ap);
-	step(c, EXPLAIN_DROP, depth, n, "%s", b.s);
+	add_step(c, EXPLAIN_DROP, depth, n, xstrdup(why));
 	if (!c->p->reason) {
-		c->p->reason = sbuf_steal(&b);
+		c->p->reason = why;
 		c->p->fix = fix ? xstrdup(fix) : NULL;
 		c->p->drop_node = xstrdup(n->name);
-	}
-	sbuf_free(&b);
+	} else
+		free(why);
 	return 1;
 }
 
@@ -238,6 +240,18 @@ static struct nl_cache *fdb_of(struct ctx *c, struct xnode *n)
 
 /* ---- the kernel's answers ---- */
 
+/* An address attribute of a route, as a host address. */
+static bool attr_addr(struct nlattr *a, int family, struct ipaddr *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->family = (uint8_t)family;
+	ret->len = (uint8_t)ipaddr_maxlen(ret);
+	if (!a || (size_t)nla_len(a) != ipaddr_bytes(ret))
+		return false;
+	memcpy(ret->a, nla_data(a), ipaddr_bytes(ret));
+	return true;
+}
+
 static int route_cb(struct nl_msg *msg, void *arg)
 {
 	struct rt *rt = arg;
@@ -256,22 +270,8 @@ static int route_cb(struct nl_msg *msg, void *arg)
 	rt->dst.len = rm->rtm_dst_len;
 	if (tb[RTA_DST] && (size_t)nla_len(tb[RTA_DST]) == ipaddr_bytes(&rt->dst))
 		memcpy(rt->dst.a, nla_data(tb[RTA_DST]), ipaddr_bytes(&rt->dst));
-	rt->has_gw = false;
-	if (tb[RTA_GATEWAY] && (size_t)nla_len(tb[RTA_GATEWAY]) <= 16) {
-		rt->has_gw = true;
-		memset(&rt->gw, 0, sizeof(rt->gw));
-		rt->gw.family = rm->rtm_family;
-		rt->gw.len = rm->rtm_family == AF_INET ? 32 : 128;
-		memcpy(rt->gw.a, nla_data(tb[RTA_GATEWAY]), (size_t)nla_len(tb[RTA_GATEWAY]));
-	}
-	rt->has_prefsrc = false;
-	if (tb[RTA_PREFSRC] && (size_t)nla_len(tb[RTA_PREFSRC]) <= 16) {
-		rt->has_prefsrc = true;
-		memset(&rt->prefsrc, 0, sizeof(rt->prefsrc));
-		rt->prefsrc.family = rm->rtm_family;
-		rt->prefsrc.len = rm->rtm_family == AF_INET ? 32 : 128;
-		memcpy(rt->prefsrc.a, nla_data(tb[RTA_PREFSRC]), (size_t)nla_len(tb[RTA_PREFSRC]));
-	}
+	rt->has_gw = attr_addr(tb[RTA_GATEWAY], rm->rtm_family, &rt->gw);
+	rt->has_prefsrc = attr_addr(tb[RTA_PREFSRC], rm->rtm_family, &rt->prefsrc);
 	return NL_OK;
 }
 

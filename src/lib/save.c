@@ -42,13 +42,12 @@ static void note(struct strvec *notes, struct sbuf *out, const char *fmt, ...) _
 static void note(struct strvec *notes, struct sbuf *out, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf b = {0};
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&b, fmt, ap);
+	char *text = xvasprintf(fmt, ap);
 	va_end(ap);
-	sbuf_addf(out, "; note: %s\n", b.s);
-	vec_push(notes, sbuf_steal(&b));
+	sbuf_addf(out, "; note: %s\n", text);
+	vec_push(notes, text);
 }
 
 /* Lines of the kept topology: the sections `sections` whole, and of the

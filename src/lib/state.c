@@ -10,15 +10,14 @@
 void facts_add(struct facts *f, const char *node, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	struct sbuf b = {0};
 
 	va_start(ap, fmt);
-	sbuf_vaddf(&b, fmt, ap);
+	char *value = xvasprintf(fmt, ap);
 	va_end(ap);
 	struct fact *x = vec_add(&f->v);
 	x->node = xstrdup(node);
 	x->key = xstrdup(key);
-	x->value = b.s ? sbuf_steal(&b) : xstrdup("");
+	x->value = value;
 }
 
 static int fact_cmp(const void *a, const void *b)
