@@ -292,8 +292,11 @@ static int route_get(struct ctx *c, struct xnode *n, const struct pkt *k, uint32
 	    nla_put(msg, RTA_DST, (int)ipaddr_bytes(&k->dst), k->dst.a) < 0 ||
 	    (k->has_src && nla_put(msg, RTA_SRC, (int)ipaddr_bytes(&k->src), k->src.a) < 0) ||
 	    (iif && nla_put_u32(msg, RTA_IIF, iif) < 0) ||
-	    (k->proto && nla_put_u8(msg, RTA_IP_PROTO, (uint8_t)k->proto) < 0) ||
-	    (k->port && nla_put_u16(msg, RTA_DPORT, htons(k->port)) < 0))
+	    /* the kernel takes only these (EOPNOTSUPP for GRE's) */
+	    ((k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) &&
+	     nla_put_u8(msg, RTA_IP_PROTO, (uint8_t)k->proto) < 0) ||
+	    ((k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) && k->port &&
+	     nla_put_u16(msg, RTA_DPORT, htons(k->port)) < 0))
 		return -ENOMEM;
 	memset(ret, 0, sizeof(*ret));
 	ret->type = -1;
@@ -496,20 +499,30 @@ static size_t fdb_remotes(struct ctx *c, struct xnode *n, uint32_t ifindex, cons
 }
 
 /* The device of node n that unwraps what t's device sent from outer_src
- * to outer_dst: one of the same kind, id and port, whose ends fit. */
+ * to outer_dst: one of the same kind, id and port whose ends fit, the most
+ * specific first, as the kernel demultiplexes (a GRE module's fallback
+ * device gre0, with no ends, takes only what no other tunnel does). */
 static uint32_t tunnel_end(struct xnode *n, const struct link_kind *kind, const struct kind_tunnel *t,
 			   const struct ipaddr *outer_src, const struct ipaddr *outer_dst)
 {
+	uint32_t best = 0;
+	int best_score = -1;
+
 	for (struct nl_object *o = nl_cache_get_first(n->links); o; o = nl_cache_get_next(o)) {
 		struct rtnl_link *l = (struct rtnl_link *)o;
 		struct kind_tunnel u;
 		if (kind_of_link(l) != kind || !tunnel_of(l, &u) || u.id != t->id || u.port != t->port)
 			continue;
-		if ((!u.has_local || ipaddr_equal(&u.local, outer_dst)) &&
-		    (!u.has_remote || u.fdb_remotes || ipaddr_equal(&u.remote, outer_src)))
-			return (uint32_t)rtnl_link_get_ifindex(l);
+		bool remote_fits = !u.has_remote || u.fdb_remotes || ipaddr_equal(&u.remote, outer_src);
+		if ((u.has_local && !ipaddr_equal(&u.local, outer_dst)) || !remote_fits)
+			continue;
+		int score = (u.has_local ? 2 : 0) + (u.has_remote && !u.fdb_remotes ? 1 : 0);
+		if (score > best_score) {
+			best_score = score;
+			best = (uint32_t)rtnl_link_get_ifindex(l);
+		}
 	}
-	return 0;
+	return best;
 }
 
 static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struct ipaddr *nh,

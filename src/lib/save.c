@@ -125,7 +125,7 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 	vec_foreach(i, &n->ifaces)
 	{
 		const struct link_kind *k = kind_by_name(i->kind);
-		if (i->ifindex == 1 || !k)
+		if (i->ifindex == 1 || !k || state_is_fallback(i->name))
 			continue;
 		struct sbuf line = {0};
 		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
@@ -172,11 +172,10 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 	vec_foreach(n, &s->nodes) vec_foreach(i, &n->ifaces)
 	{
 		const struct link_kind *k = kind_by_name(i->kind);
-		if (i->ifindex == 1 || streq(i->kind, "loopback"))
+		if (i->ifindex == 1 || streq(i->kind, "loopback") || state_is_fallback(i->name))
 			continue;
 		if (!k) {
-			if (!state_is_fallback(i->name))
-				note(notes, out, "%s:%s (%s) is not saved: nslab does not make that kind", n->name,
+			note(notes, out, "%s:%s (%s) is not saved: nslab does not make that kind", n->name,
 				     i->name, i->kind);
 			continue;
 		}

@@ -142,9 +142,23 @@ static void read_node(struct show_node *n, unsigned flags)
 			/* SHOW_TABLES: what nslab made, not SLAAC's (dynamic) */
 			if ((flags & SHOW_TABLES) && !(rtnl_addr_get_flags(ra) & IFA_F_PERMANENT))
 				continue;
-			struct nl_addr *local = rtnl_addr_get_local(ra);
-			if (local)
-				vec_push(&i->addrs, xstrdup(nl_addr2str(local, buf, sizeof(buf))));
+			struct nl_addr *local = rtnl_addr_get_local(ra), *peer = rtnl_addr_get_peer(ra);
+			if (!local)
+				continue;
+			/* SHOW_TABLES: a point-to-point address as a topology says it,
+			 * "LOCAL peer PEER/LEN" */
+			if ((flags & SHOW_TABLES) && peer && nl_addr_get_len(peer) == nl_addr_get_len(local) &&
+			    memcmp(nl_addr_get_binary_addr(peer), nl_addr_get_binary_addr(local),
+				   nl_addr_get_len(local)) != 0) {
+				char pb[128];
+				nl_addr2str(local, buf, sizeof(buf));
+				nl_addr2str(peer, pb, sizeof(pb));
+				buf[strcspn(buf, "/")] = '\0';
+				pb[strcspn(pb, "/")] = '\0';
+				vec_push(&i->addrs, xasprintf("%s peer %s/%d", buf, pb, rtnl_addr_get_prefixlen(ra)));
+				continue;
+			}
+			vec_push(&i->addrs, xstrdup(nl_addr2str(local, buf, sizeof(buf))));
 		}
 	}
 	/* A dump of qdiscs only where a link names one of ours: free for the

@@ -125,7 +125,10 @@ void state_expected(const struct topo_lab *lab, struct facts *ret)
 		vec_foreach(i, &n->ifaces) expected_iface(*i, node, ret);
 		vec_foreach(a, &n->addrs)
 		{
-			_cleanup_free_ char *key = xasprintf("addr %s %s", a->ifname, ipaddr_cidr(&a->local, b1));
+			_cleanup_free_ char *key =
+				a->has_peer ? xasprintf("addr %s %s peer %s", a->ifname, ipaddr_str(&a->local, b1),
+							ipaddr_cidr(&a->peer, b2))
+					    : xasprintf("addr %s %s", a->ifname, ipaddr_cidr(&a->local, b1));
 			facts_add(ret, node, key, "%s", "");
 		}
 		vec_foreach(r, &n->routes)

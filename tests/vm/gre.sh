@@ -8,7 +8,7 @@ SRC=$2
 . "$SRC/tests/vm/check.sh"
 info() { ip -d -j -n "$1" link show "$2" | jq -r ".[0].linkinfo.info_data | $3"; }
 
-echo "1..20"
+echo "1..24"
 echo "# guest kernel $(uname -r)"
 check "nslab up topologies/gre.ini" "$N" up "$SRC/topologies/gre.ini"
 check "h1 reaches h2 through the tunnel" "$N" ping h1 h2 -- -c 3 -i 0.2 -W 2 -q
@@ -18,6 +18,13 @@ check "the sites' traffic crosses r1's gre1" \
 	test "$(ip -s -j -n gre-r1 link show gre1 | jq '.[0].stats64.tx.packets')" -gt 0
 check "every expectation of gre.ini holds (the underlay does not know the sites)" \
 	"$N" check gre
+gre_path='.reaches and ([.path.steps[] | select(.what == "encap") | .text] == ["gre1 wraps it in GRE to 172.16.2.2; outer 172.16.1.2 -> 172.16.2.2"]) and ([.path.steps[] | select(.depth == 1 and .what == "route") | .node] == ["r1", "core"]) and ([.path.steps[] | select(.what == "decap") | .node] == ["r2"])'
+explain_gre() { "$N" explain --json gre h1 h2 | jq -e "$gre_path" >/dev/null || { "$N" explain gre h1 h2; return 1; }; }
+check "explain h1 h2: into r1's gre1 (GRE to 172.16.2.2), across core, out of r2's, to h2" explain_gre
+check "diff gre: the kernel matches the file (GRE's local, remote, ttl read back)" "$N" diff gre
+check "save, up, diff of the GRE lab: the same" sh -c \
+	"'$N' save gre -n gre2 -o /tmp/gre2.ini 2>/dev/null && grep -q '^remote = 172.16.2.2' /tmp/gre2.ini && '$N' up /tmp/gre2.ini >/dev/null && '$N' diff gre2 /tmp/gre2.ini >/dev/null && '$N' ping gre2 h1 h2 -- -c 1 -W 2 -q >/dev/null"
+check "gre2 goes down whole" sh -c "'$N' down gre2 >/dev/null && [ ! -e /run/nslab/gre2 ]"
 check "down leaves nothing" sh -c "'$N' down gre >/dev/null && [ -z \"\$(ip netns list)\" ] && [ ! -e /run/nslab/gre ]"
 
 # one end set up by hand, with a key; its peer with a different key hears nothing
