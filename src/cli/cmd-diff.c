@@ -166,6 +166,9 @@ static int save_run(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc - optind > 1)
 		return cmd_usage_error(&cmd_save, "too many operands: save %s", cmd_save.args);
+	if (argc - optind == 1 && !cmd_is_lab(argv[optind]) && access(argv[optind], F_OK) == 0)
+		return cmd_usage_error(&cmd_save, "'%s' is a file, not a running lab; to write to it: save -o %s",
+				       argv[optind], argv[optind]);
 	if ((r = lab_and_file(&cmd_save, argc - optind, argv + optind, &lab, &file)))
 		return r;
 	if (name && topo_name_error(name, TOPO_LAB_NAME_MAX))

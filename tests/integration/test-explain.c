@@ -293,6 +293,8 @@ static void test_save_every_scenario(void **state)
 	assert_sh(0, "ip -j -n nslt-xp-b-r1 link show eth1 | jq -e '.[0].mtu == 1400' >/dev/null");
 	/* save of a lab that is not up; -o into a folder that is not there */
 	assert_sh(1, "%s save nslt-xp-nosuch 2>/dev/null", nslab());
+	_cleanup_free_ char *file_not_lab = capture("%s save %s/topologies/router.ini 2>&1 | head -1", nslab(), srcdir());
+	assert_non_null(strstr(file_not_lab, "is a file, not a running lab; to write to it: save -o "));
 	assert_sh(1, "%s save nslt-xp-a -o /nonexistent/x.ini 2>/dev/null", nslab());
 	assert_sh(0, "%s down nslt-xp-a >/dev/null && %s down nslt-xp-b >/dev/null", nslab(), nslab());
 	unlink("/tmp/nslt-xp-b.ini");
