@@ -316,7 +316,7 @@ static int route_get(struct ctx *c, struct xnode *n, const struct pkt *k, uint32
 }
 
 struct netconf {
-	int forwarding, rp_filter;
+	int forwarding, rp_filter, proxy_neigh;
 };
 
 static int netconf_cb(struct nl_msg *msg, void *arg)
@@ -330,13 +330,15 @@ static int netconf_cb(struct nl_msg *msg, void *arg)
 		nc->forwarding = (int)nla_get_u32(tb[NETCONFA_FORWARDING]);
 	if (tb[NETCONFA_RP_FILTER])
 		nc->rp_filter = (int)nla_get_u32(tb[NETCONFA_RP_FILTER]);
+	if (tb[NETCONFA_PROXY_NEIGH])
+		nc->proxy_neigh = (int)nla_get_u32(tb[NETCONFA_PROXY_NEIGH]);
 	return NL_OK;
 }
 
 /* The forwarding and rp_filter settings of one interface (or all). */
 static struct netconf netconf_get(struct ctx *c, struct xnode *n, int family, int32_t ifindex)
 {
-	struct netconf nc = {-1, -1};
+	struct netconf nc = {-1, -1, -1};
 	struct netconfmsg m = {.ncm_family = (uint8_t)family};
 	_cleanup_nlmsg_ struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNETCONF, NLM_F_REQUEST);
 
@@ -751,6 +753,21 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 	return egress(c, ni, best, nh, mac, k, depth, rn, riif);
 }
 
+/* Does node p answer for nh on ifindex by proxy ARP (or NDP), as Calico's
+ * cali interfaces do for 169.254.1.1? The kernel answers when proxy_arp is
+ * on for the interface or for all, and it has a route to nh by another
+ * interface. */
+static bool proxies(struct ctx *c, struct xnode *p, uint32_t ifindex, const struct ipaddr *nh)
+{
+	struct netconf one = netconf_get(c, p, nh->family, (int32_t)ifindex),
+		       all = netconf_get(c, p, nh->family, NETCONFA_IFINDEX_ALL);
+	if (one.proxy_neigh <= 0 && all.proxy_neigh <= 0)
+		return false;
+	struct pkt k = {.dst = *nh, .ttl = 64};
+	struct rt rt;
+	return route_get(c, p, &k, 0, false, &rt) == 0 && rt.type == RTN_UNICAST && rt.oif != ifindex;
+}
+
 /* A frame leaves node ni by oif towards next hop nh (MAC mac, or NULL when
  * unknown): where does it arrive? 0 with *rn and *riif, or 1 (dropped). */
 static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *nh, const uint8_t *mac,
@@ -785,7 +802,10 @@ static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *n
 	int master = rtnl_link_get_master(pl);
 	if (master > 0)
 		return bridge_in(c, pn, (uint32_t)master, pif, nh, mac, k, depth, rn, riif);
-	if (!mac && !owns(p, pif, nh)) {
+	if (!mac && !owns(p, pif, nh) && proxies(c, p, pif, nh)) {
+		step(c, EXPLAIN_NOTE, depth, p, "%s:%s answers for the next hop by proxy %s",
+		     p->name, rtnl_link_get_name(pl), nh->family == AF_INET ? "ARP" : "NDP");
+	} else if (!mac && !owns(p, pif, nh)) {
 		/* a cable: only its other end can answer for the next hop */
 		char b1[IPADDR_STRLEN], b2[IPADDR_STRLEN];
 		struct ipaddr has;

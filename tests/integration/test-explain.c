@@ -151,6 +151,25 @@ static void test_tunnels_and_pods(void **state)
 		    "flannel.1, VXLAN (VNI 1, UDP 8472), has no FDB entry for the destination and no flood list");
 	assert_sh(0, "%s down nslt-xp-fl >/dev/null", nslab());
 	assert_lab_gone("nslt-xp-fl");
+
+	/* Calico: the pods' gateway 169.254.1.1 is nobody's; the node answers
+	 * for it by proxy ARP on its cali interface */
+	assert_sh(0, "%s up --name nslt-xp-ca %s/topologies/k8s-calico-routed.ini >/dev/null", nslab(), srcdir());
+	expect_path("nslt-xp-ca", "pod1-1 pod2-1", 0, "pod1-1:cross node1:note node1:route", "");
+	free(j);
+	j = explain_json("nslt-xp-ca", "pod1-1 pod2-1", &rc);
+	_cleanup_free_ char *proxy = jq(j, "[.path.steps[] | select(.what == \"note\") | .text] | join(\"|\")");
+	assert_string_equal(proxy, "node1:cali1-1 answers for the next hop by proxy ARP");
+	/* without proxy_arp nobody answers */
+	assert_sh(0, "ip netns exec nslt-xp-ca-node1 sysctl -qw net.ipv4.conf.cali1-1.proxy_arp=0");
+	expect_path("nslt-xp-ca", "pod1-1 pod2-1", 1, "pod1-1:drop", "nobody answers ARP for 169.254.1.1 on eth0");
+	assert_sh(0, "%s down nslt-xp-ca >/dev/null", nslab());
+	assert_sh(0, "%s up --name nslt-xp-hg %s/topologies/k8s-host-gw.ini >/dev/null", nslab(), srcdir());
+	expect_path("nslt-xp-hg", "pod1-1 pod2-1", 0,
+		    "node1:route node1:neigh node1:cross (switch):fdb (switch):cross node2:route", "");
+	assert_sh(0, "%s down nslt-xp-hg >/dev/null", nslab());
+	assert_lab_gone("nslt-xp-ca");
+	assert_lab_gone("nslt-xp-hg");
 }
 
 static void test_firewall(void **state)
