@@ -50,8 +50,10 @@ static void note(struct strvec *notes, struct sbuf *out, const char *fmt, ...)
 	vec_push(notes, text);
 }
 
-/* Lines of the kept topology: the sections `sections` whole, and of the
- * [node NAME] section the lines whose key is in `keys`. */
+/* Lines of the kept topology: with keys NULL, every section named
+ * `section` whole, each under a header of its own (a second [expect] runs
+ * after the first, so their order matters); else the lines of that
+ * section whose key is in `keys`. */
 static void copy_kept(const char *kept, const char *section, const char *const *keys, struct sbuf *out)
 {
 	bool in = false, whole = !keys;
@@ -65,6 +67,8 @@ static void copy_kept(const char *kept, const char *section, const char *const *
 				*end = '\0';
 			char *name = t + 1 + strspn(t + 1, " \t");
 			in = streq(name, section);
+			if (in && whole)
+				sbuf_addf(out, "\n[%s]\n", section);
 			continue;
 		}
 		if (!in || !*t || *t == ';' || *t == '#')
@@ -217,9 +221,9 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 		copy_kept(o->kept, "dns", NULL, &dns);
 		copy_kept(o->kept, "expect", NULL, &expect);
 		if (dns.s)
-			sbuf_addf(out, "\n[dns]\n%s", dns.s);
+			sbuf_adds(out, dns.s);
 		if (expect.s)
-			sbuf_addf(out, "\n[expect]\n%s", expect.s);
+			sbuf_adds(out, expect.s);
 		sbuf_free(&dns);
 		sbuf_free(&expect);
 	}
