@@ -193,12 +193,14 @@ const struct step_type step_netns = {
 	.apply = apply_netns,
 };
 
-/* The other end of a veth, made in its namespace by the link step: up. */
+/* The other end of a veth, made in its namespace by the link step: up
+ * (and into its bridge, when it is a port nslab named; a port that a
+ * `ports =` line names goes in with step_port, once every device exists). */
 static void print_set(const struct plan *p, const struct step *s, struct sbuf *out)
 {
 	const struct topo_iface *i = s->data;
 
-	if (i->master)
+	if (i->master && i->auto_name)
 		sbuf_addf(out, "ip -n %s link set %s master %s up\n", s->node->netns, i->name,
 			  i->master->name);
 	else
@@ -215,7 +217,7 @@ static int apply_set(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	const struct topo_iface *i = s->data;
 
 	return set_link(nl, nl_sk(nl, s->node), nl_ifindex(nl, i),
-			i->master ? nl_ifindex(nl, i->master) : 0, NULL, err);
+			i->master && i->auto_name ? nl_ifindex(nl, i->master) : 0, NULL, err);
 }
 
 const struct step_type step_set = {
@@ -224,4 +226,36 @@ const struct step_type step_set = {
 	.print = print_set,
 	.describe = describe_set,
 	.apply = apply_set,
+};
+
+static void print_port(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	const struct topo_iface *i = s->data;
+
+	sbuf_addf(out, "ip -n %s link set %s master %s\n", s->node->netns, i->name, i->master->name);
+}
+
+static void describe_port(const struct plan *p, const struct step *s, struct sbuf *out)
+{
+	const struct topo_iface *i = s->data;
+
+	sbuf_addf(out, "put '%s' into '%s'", i->name, i->master->name);
+}
+
+static int apply_port(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
+{
+	const struct topo_iface *i = s->data;
+
+	/* Up too: a port left down forwards nothing, and every device nslab
+	 * makes is up. */
+	return set_link(nl, nl_sk(nl, s->node), nl_ifindex(nl, i), nl_ifindex(nl, i->master), NULL,
+			err);
+}
+
+const struct step_type step_port = {
+	.name = "port",
+	.group = STEP_GROUP_PORTS,
+	.print = print_port,
+	.describe = describe_port,
+	.apply = apply_port,
 };

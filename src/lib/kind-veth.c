@@ -361,7 +361,7 @@ static void veth_print(const struct plan *p, const struct step *s, struct sbuf *
 
 	sbuf_addf(out, "ip -n %s link add %s", a->node->netns, a->name);
 	end_opts(a, out);
-	if (a->master)
+	if (a->master && a->auto_name)
 		sbuf_addf(out, " master %s", a->master->name);
 	sbuf_addf(out, " up type veth peer name %s", b->name);
 	end_opts(b, out);
@@ -379,7 +379,7 @@ static int veth_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		return -ENOMEM;
 	peer = rtnl_link_veth_get_peer(link); /* takes a reference */
 	nl_link_setup(nl, link, a);
-	if (a->master)
+	if (a->master && a->auto_name)
 		rtnl_link_set_master(link, (int)nl_ifindex(nl, a->master));
 	rtnl_link_set_flags(link, IFF_UP);
 	nl_link_setup(nl, peer, b);

@@ -70,6 +70,11 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 		plan_add(p, &step_netns, lab->switch_node, NULL);
 	vec_foreach(np, &lab->nodes) if (!(*np)->is_switch) plan_add(p, &step_netns, *np, NULL);
 
+	/* Interfaces that a bridge's or VRF's `ports =` names go in once every
+	 * device exists; before the kinds' own port settings (same group). */
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) if ((*ip)->master &&
+									  !(*ip)->auto_name)
+		plan_add(p, &step_port, *np, *ip)->loc = (*ip)->master_loc;
 	for (size_t k = 0; k < link_kinds_n; k++)
 		vec_foreach(dp, &lab->devs) if ((*dp)->kind == link_kinds[k])(*dp)->kind->plan(p, *dp);
 
@@ -131,6 +136,8 @@ void plan_print(const struct plan *p, FILE *f)
 			sbuf_adds(&b, "\n# namespaces, lo up in each\n");
 		else if (g == STEP_GROUP_LINKS && prev == STEP_GROUP_NETNS)
 			sbuf_adds(&b, "\n# links\n");
+		else if (g == STEP_GROUP_PORTS && prev != STEP_GROUP_PORTS)
+			sbuf_adds(&b, "\n# ports: interfaces into their bridges and VRFs, port settings\n");
 		else if (g == STEP_GROUP_DNS && prev != STEP_GROUP_DNS)
 			sbuf_addf(&b, "\n# DNS: dnsmasq in node '%s' answers for '%s'; every node asks it\n",
 				  p->lab->dns.server, dns_domain(p->lab));

@@ -14,6 +14,7 @@ struct step;
 enum step_group {
 	STEP_GROUP_NETNS, /* "# namespaces, lo up in each" */
 	STEP_GROUP_LINKS, /* "# links" */
+	STEP_GROUP_PORTS, /* "# ports": interfaces into their masters, port settings */
 	STEP_GROUP_NODE,  /* "# node NAME": what the node's keys make */
 	STEP_GROUP_DNS,   /* "# DNS: ..." */
 	STEP_GROUP_RUN,   /* "# node NAME runs": its root, rules, startup, services */
@@ -45,8 +46,10 @@ struct step {
 	const struct topo_loc *loc; /* the line it comes from, or NULL */
 };
 
-/* The core's own steps (apply.c). */
-extern const struct step_type step_netns, step_set;
+/* The core's own steps (apply.c): a namespace with lo up, the far end of
+ * a veth up (into its bridge when nslab named it as a port), and an
+ * interface into the master a `ports =` line names (a bridge, a VRF). */
+extern const struct step_type step_netns, step_set, step_port;
 
 struct plan {
 	struct topo_lab *lab;

@@ -199,11 +199,39 @@ char *topo_iface_list(const struct topo_node *node)
 	return sbuf_steal(&b);
 }
 
+int topo_iface_enslave(struct topo_iface *port, struct topo_iface *master,
+		       const struct topo_loc *loc, struct diag *d)
+{
+	if (port == master) {
+		diag_add(d, loc, "list the interfaces that go into it, not itself",
+			 "'%s' cannot be a port of itself", port->name);
+		return -EINVAL;
+	}
+	if (port->master) {
+		char hint[160];
+		snprintf(hint, sizeof(hint), "an interface has one master; take it out of '%s'%s",
+			 port->master->name,
+			 port->auto_name ? " (nslab made it as that bridge's port)" : "");
+		diag_add(d, loc, hint, "'%s' is a port of '%s' already", port->name,
+			 port->master->name);
+		return -EINVAL;
+	}
+	port->master = master;
+	port->master_loc = loc;
+	return 0;
+}
+
 const struct topo_addr *topo_iface_addr(const struct topo_node *node, const struct topo_iface *iface,
 					int family)
 {
 	vec_foreach(a, &node->addrs) if (a->iface == iface && a->local.family == family) return a;
 	return NULL;
+}
+
+/* A bridge's port (a VRF's ports route, they do not switch). */
+static bool is_port(const struct topo_iface *i)
+{
+	return i->master && i->master->is_bridge;
 }
 
 static bool has_addr(const struct topo_iface *i, int family)
@@ -223,7 +251,7 @@ size_t topo_neighbour_estimate(const struct topo_lab *lab, int family)
 			size_t k = has_addr(i, family);
 			vec_foreach(pp, &(*np)->ifaces) k += (*pp)->master == i && has_addr((*pp)->peer, family);
 			total += k * (k ? k - 1 : 0);
-		} else if (i->peer && !i->master && !i->peer->master) {
+		} else if (i->peer && !is_port(i) && !is_port(i->peer)) {
 			/* a plain veth pair, counted from one end */
 			if (i < i->peer && has_addr(i, family) && has_addr(i->peer, family))
 				total += 2;
@@ -277,11 +305,11 @@ size_t topo_largest_broadcast_domain(const struct topo_lab *lab)
 	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
 	{
 		const struct topo_iface *i = *ip;
-		if (!i->master)
+		if (!is_port(i))
 			continue;
 		size_t a = find_root(&s, bridge_id(&s, i->master));
 		s.ports[a]++;
-		if (i->peer && i->peer->master && i < i->peer) {
+		if (i->peer && is_port(i->peer) && i < i->peer) {
 			size_t b = find_root(&s, bridge_id(&s, i->peer->master));
 			if (a != b) {
 				s.parent[b] = a;

@@ -26,8 +26,9 @@ struct topo_iface {
 	struct topo_node *node;
 	struct topo_dev *dev;      /* the device that creates it; NULL for lo */
 	struct topo_iface *peer;   /* the other end of a veth */
-	struct topo_iface *master; /* the bridge this is a port of */
+	struct topo_iface *master; /* the bridge or VRF this is a port of */
 	struct topo_loc loc;       /* where it comes from */
+	const struct topo_loc *master_loc; /* the `ports =` line that put it there */
 	uint32_t ifindex;          /* in its namespace, assigned in creation order */
 	uint32_t mtu;              /* 0: kernel default */
 	bool has_mac;
@@ -257,6 +258,11 @@ struct topo_iface *topo_iface_find(const struct topo_node *node, const char *nam
 /* Adds an interface to node; NULL (after a diagnostic) when the name is taken. */
 struct topo_iface *topo_iface_add(struct topo_node *node, const char *name, struct topo_dev *dev,
 				  const struct topo_loc *loc, struct diag *d);
+/* Make port a port of master (a bridge or a VRF of the same node), for a
+ * `ports =` line at loc: -EINVAL after a diagnostic when it is one
+ * already, or is master itself. */
+int topo_iface_enslave(struct topo_iface *port, struct topo_iface *master,
+		       const struct topo_loc *loc, struct diag *d);
 /* The node's interface names, comma separated, for hints. */
 char *topo_iface_list(const struct topo_node *node);
 /* First address of iface of the given family, or NULL. */
