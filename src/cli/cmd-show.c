@@ -48,6 +48,13 @@ static void print_text(const struct show_lab *s, const char *ruleset)
 			}
 			putchar('\n');
 			vec_foreach(a, &i->addrs) printf("  %-15s %s\n", "", *a);
+			/* its kind's settings ("vni 1", "vlan_filtering yes",
+			 * "port-hairpin on"), on one line */
+			if (i->attrs.n) {
+				printf("  %-15s", "");
+				vec_foreach(a, &i->attrs) printf(" %s%s", *a, a + 1 < i->attrs.v + i->attrs.n ? ";" : "");
+				putchar('\n');
+			}
 		}
 		if (n->routes.n) {
 			printf("  routes:\n");
@@ -120,6 +127,9 @@ static void print_json(const struct show_lab *s, const char *ruleset)
 			json_str(&j, "master", i->master[0] ? i->master : NULL);
 			json_str(&j, "peer", i->peer[0] ? i->peer : NULL);
 			json_impair(&j, &i->impair);
+			json_begin_array(&j, "settings");
+			vec_foreach(a, &i->attrs) json_str(&j, NULL, *a);
+			json_end_array(&j);
 			json_begin_array(&j, "addresses");
 			vec_foreach(a, &i->addrs) json_str(&j, NULL, *a);
 			json_end_array(&j);
@@ -158,7 +168,7 @@ static int show_run(int argc, char **argv)
 	if (r)
 		return r;
 	args[0] = picked;
-	r = show_read(args[0], args[1], SHOW_PEERS, &s);
+	r = show_read(args[0], args[1], SHOW_PEERS | SHOW_ATTRS, &s);
 	if (r == -ENOENT) {
 		err("show: lab '%s' is not up ('nslab ls' lists the labs)", args[0]);
 		return EXIT_FAIL;

@@ -87,12 +87,15 @@ int kind_probe(const struct topo_lab *lab, struct sbuf *err)
 	for (size_t k = 0; k < link_kinds_n; k++) {
 		const struct link_kind *kind = link_kinds[k];
 		bool used = false;
-		if (!kind->probe_kind)
-			continue;
 		vec_foreach(d, &lab->devs) used |= (*d)->kind == kind;
 		if (!used)
 			continue;
-		int r = apply_probe_kind(kind->probe_kind);
+		int r = kind->probe ? kind->probe(lab, err) : 0;
+		if (r < 0)
+			return r;
+		if (!kind->probe_kind)
+			continue;
+		r = apply_probe_kind(kind->probe_kind);
 		if (r == -EOPNOTSUPP) {
 			sbuf_addf(err, "kernel lacks %s support (module %s); nothing was created",
 				  kind_title(kind), kind->probe_module);

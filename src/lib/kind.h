@@ -12,6 +12,8 @@ struct nl_ctx;
 struct nl_cache;
 struct kind_tunnel;
 struct rtnl_link;
+struct nl_sock;
+struct show_node;
 
 enum kind_result {
 	KIND_KEY_OK = 0,
@@ -30,6 +32,7 @@ struct link_kind {
 	const char *line_key;
 	const char *line_usage; /* "link = NODE:IF NODE:IF" */
 	const char *const *keys; /* NULL-terminated, for hints */
+	const char *const *repeatable; /* keys that may come on several lines, or NULL */
 	bool layer3;     /* no link-layer address: 'iface ... mac' is refused */
 	bool fdb_remote; /* FDB entries on it need 'dst' (the remote end), as VXLAN's */
 	bool is_link;    /* counted in `nslab ls` LINKS: a point-to-point cable */
@@ -63,6 +66,16 @@ struct link_kind {
 	 * (veth) hand frames to their other end. */
 	bool is_bridge;
 	bool (*tunnel)(struct rtnl_link *l, struct kind_tunnel *ret);
+	/* Kernel support beyond probe_kind (a feature of some devices, such
+	 * as a bridge's VLAN filtering): 0, or -EOPNOTSUPP with "kernel lacks
+	 * ...; nothing was created" in err. Called before anything is made. */
+	int (*probe)(const struct topo_lab *lab, struct sbuf *err);
+	/* A master's settings of one of its ports ("port-hairpin on"), for
+	 * diff and save; read_node adds the same words from the kernel to
+	 * the interfaces of a namespace it reads (its own devices' too). */
+	void (*port_attrs)(const struct topo_dev *master, const struct topo_iface *port,
+			   struct strvec *ret);
+	void (*read_node)(struct nl_sock *sk, struct show_node *n);
 	void (*free)(struct topo_dev *dev);
 };
 

@@ -127,6 +127,10 @@ static bool first_time(struct parser *p, const char *key)
 			return true;
 	if (p->st == SECT_LINES && streq(key, p->kind->line_key))
 		return true;
+	if (p->st == SECT_DEV && p->dev && p->dev->kind->repeatable)
+		for (const char *const *r = p->dev->kind->repeatable; *r; r++)
+			if (streq(key, *r))
+				return true;
 	if ((p->st == SECT_NODE || p->st == SECT_DEFAULTS) && node_key_find(key) &&
 	    node_key_find(key)->repeatable)
 		return true;

@@ -86,6 +86,12 @@ static void read_tables(struct show_node *n, struct nl_sock *sk, struct nl_cache
 			vec_push(&n->fdbs, xasprintf("%s dev %s", nl_addr2str(ll, b1, sizeof(b1)), dev));
 	}
 	nl_cache_free(neigh);
+}
+
+/* Kinds' settings of each interface (read_attrs), then what kinds read of
+ * the namespace as a whole (a bridge: its settings, its ports'). */
+static void read_kind_attrs(struct show_node *n, struct nl_sock *sk, struct nl_cache *links)
+{
 	vec_foreach(i, &n->ifaces)
 	{
 		const struct link_kind *k = kind_by_name(i->kind);
@@ -95,6 +101,9 @@ static void read_tables(struct show_node *n, struct nl_sock *sk, struct nl_cache
 			rtnl_link_put(l);
 		}
 	}
+	for (size_t k = 0; k < link_kinds_n; k++)
+		if (link_kinds[k]->read_node)
+			link_kinds[k]->read_node(sk, n);
 }
 
 static void read_node(struct show_node *n, unsigned flags)
@@ -167,6 +176,8 @@ static void read_node(struct show_node *n, unsigned flags)
 		vec_foreach(i, &n->ifaces) impair_read(qdiscs, (int)i->ifindex, &i->impair);
 	if (flags & SHOW_TABLES)
 		read_tables(n, sk, links);
+	if (flags & (SHOW_TABLES | SHOW_ATTRS))
+		read_kind_attrs(n, sk, links);
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
 		struct sbuf b = {0};

@@ -18,7 +18,7 @@ struct show_iface {
 	char peer[96]; /* "NODE:IF" for veths whose other end is in the lab */
 	struct strvec addrs;
 	struct impair impair; /* its root qdisc, when nslab's kind (netem, tbf) */
-	struct strvec attrs;  /* SHOW_TABLES: its kind's settings, "vni 1" (link_kind.read_attrs) */
+	struct strvec attrs;  /* SHOW_TABLES, SHOW_ATTRS: its kind's settings, "vni 1" (link_kind.read_attrs) */
 	/* for peer matching */
 	uint32_t link;
 	int32_t link_nsid;
@@ -45,6 +45,8 @@ enum {
 	 * and routes only the permanent ones, not those that daemons and
 	 * SLAAC add (proto ospf, bgp, ra): what a topology can say. */
 	SHOW_TABLES = 1 << 1,
+	/* Kinds' settings only (struct show_iface.attrs): `nslab show`. */
+	SHOW_ATTRS = 1 << 2,
 };
 /* Read the namespaces of lab `name` (only_node: keep just that node).
  * -ENOENT: no such lab; -ESRCH: no such node. */

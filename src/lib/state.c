@@ -66,6 +66,17 @@ static void expected_iface(const struct topo_iface *i, const char *node, struct 
 	facts_add(f, node, KEY("state"), "up");
 	if (i->master)
 		facts_add(f, node, KEY("master"), "%s", i->master->name);
+	if (i->master && i->master->dev && i->master->dev->kind->port_attrs) {
+		struct strvec pa = {0};
+		i->master->dev->kind->port_attrs(i->master->dev, i, &pa);
+		vec_foreach(a, &pa)
+		{
+			const char *sp = strchr(*a, ' ');
+			_cleanup_free_ char *name = xstrndup(*a, sp ? (size_t)(sp - *a) : strlen(*a));
+			facts_add(f, node, KEY(name), "%s", sp ? sp + 1 : "");
+		}
+		strvec_free(&pa);
+	}
 	if (i->peer)
 		facts_add(f, node, KEY("peer"), "%s:%s", node_name(i->peer->node), i->peer->name);
 	if (i->has_mac)
