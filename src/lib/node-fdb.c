@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-/* [node] key 'fdb': fdb = MAC dev IF [dst ADDRESS]: a static bridge or VXLAN FDB entry. */
+/* [node] key 'fdb': fdb = MAC dev IF [dst ADDRESS]: a static bridge or VXLAN FDB entry.
+ * With dst it is the VXLAN device's own entry (self); without, the bridge's
+ * entry for its port IF (master), also when that port is a VXLAN device. */
 #include "node-key.h"
 #include "kind.h"
 #include "nl.h"
@@ -128,7 +130,8 @@ static void validate_fdbs(struct topo_lab *lab, struct diag *d)
 				snprintf(hint, sizeof(hint), "put FDB entries on a bridge port or a %s", remote);
 				diag_add(d, &f->loc, hint, "interface '%s' is neither a bridge port nor a %s",
 					 i->name, remote);
-			} else if (tunnel && !f->has_dst) {
+			} else if (tunnel && !f->has_dst && !i->master) {
+				/* without dst it is the bridge's entry: only on a port */
 				diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
 					 "FDB entry on %s '%s' without 'dst'", i->dev->kind->noun, i->name);
 			}

@@ -53,6 +53,27 @@ static const char *node_name(const struct topo_node *n)
 
 /* ---- the file ---- */
 
+/* The MTU the kernel gives i: the file's, else its kind's default; a
+ * bridge without one takes the smallest of its ports' (since Linux 4.17).
+ * 0: it depends on what the file does not say. */
+static uint32_t expected_mtu(const struct topo_iface *i)
+{
+	if (i->mtu)
+		return i->mtu;
+	if (!i->is_bridge)
+		return i->dev->kind->default_mtu;
+	uint32_t min = 0;
+	vec_foreach(pp, &i->node->ifaces) if ((*pp)->master == i)
+	{
+		uint32_t m = expected_mtu(*pp);
+		if (!m)
+			return 0;
+		if (!min || m < min)
+			min = m;
+	}
+	return min ? min : i->dev->kind->default_mtu;
+}
+
 static void expected_iface(const struct topo_iface *i, const char *node, struct facts *f)
 {
 	const struct link_kind *k = i->dev->kind;
@@ -61,8 +82,9 @@ static void expected_iface(const struct topo_iface *i, const char *node, struct 
 
 	facts_add(f, node, i->name, "%s", k->name);
 #define KEY(what) (free(key), key = xasprintf("%s %s", i->name, what))
-	if (i->mtu || k->default_mtu)
-		facts_add(f, node, KEY("mtu"), "%u", i->mtu ? i->mtu : k->default_mtu);
+	uint32_t mtu = expected_mtu(i);
+	if (mtu)
+		facts_add(f, node, KEY("mtu"), "%u", mtu);
 	facts_add(f, node, KEY("state"), "up");
 	if (i->master)
 		facts_add(f, node, KEY("master"), "%s", i->master->name);
