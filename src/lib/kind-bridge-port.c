@@ -654,7 +654,8 @@ static int on_port(struct nl_msg *msg, void *arg)
 	if (!i || ifi->ifi_family != AF_BRIDGE ||
 	    nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0)
 		return NL_OK;
-	bool self = !tb[IFLA_MASTER];
+	/* the bridge itself comes with IFLA_MASTER naming itself */
+	bool self = !tb[IFLA_MASTER] || nla_get_u32(tb[IFLA_MASTER]) == i->ifindex;
 	uint32_t br = self ? i->ifindex : nla_get_u32(tb[IFLA_MASTER]);
 	if (!self && tb[IFLA_PROTINFO] &&
 	    nla_parse_nested(pi, IFLA_BRPORT_MAX, tb[IFLA_PROTINFO], NULL) == 0) {
