@@ -7,7 +7,7 @@ extern const struct cmd cmd_gen;
 static int gen_run(int argc, char **argv)
 {
 	const char *shape = NULL, *name = NULL, *out = NULL, *model = "flannel-vxlan";
-	uint32_t nodes = 0, pods = 2;
+	uint32_t nodes = 0, pods = 2, mtu = 0;
 	bool have_nodes = false;
 	int opt;
 
@@ -22,6 +22,9 @@ static int gen_run(int argc, char **argv)
 				return cmd_usage_error(&cmd_gen, "--pods takes 1 to %d", GEN_K8S_PODS_MAX);
 		} else if (opt == 'm') {
 			model = v;
+		} else if (opt == 'M') {
+			if (parse_u32(v, 68, 65535, &mtu) < 0)
+				return cmd_usage_error(&cmd_gen, "--mtu takes 68 to 65535");
 		} else if (opt == 'N') {
 			if (topo_name_error(v, TOPO_LAB_NAME_MAX))
 				return cmd_usage_error(&cmd_gen, "lab name '%s' %s", v,
@@ -47,7 +50,7 @@ static int gen_run(int argc, char **argv)
 			return cmd_usage_error(&cmd_gen, "--model is flannel-vxlan, host-gw or calico-routed");
 		if (nodes > GEN_K8S_NODES_MAX)
 			return cmd_usage_error(&cmd_gen, "k8s takes up to %d nodes", GEN_K8S_NODES_MAX);
-		text = gen_k8s(m, nodes, pods, name);
+		text = gen_k8s(m, nodes, pods, name, mtu);
 	} else if (streq(shape, "star")) {
 		text = gen_star(nodes, name);
 	} else if (streq(shape, "linear")) {
@@ -70,10 +73,11 @@ static int gen_run(int argc, char **argv)
 
 const struct cmd cmd_gen = {
 	.name = "gen",
-	.args = "k8s|star|linear --nodes N [--pods M] [--model MODEL] [--name LAB] [-o FILE]",
+	.args = "k8s|star|linear --nodes N [--pods M] [--model MODEL] [--mtu N] [--name LAB] [-o FILE]",
 	.summary = "Write a generated topology: Kubernetes models, or benchmark shapes.",
 	.help = "  k8s      N Kubernetes nodes (up to 100) with M pods each (up to 50, default 2);\n"
-		"           --model flannel-vxlan (default), host-gw or calico-routed\n"
+		"           --model flannel-vxlan (default), host-gw or calico-routed;\n"
+		"           --mtu N: the pods' MTU (flannel-vxlan: 1450, as FLANNEL_MTU)\n"
 		"  star     N hosts on one switch (up to 4000; past 250, leaf switches of 250\n"
 		"           under a core bridge, as a Linux bridge takes at most 1023 ports)\n"
 		"  linear   N nodes in a chain, a /30 on each link (up to 4000)\n"
@@ -84,6 +88,7 @@ const struct cmd cmd_gen = {
 	.longopts = (const struct option[]){{"nodes", required_argument, NULL, 'n'},
 					    {"pods", required_argument, NULL, 'p'},
 					    {"model", required_argument, NULL, 'm'},
+					    {"mtu", required_argument, NULL, 'M'},
 					    {"name", required_argument, NULL, 'N'},
 					    {0}},
 };

@@ -57,7 +57,8 @@ static void vtep_mac(unsigned n, char buf[18])
 	snprintf(buf, 18, "02:f1:00:00:%02x:%02x", (n >> 8) & 0xff, n & 0xff);
 }
 
-static void k8s_node(struct sbuf *b, enum gen_model m, unsigned n, unsigned nodes, unsigned pods)
+static void k8s_node(struct sbuf *b, enum gen_model m, unsigned n, unsigned nodes, unsigned pods,
+		     unsigned mtu)
 {
 	char mac[18];
 
@@ -89,8 +90,14 @@ static void k8s_node(struct sbuf *b, enum gen_model m, unsigned n, unsigned node
 				  "sysctl = net.ipv4.conf.cali%u-%u.proxy_arp 1\n"
 				  "sysctl = net.ipv4.neigh.cali%u-%u.proxy_delay 0\n",
 				  n, p + 1, n, p, n, p, n, p);
-	if (m != GEN_CALICO_ROUTED)
+	/* flannel's bridge plugin sets hairpin on cni0's ports (hairpinMode),
+	 * so that a pod reaches itself through its service's address */
+	if (m != GEN_CALICO_ROUTED) {
 		sbuf_addf(b, "\n[bridge node%u:cni0]\n", n);
+		if (mtu)
+			sbuf_addf(b, "mtu = %u\n", mtu);
+		sbuf_adds(b, "port = * hairpin on\n");
+	}
 	if (m == GEN_FLANNEL_VXLAN) {
 		vtep_mac(n, mac);
 		sbuf_addf(b,
@@ -111,11 +118,16 @@ static void k8s_node(struct sbuf *b, enum gen_model m, unsigned n, unsigned node
 	}
 }
 
-char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name)
+char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name, unsigned mtu)
 {
 	struct sbuf b = {0};
-	_cleanup_free_ char *what = xasprintf("k8s --nodes %u --pods %u --model %s", nodes, pods,
-					      gen_model_to_string(m));
+	unsigned dflt_mtu = m == GEN_FLANNEL_VXLAN ? GEN_FLANNEL_VXLAN_MTU : 0;
+	_cleanup_free_ char *extra = mtu && mtu != dflt_mtu ? xasprintf(" --mtu %u", mtu) : xstrdup("");
+	_cleanup_free_ char *what = xasprintf("k8s --nodes %u --pods %u --model %s%s", nodes, pods,
+					      gen_model_to_string(m), extra);
+	if (!mtu)
+		mtu = dflt_mtu;
+	_cleanup_free_ char *mtu_words = mtu ? xasprintf(" mtu %u", mtu) : xstrdup("");
 	_cleanup_free_ char *dflt = xasprintf("k8s-%s", gen_model_to_string(m));
 
 	if (!name)
@@ -128,7 +140,7 @@ char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name)
 		sbuf_adds(&b, "\n; the rack's router: the nodes' default gateway\n[node tor]\n"
 			      "addr = 192.168.0.1/24 dev eth0\n");
 	for (unsigned n = 1; n <= nodes; n++)
-		k8s_node(&b, m, n, nodes, pods);
+		k8s_node(&b, m, n, nodes, pods, mtu);
 	sbuf_adds(&b, "\n[links]\n");
 	if (m == GEN_CALICO_ROUTED)
 		sbuf_adds(&b, "link = tor:eth0 underlay\n");
@@ -136,9 +148,10 @@ char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name)
 		sbuf_addf(&b, "link = node%u:eth0 underlay\n", n);
 		for (unsigned p = 1; p <= pods; p++) {
 			if (m == GEN_CALICO_ROUTED)
-				sbuf_addf(&b, "link = pod%u-%u:eth0 node%u:cali%u-%u\n", n, p, n, n, p);
+				sbuf_addf(&b, "link = pod%u-%u:eth0 node%u:cali%u-%u%s\n", n, p, n, n, p,
+					  mtu_words);
 			else
-				sbuf_addf(&b, "link = pod%u-%u:eth0 node%u:cni0\n", n, p, n);
+				sbuf_addf(&b, "link = pod%u-%u:eth0 node%u:cni0%s\n", n, p, n, mtu_words);
 		}
 	}
 	sbuf_adds(&b, "\n[expect]\n; Kubernetes' network rules: every pod reaches every pod, every node every pod\n"

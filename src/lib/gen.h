@@ -22,6 +22,10 @@ enum gen_model gen_model_from_string(const char *s);
 
 /* The topology text; name NULL: the default ("k8s-flannel-vxlan", ...).
  * Counts are checked by the caller against the limits above. */
-char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name);
+/* mtu: the pods' MTU (their veths and cni0); 0: the model's (flannel's
+ * VXLAN: 1450, its underlay's 1500 less VXLAN's 50; else the kernel's). */
+char *gen_k8s(enum gen_model m, unsigned nodes, unsigned pods, const char *name, unsigned mtu);
+/* What flannel's VXLAN backend gives its pods: FLANNEL_MTU */
+#define GEN_FLANNEL_VXLAN_MTU 1450
 char *gen_star(unsigned nodes, const char *name);
 char *gen_linear(unsigned nodes, const char *name);

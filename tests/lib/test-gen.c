@@ -32,7 +32,7 @@ static void test_k8s(void **state)
 	for (int m = 0; m < _GEN_MODEL_MAX; m++)
 		for (size_t s = 0; s < ARRAY_SIZE(sizes); s++) {
 			unsigned n = sizes[s][0], p = sizes[s][1];
-			assert_valid(gen_k8s(m, n, p, NULL), gen_model_to_string(m),
+			assert_valid(gen_k8s(m, n, p, NULL, 0), gen_model_to_string(m),
 				     n * (p + 1) + (m == GEN_CALICO_ROUTED));
 		}
 }
@@ -62,7 +62,7 @@ static void test_committed_are_generated(void **state)
 		assert_non_null(f);
 		_cleanup_free_ char *have = read_stream(f);
 		fclose(f);
-		_cleanup_free_ char *want = gen_k8s(m, 3, 2, NULL);
+		_cleanup_free_ char *want = gen_k8s(m, 3, 2, NULL, 0);
 		assert_string_equal(have, want);
 	}
 }

@@ -37,30 +37,38 @@ ip netns exec k8s-flannel-vxlan-pod3-2 sysctl -qw net.ipv6.conf.all.disable_ipv6
 
 # links
 ip -n k8s-flannel-vxlan-.sw link add underlay up type bridge
-ip -n k8s-flannel-vxlan-node1 link add cni0 up type bridge
-ip -n k8s-flannel-vxlan-node2 link add cni0 up type bridge
-ip -n k8s-flannel-vxlan-node3 link add cni0 up type bridge
+ip -n k8s-flannel-vxlan-node1 link add cni0 mtu 1450 up type bridge
+ip -n k8s-flannel-vxlan-node2 link add cni0 mtu 1450 up type bridge
+ip -n k8s-flannel-vxlan-node3 link add cni0 mtu 1450 up type bridge
 ip -n k8s-flannel-vxlan-.sw link add node1-eth0 master underlay up type veth peer name eth0 netns k8s-flannel-vxlan-node1
 ip -n k8s-flannel-vxlan-node1 link set eth0 up
-ip -n k8s-flannel-vxlan-node1 link add pod1-1-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod1-1
+ip -n k8s-flannel-vxlan-node1 link add pod1-1-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod1-1
 ip -n k8s-flannel-vxlan-pod1-1 link set eth0 up
-ip -n k8s-flannel-vxlan-node1 link add pod1-2-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod1-2
+ip -n k8s-flannel-vxlan-node1 link add pod1-2-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod1-2
 ip -n k8s-flannel-vxlan-pod1-2 link set eth0 up
 ip -n k8s-flannel-vxlan-.sw link add node2-eth0 master underlay up type veth peer name eth0 netns k8s-flannel-vxlan-node2
 ip -n k8s-flannel-vxlan-node2 link set eth0 up
-ip -n k8s-flannel-vxlan-node2 link add pod2-1-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod2-1
+ip -n k8s-flannel-vxlan-node2 link add pod2-1-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod2-1
 ip -n k8s-flannel-vxlan-pod2-1 link set eth0 up
-ip -n k8s-flannel-vxlan-node2 link add pod2-2-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod2-2
+ip -n k8s-flannel-vxlan-node2 link add pod2-2-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod2-2
 ip -n k8s-flannel-vxlan-pod2-2 link set eth0 up
 ip -n k8s-flannel-vxlan-.sw link add node3-eth0 master underlay up type veth peer name eth0 netns k8s-flannel-vxlan-node3
 ip -n k8s-flannel-vxlan-node3 link set eth0 up
-ip -n k8s-flannel-vxlan-node3 link add pod3-1-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod3-1
+ip -n k8s-flannel-vxlan-node3 link add pod3-1-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod3-1
 ip -n k8s-flannel-vxlan-pod3-1 link set eth0 up
-ip -n k8s-flannel-vxlan-node3 link add pod3-2-eth0 master cni0 up type veth peer name eth0 netns k8s-flannel-vxlan-pod3-2
+ip -n k8s-flannel-vxlan-node3 link add pod3-2-eth0 mtu 1450 master cni0 up type veth peer name eth0 mtu 1450 netns k8s-flannel-vxlan-pod3-2
 ip -n k8s-flannel-vxlan-pod3-2 link set eth0 up
 ip -n k8s-flannel-vxlan-node1 link add flannel.1 address 02:f1:00:00:00:01 up type vxlan id 1 local 192.168.0.11 dev eth0 dstport 8472 nolearning
 ip -n k8s-flannel-vxlan-node2 link add flannel.1 address 02:f1:00:00:00:02 up type vxlan id 1 local 192.168.0.12 dev eth0 dstport 8472 nolearning
 ip -n k8s-flannel-vxlan-node3 link add flannel.1 address 02:f1:00:00:00:03 up type vxlan id 1 local 192.168.0.13 dev eth0 dstport 8472 nolearning
+
+# ports: interfaces into their bridges and VRFs, port settings
+ip -n k8s-flannel-vxlan-node1 link set pod1-1-eth0 type bridge_slave hairpin on
+ip -n k8s-flannel-vxlan-node1 link set pod1-2-eth0 type bridge_slave hairpin on
+ip -n k8s-flannel-vxlan-node2 link set pod2-1-eth0 type bridge_slave hairpin on
+ip -n k8s-flannel-vxlan-node2 link set pod2-2-eth0 type bridge_slave hairpin on
+ip -n k8s-flannel-vxlan-node3 link set pod3-1-eth0 type bridge_slave hairpin on
+ip -n k8s-flannel-vxlan-node3 link set pod3-2-eth0 type bridge_slave hairpin on
 
 # node node1
 ip -n k8s-flannel-vxlan-node1 addr add 192.168.0.11/24 dev eth0

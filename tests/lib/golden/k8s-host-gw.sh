@@ -59,6 +59,14 @@ ip -n k8s-host-gw-pod3-1 link set eth0 up
 ip -n k8s-host-gw-node3 link add pod3-2-eth0 master cni0 up type veth peer name eth0 netns k8s-host-gw-pod3-2
 ip -n k8s-host-gw-pod3-2 link set eth0 up
 
+# ports: interfaces into their bridges and VRFs, port settings
+ip -n k8s-host-gw-node1 link set pod1-1-eth0 type bridge_slave hairpin on
+ip -n k8s-host-gw-node1 link set pod1-2-eth0 type bridge_slave hairpin on
+ip -n k8s-host-gw-node2 link set pod2-1-eth0 type bridge_slave hairpin on
+ip -n k8s-host-gw-node2 link set pod2-2-eth0 type bridge_slave hairpin on
+ip -n k8s-host-gw-node3 link set pod3-1-eth0 type bridge_slave hairpin on
+ip -n k8s-host-gw-node3 link set pod3-2-eth0 type bridge_slave hairpin on
+
 # node node1
 ip -n k8s-host-gw-node1 addr add 192.168.0.11/24 dev eth0
 ip -n k8s-host-gw-node1 addr add 10.244.1.1/24 dev cni0
