@@ -135,7 +135,7 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
 		if (!port && (!k->default_mtu || i->mtu != k->default_mtu))
 			sbuf_addf(&line, " mtu %u", i->mtu);
-		if (!port && i->mac[0] && !k->layer3)
+		if (!port && i->mac[0] && !k->layer3 && !k->lower_mac)
 			sbuf_addf(&line, " mac %s", i->mac);
 		if (impair_active(&i->impair)) {
 			sbuf_adds(&line, " ");
