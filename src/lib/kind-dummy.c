@@ -49,7 +49,8 @@ static void dummy_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, 
 	if (pass != 0)
 		return;
 	if (!dev->node_name) {
-		snprintf(hint, sizeof(hint), "write '[dummy NODE:%s]', the node that has it", dev->name);
+		snprintf(hint, sizeof(hint), "write '[dummy NODE:%s]', the node that has it",
+			 dev->name);
 		diag_add(d, &dev->loc, hint, "[dummy %s] names no node", dev->name);
 		return;
 	}
@@ -67,11 +68,11 @@ static void dummy_print(const struct plan *p, const struct step *s, struct sbuf 
 static int dummy_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type dummy_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = dummy_print,
-	.describe = plan_describe_link,
-	.apply = dummy_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = dummy_print,
+    .describe = plan_describe_link,
+    .apply = dummy_apply,
 };
 
 static void dummy_plan(struct plan *p, struct topo_dev *dev)
@@ -118,15 +119,15 @@ static void dummy_free(struct topo_dev *dev)
 }
 
 const struct link_kind kind_dummy = {
-	.name = "dummy",
-	.section = "dummy",
-	.noun = "dummy device",
-	.default_mtu = 1500,
-	.keys = dummy_keys,
-	.parse = dummy_parse,
-	.declare = dummy_declare,
-	.plan = dummy_plan,
-	.probe_kind = "dummy",
-	.probe_module = "dummy",
-	.free = dummy_free,
+    .name = "dummy",
+    .section = "dummy",
+    .noun = "dummy device",
+    .default_mtu = 1500,
+    .keys = dummy_keys,
+    .parse = dummy_parse,
+    .declare = dummy_declare,
+    .plan = dummy_plan,
+    .probe_kind = "dummy",
+    .probe_module = "dummy",
+    .free = dummy_free,
 };

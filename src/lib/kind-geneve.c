@@ -35,11 +35,11 @@ struct geneve {
 	struct topo_iface *ifaces[2];
 	struct topo_iface *lower[2];
 	struct ipaddr remotes[2]; /* member i's remote */
-	bool ready;               /* validated: remotes[] are known */
+	bool ready;		  /* validated: remotes[] are known */
 };
 
 static const char *const geneve_keys[] = {"vni", "members", "dev", "remote", "port",
-					  "ttl", "mtu",     "mac", NULL};
+					  "ttl", "mtu",	    "mac", NULL};
 
 static struct geneve *gn_of(struct topo_dev *dev)
 {
@@ -130,10 +130,11 @@ static void geneve_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 			return;
 		if (n != 2) {
 			diag_add(d, &g->members_loc,
-				 n < 2 ? "list the two nodes it joins"
-				       : "a Geneve device has one remote and no FDB to flood by: "
-					 "write one [geneve NAME] per pair of members, or use [vxlan "
-					 "NAME] for a segment",
+				 n < 2
+				     ? "list the two nodes it joins"
+				     : "a Geneve device has one remote and no FDB to flood by: "
+				       "write one [geneve NAME] per pair of members, or use [vxlan "
+				       "NAME] for a segment",
 				 "a Geneve tunnel joins exactly two nodes; 'members' lists %d", n);
 			return;
 		}
@@ -154,7 +155,8 @@ static void geneve_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 /* Member i's address on its underlay for the tunnel: IPv4 first. */
 static const struct topo_addr *underlay_addr(const struct geneve *g, size_t i, int family)
 {
-	const struct topo_addr *a = topo_iface_addr(g->members[i], g->lower[i], family ? family : AF_INET);
+	const struct topo_addr *a =
+	    topo_iface_addr(g->members[i], g->lower[i], family ? family : AF_INET);
 	if (!a && !family)
 		a = topo_iface_addr(g->members[i], g->lower[i], AF_INET6);
 	return a;
@@ -169,7 +171,8 @@ static void validate_pair(struct geneve *g, struct topo_dev *dev, struct diag *d
 		struct topo_node *m = g->members[i];
 		g->lower[i] = topo_iface_find(m, g->dev_name);
 		if (!g->lower[i]) {
-			snprintf(hint, sizeof(hint), "link '%s:%s' to the underlay", m->name, g->dev_name);
+			snprintf(hint, sizeof(hint), "link '%s:%s' to the underlay", m->name,
+				 g->dev_name);
 			diag_add(d, &dev->loc, hint, "member '%s' has no interface '%s'", m->name,
 				 g->dev_name);
 			return;
@@ -181,8 +184,8 @@ static void validate_pair(struct geneve *g, struct topo_dev *dev, struct diag *d
 		if (!a[i] && m->bad_addr)
 			return; /* its addr line has its own error */
 		if (!a[i]) {
-			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]", g->dev_name,
-				 m->name);
+			snprintf(hint, sizeof(hint), "add 'addr = ... dev %s' to [node %s]",
+				 g->dev_name, m->name);
 			diag_add(d, &dev->loc, hint,
 				 "member '%s' has no address on '%s' for the tunnel", m->name,
 				 g->dev_name);
@@ -217,11 +220,13 @@ static void geneve_validate(struct topo_lab *lab, struct topo_dev *dev, struct d
 	struct geneve *g = gn_of(dev);
 
 	if (!g->vni_given)
-		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)", "[geneve %s%s%s] has no 'vni'",
-			 dev->node_name ? dev->node_name : "", dev->node_name ? ":" : "", dev->name);
+		diag_add(d, &dev->loc, "add 'vni = 42' (0 to 16777215)",
+			 "[geneve %s%s%s] has no 'vni'", dev->node_name ? dev->node_name : "",
+			 dev->node_name ? ":" : "", dev->name);
 	if (dev->node_name) {
 		if (!g->remote_given)
-			diag_add(d, &dev->loc, "add 'remote = ADDRESS', the other end's underlay address",
+			diag_add(d, &dev->loc,
+				 "add 'remote = ADDRESS', the other end's underlay address",
 				 "[geneve %s:%s] has no 'remote'", dev->node_name, dev->name);
 		if (g->has_remote) {
 			g->remotes[0] = g->remote;
@@ -231,7 +236,8 @@ static void geneve_validate(struct topo_lab *lab, struct topo_dev *dev, struct d
 		if (g->dev_name)
 			validate_pair(g, dev, d);
 		else if (!g->dev_given)
-			diag_add(d, &dev->loc, "add 'dev = eth0', the underlay interface of both members",
+			diag_add(d, &dev->loc,
+				 "add 'dev = eth0', the underlay interface of both members",
 				 "[geneve %s] has no 'dev'", dev->name);
 	}
 	/* The kernel sizes the MTU by the route to the remote when the device
@@ -243,7 +249,8 @@ static void geneve_validate(struct topo_lab *lab, struct topo_dev *dev, struct d
 		if (!t || t->mtu)
 			continue;
 		uint32_t under = g->lower[i] && g->lower[i]->mtu ? g->lower[i]->mtu : 1500;
-		t->mtu = under - (g->remotes[i].family == AF_INET6 ? GENEVE6_OVERHEAD : GENEVE_OVERHEAD);
+		t->mtu =
+		    under - (g->remotes[i].family == AF_INET6 ? GENEVE6_OVERHEAD : GENEVE_OVERHEAD);
 	}
 }
 
@@ -251,11 +258,11 @@ static void geneve_print(const struct plan *p, const struct step *s, struct sbuf
 static int geneve_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type geneve_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = geneve_print,
-	.describe = plan_describe_link,
-	.apply = geneve_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = geneve_print,
+    .describe = plan_describe_link,
+    .apply = geneve_apply,
 };
 
 static void geneve_plan(struct plan *p, struct topo_dev *dev)
@@ -352,7 +359,8 @@ static bool remote_of(struct rtnl_link *l, struct ipaddr *ret)
 
 	if (rtnl_link_geneve_get_remote(l, &a) < 0 || !a)
 		return false;
-	if (!nl_addr_iszero(a) && (nl_addr_get_family(a) == AF_INET || nl_addr_get_family(a) == AF_INET6)) {
+	if (!nl_addr_iszero(a) &&
+	    (nl_addr_get_family(a) == AF_INET || nl_addr_get_family(a) == AF_INET6)) {
 		memset(ret, 0, sizeof(*ret));
 		ret->family = (uint8_t)nl_addr_get_family(a);
 		ret->len = (uint8_t)ipaddr_maxlen(ret);
@@ -394,19 +402,19 @@ static bool geneve_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_geneve = {
-	.name = "geneve",
-	.section = "geneve",
-	.title = "Geneve",
-	.noun = "Geneve device",
-	.keys = geneve_keys,
-	.parse = geneve_parse,
-	.declare = geneve_declare,
-	.validate = geneve_validate,
-	.plan = geneve_plan,
-	.attrs = geneve_attrs,
-	.read_attrs = geneve_read_attrs,
-	.tunnel = geneve_tunnel,
-	.probe_kind = "geneve",
-	.probe_module = "geneve",
-	.free = geneve_free,
+    .name = "geneve",
+    .section = "geneve",
+    .title = "Geneve",
+    .noun = "Geneve device",
+    .keys = geneve_keys,
+    .parse = geneve_parse,
+    .declare = geneve_declare,
+    .validate = geneve_validate,
+    .plan = geneve_plan,
+    .attrs = geneve_attrs,
+    .read_attrs = geneve_read_attrs,
+    .tunnel = geneve_tunnel,
+    .probe_kind = "geneve",
+    .probe_module = "geneve",
+    .free = geneve_free,
 };

@@ -25,15 +25,15 @@ struct ipvlan {
 };
 
 static const char *const mode_names[] = {
-	[IPVLAN_MODE_L2] = "l2",
-	[IPVLAN_MODE_L3] = "l3",
-	[IPVLAN_MODE_L3S] = "l3s",
+    [IPVLAN_MODE_L2] = "l2",
+    [IPVLAN_MODE_L3] = "l3",
+    [IPVLAN_MODE_L3S] = "l3s",
 };
 /* IFLA_IPVLAN_FLAGS: bridge is none of the bits */
 static const char *const flag_names[] = {
-	[0] = "bridge",
-	[IPVLAN_F_PRIVATE] = "private",
-	[IPVLAN_F_VEPA] = "vepa",
+    [0] = "bridge",
+    [IPVLAN_F_PRIVATE] = "private",
+    [IPVLAN_F_VEPA] = "vepa",
 };
 
 static const char *const ipvlan_keys[] = {"link", "mode", "flags", "mtu", NULL};
@@ -84,8 +84,8 @@ static int ipvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *
 	} else if (streq(key, "mode")) {
 		i = word_index(mode_names, ARRAY_SIZE(mode_names), value);
 		if (i < 0)
-			diag_add(d, loc, "write 'mode = l2', 'l3' or 'l3s'", "unknown ipvlan mode '%s'",
-				 value);
+			diag_add(d, loc, "write 'mode = l2', 'l3' or 'l3s'",
+				 "unknown ipvlan mode '%s'", value);
 		else
 			v->mode = (uint16_t)i;
 	} else if (streq(key, "flags")) {
@@ -98,7 +98,8 @@ static int ipvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *
 	} else if (streq(key, "mtu")) {
 		(void)kind_u32(key, value, 68, 65535, loc, d, &v->mtu);
 	} else if (streq(key, "mac")) {
-		diag_add(d, loc, "drop 'mac': an ipvlan device has the MAC of the device it sits on",
+		diag_add(d, loc,
+			 "drop 'mac': an ipvlan device has the MAC of the device it sits on",
 			 "'mac' is not for an ipvlan device");
 	} else {
 		return KIND_KEY_UNKNOWN;
@@ -148,8 +149,7 @@ static void ipvlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct d
 	}
 	/* The kernel keeps one mode and one set of flags per lower device
 	 * (its ipvl_port): the last ipvlan made would change the others'. */
-	vec_foreach(op, &lab->devs)
-	{
+	vec_foreach (op, &lab->devs) {
 		if (*op == dev)
 			break;
 		const struct ipvlan *o = (*op)->kind == dev->kind ? (*op)->priv : NULL;
@@ -171,11 +171,11 @@ static void ipvlan_print(const struct plan *p, const struct step *s, struct sbuf
 static int ipvlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type ipvlan_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = ipvlan_print,
-	.describe = plan_describe_link,
-	.apply = ipvlan_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = ipvlan_print,
+    .describe = plan_describe_link,
+    .apply = ipvlan_apply,
 };
 
 static void ipvlan_plan(struct plan *p, struct topo_dev *dev)
@@ -248,7 +248,8 @@ static int flags_cb(struct nl_msg *msg, void *arg)
 	struct nlattr *tb[IFLA_MAX + 1], *info[IFLA_INFO_MAX + 1], *data[IFLA_IPVLAN_MAX + 1];
 
 	if (nlmsg_parse(nlmsg_hdr(msg), sizeof(struct ifinfomsg), tb, IFLA_MAX, NULL) == 0 &&
-	    tb[IFLA_LINKINFO] && nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
+	    tb[IFLA_LINKINFO] &&
+	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) == 0 &&
 	    info[IFLA_INFO_DATA] &&
 	    nla_parse_nested(data, IFLA_IPVLAN_MAX, info[IFLA_INFO_DATA], NULL) == 0 &&
 	    data[IFLA_IPVLAN_FLAGS])
@@ -293,19 +294,19 @@ static void ipvlan_read_attrs(struct rtnl_link *l, struct nl_cache *links, struc
 }
 
 const struct link_kind kind_ipvlan = {
-	.name = "ipvlan",
-	.section = "ipvlan",
-	.noun = "ipvlan device",
-	.lower_mac = true,
-	.takes_lower = true,
-	.keys = ipvlan_keys,
-	.parse = ipvlan_parse,
-	.declare = ipvlan_declare,
-	.validate = ipvlan_validate,
-	.plan = ipvlan_plan,
-	.attrs = ipvlan_attrs,
-	.read_attrs = ipvlan_read_attrs,
-	.probe_kind = "ipvlan",
-	.probe_module = "ipvlan",
-	.free = ipvlan_free,
+    .name = "ipvlan",
+    .section = "ipvlan",
+    .noun = "ipvlan device",
+    .lower_mac = true,
+    .takes_lower = true,
+    .keys = ipvlan_keys,
+    .parse = ipvlan_parse,
+    .declare = ipvlan_declare,
+    .validate = ipvlan_validate,
+    .plan = ipvlan_plan,
+    .attrs = ipvlan_attrs,
+    .read_attrs = ipvlan_read_attrs,
+    .probe_kind = "ipvlan",
+    .probe_module = "ipvlan",
+    .free = ipvlan_free,
 };

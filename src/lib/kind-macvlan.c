@@ -17,7 +17,7 @@ struct macvlan {
 	char *link_name;
 	struct topo_loc link_loc;
 	bool link_given; /* even with a bad value (reported then) */
-	uint32_t mode;   /* MACVLAN_MODE_* */
+	uint32_t mode;	 /* MACVLAN_MODE_* */
 	struct topo_loc mode_loc;
 	uint32_t mtu;
 	bool has_mac;
@@ -33,9 +33,9 @@ static const struct {
 	const char *name;
 	uint32_t mode;
 } modes[] = {
-	{"bridge", MACVLAN_MODE_BRIDGE},     {"private", MACVLAN_MODE_PRIVATE},
-	{"vepa", MACVLAN_MODE_VEPA},         {"passthru", MACVLAN_MODE_PASSTHRU},
-	{"source", MACVLAN_MODE_SOURCE},
+    {"bridge", MACVLAN_MODE_BRIDGE}, {"private", MACVLAN_MODE_PRIVATE},
+    {"vepa", MACVLAN_MODE_VEPA},     {"passthru", MACVLAN_MODE_PASSTHRU},
+    {"source", MACVLAN_MODE_SOURCE},
 };
 
 static const char *const macvlan_keys[] = {"link", "mode", "mac", "mtu", "macaddr", NULL};
@@ -77,7 +77,8 @@ static void parse_sources(struct macvlan *m, char *value, const struct topo_loc 
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (mac_parse(w[i], m->src[i]) < 0 || (m->src[i][0] & 1)) {
-			diag_add(d, loc, "write unicast MACs such as 02:00:00:00:00:01, space separated",
+			diag_add(d, loc,
+				 "write unicast MACs such as 02:00:00:00:00:01, space separated",
 				 "bad MAC address '%s'", w[i]);
 			m->nsrc = 0;
 			return;
@@ -110,7 +111,8 @@ static int macvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char 
 		if (i < ARRAY_SIZE(modes))
 			m->mode = modes[i].mode;
 		else
-			diag_add(d, loc, "write 'mode = bridge', 'private', 'vepa', 'passthru' or 'source'",
+			diag_add(d, loc,
+				 "write 'mode = bridge', 'private', 'vepa', 'passthru' or 'source'",
 				 "unknown macvlan mode '%s'", value);
 	} else if (streq(key, "mtu")) {
 		(void)kind_u32(key, value, 68, 65535, loc, d, &m->mtu);
@@ -180,16 +182,16 @@ static void macvlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct 
 			 dev->name, m->iface->mtu, m->lower->name, lower_mtu);
 	}
 	/* The kernel keeps a passthru macvlan alone on its device (EINVAL). */
-	vec_foreach(op, &lab->devs)
-	{
+	vec_foreach (op, &lab->devs) {
 		if (*op == dev)
 			break;
 		const struct macvlan *o = (*op)->kind == dev->kind ? (*op)->priv : NULL;
 		if (!o || o->lower != m->lower ||
 		    (m->mode != MACVLAN_MODE_PASSTHRU && o->mode != MACVLAN_MODE_PASSTHRU))
 			continue;
-		snprintf(hint, sizeof(hint), "a passthru macvlan is the only one on its device: "
-					     "put one of them on another interface");
+		snprintf(hint, sizeof(hint),
+			 "a passthru macvlan is the only one on its device: "
+			 "put one of them on another interface");
 		diag_add(d, &dev->loc, hint, "macvlans '%s' and '%s' share '%s' of node '%s'",
 			 o->iface->name, dev->name, m->lower->name, dev->node->name);
 		break;
@@ -200,11 +202,11 @@ static void macvlan_print(const struct plan *p, const struct step *s, struct sbu
 static int macvlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type macvlan_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = macvlan_print,
-	.describe = plan_describe_link,
-	.apply = macvlan_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = macvlan_print,
+    .describe = plan_describe_link,
+    .apply = macvlan_apply,
 };
 
 static void macvlan_plan(struct plan *p, struct topo_dev *dev)
@@ -290,8 +292,8 @@ static void sources_words(const uint8_t (*src)[6], size_t n, struct strvec *ret)
 	vec_push(ret, sbuf_steal(&b));
 }
 
-static void macvlan_attrs(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
-			  struct strvec *fdbs)
+static void macvlan_attrs(const struct topo_dev *dev, const struct topo_iface *i,
+			  struct strvec *ret, struct strvec *fdbs)
 {
 	const struct macvlan *m = dev->priv;
 
@@ -325,18 +327,18 @@ static void macvlan_read_attrs(struct rtnl_link *l, struct nl_cache *links, stru
 }
 
 const struct link_kind kind_macvlan = {
-	.name = "macvlan",
-	.section = "macvlan",
-	.noun = "macvlan device",
-	.takes_lower = true,
-	.keys = macvlan_keys,
-	.parse = macvlan_parse,
-	.declare = macvlan_declare,
-	.validate = macvlan_validate,
-	.plan = macvlan_plan,
-	.attrs = macvlan_attrs,
-	.read_attrs = macvlan_read_attrs,
-	.probe_kind = "macvlan",
-	.probe_module = "macvlan",
-	.free = macvlan_free,
+    .name = "macvlan",
+    .section = "macvlan",
+    .noun = "macvlan device",
+    .takes_lower = true,
+    .keys = macvlan_keys,
+    .parse = macvlan_parse,
+    .declare = macvlan_declare,
+    .validate = macvlan_validate,
+    .plan = macvlan_plan,
+    .attrs = macvlan_attrs,
+    .read_attrs = macvlan_read_attrs,
+    .probe_kind = "macvlan",
+    .probe_module = "macvlan",
+    .free = macvlan_free,
 };

@@ -83,8 +83,8 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 		} else if (a->has_mac && i->dev && i->dev->kind->lower_mac) {
 			char hint[160];
 			snprintf(hint, sizeof(hint),
-				 "drop 'mac': a %s has the MAC of the device it sits on; set that one's",
-				 i->dev->kind->noun);
+				 "drop 'mac': %s '%s' has the MAC of the device it sits on; set that one's",
+				 i->dev->kind->noun, i->name);
 			diag_add(d, &a->loc, hint, "%s '%s' cannot have a MAC address of its own",
 				 i->dev->kind->noun, i->name);
 		} else if (a->has_mac) {
