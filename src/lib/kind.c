@@ -82,6 +82,132 @@ int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc 
 	return bad ? bad : (int)n;
 }
 
+/* Where dev's devices are made among all the lab's: kinds in table order,
+ * each kind's in file order (plan_build). */
+static size_t made_at(const struct topo_lab *lab, const struct topo_dev *dev, size_t *ret_file)
+{
+	size_t k = 0;
+
+	while (k < link_kinds_n && link_kinds[k] != dev->kind)
+		k++;
+	*ret_file = 0;
+	while (*ret_file < lab->devs.n && lab->devs.v[*ret_file] != dev)
+		(*ret_file)++;
+	return k;
+}
+
+/* A device of another takes_lower kind on interface lower, or NULL. */
+static const struct topo_dev *taken_by(const struct topo_lab *lab, const struct topo_dev *dev,
+				       const struct topo_iface *lower)
+{
+	_cleanup_free_ char *word = xasprintf("link %s", lower->name);
+
+	vec_foreach(op, &lab->devs)
+	{
+		const struct topo_dev *o = *op;
+		if (o->kind == dev->kind || !o->kind->takes_lower || o->node != lower->node ||
+		    !o->kind->attrs)
+			continue;
+		const struct topo_iface *i = o->name ? topo_iface_find(o->node, o->name) : NULL;
+		struct strvec attrs = {0}, fdbs = {0};
+		bool on = false;
+		if (i && i->dev == o) {
+			o->kind->attrs(o, i, &attrs, &fdbs);
+			vec_foreach(a, &attrs) on |= streq(*a, word);
+		}
+		strvec_free(&attrs);
+		strvec_free(&fdbs);
+		if (on)
+			return o;
+	}
+	return NULL;
+}
+
+struct topo_iface *kind_lower(const struct topo_lab *lab, const struct topo_dev *dev,
+			      const struct topo_iface *self, const char *name,
+			      const struct topo_loc *loc, struct diag *d)
+{
+	const struct topo_node *n = self->node;
+	struct topo_iface *lower = name ? topo_iface_find(n, name) : NULL;
+	const char *noun = dev->kind->noun;
+	char hint[320];
+
+	if (!lower || lower == self) {
+		struct sbuf has = {0};
+		vec_foreach(ip, &n->ifaces) if (*ip != self && (*ip)->dev && !(*ip)->dev->kind->layer3)
+			sbuf_addf(&has, "%s%s", has.s ? ", " : "", (*ip)->name);
+		if (!name)
+			snprintf(hint, sizeof(hint), "add 'link = IF', the interface it sits on%s%s",
+				 has.s ? ": " : "", has.s ? has.s : "");
+		else if (has.s)
+			snprintf(hint, sizeof(hint), "name one of the interfaces of '%s' it can sit on: %s",
+				 n->name, has.s);
+		if (!has.s)
+			snprintf(hint, sizeof(hint),
+				 "%s'%s' has no interface it can sit on yet; a [links] line makes one, "
+				 "e.g. 'link = %s:eth0 OTHER:eth0'",
+				 name ? "" : "add 'link = IF'; ", n->name, n->name);
+		sbuf_free(&has);
+		if (!name)
+			diag_add(d, loc, hint, "[%s %s:%s] has no 'link'", dev->kind->section, n->name,
+				 self->name);
+		else if (streq(name, "lo"))
+			diag_add(d, loc, hint, "%s '%s' cannot sit on lo", noun, self->name);
+		else if (lower)
+			diag_add(d, loc, hint, "%s '%s' cannot sit on itself", noun, self->name);
+		else
+			diag_add(d, loc, hint, "node '%s' has no interface '%s' for %s '%s' to sit on",
+				 n->name, name, noun, self->name);
+		return NULL;
+	}
+	if (dev->kind->takes_lower && lower->dev && lower->dev->kind == dev->kind) {
+		/* the kernel would put it on that one's device instead */
+		snprintf(hint, sizeof(hint), "write 'link = IF' with the interface '%s' sits on",
+			 lower->name);
+		diag_add(d, loc, hint, "%s '%s' cannot sit on '%s', another %s", noun, self->name,
+			 name, noun);
+		return NULL;
+	}
+	if (lower->dev && lower->dev->kind->layer3) {
+		diag_add(d, loc, "it needs an Ethernet device below it: a link's end, a bridge, a dummy",
+			 "%s '%s' cannot sit on %s '%s', which has no MAC address", noun,
+			 self->name, lower->dev->kind->noun, name);
+		return NULL;
+	}
+	if (lower->master) {
+		snprintf(hint, sizeof(hint), "put the %s on bridge '%s' itself, or on another interface",
+			 noun, lower->master->name);
+		diag_add(d, loc, hint,
+			 "'%s' of node '%s' is a port of bridge '%s', which takes its frames first",
+			 name, n->name, lower->master->name);
+		return NULL;
+	}
+	const struct topo_dev *other = dev->kind->takes_lower ? taken_by(lab, dev, lower) : NULL;
+	if (other) {
+		snprintf(hint, sizeof(hint), "put %ss and %ss on different interfaces",
+			 kind_title(dev->kind), kind_title(other->kind));
+		diag_add(d, loc, hint, "'%s' of node '%s' carries %s '%s' already; it cannot carry %s too",
+			 name, n->name, other->kind->noun, other->name, kind_title(dev->kind));
+		return NULL;
+	}
+	size_t f_self, f_lower;
+	size_t k_self = made_at(lab, dev, &f_self);
+	size_t k_lower = lower->dev ? made_at(lab, lower->dev, &f_lower) : 0;
+	if (lower->dev && (k_lower > k_self || (k_lower == k_self && f_lower > f_self))) {
+		if (k_lower == k_self)
+			snprintf(hint, sizeof(hint), "move [%s %s:%s] above this section",
+				 lower->dev->kind->section, n->name, lower->name);
+		else
+			snprintf(hint, sizeof(hint),
+				 "nslab makes every %s before any %s: sit it on another interface",
+				 kind_title(dev->kind), kind_title(lower->dev->kind));
+		diag_add(d, loc, hint, "'%s' of node '%s' is made after %s '%s' that sits on it",
+			 name, n->name, noun, self->name);
+		return NULL;
+	}
+	return lower;
+}
+
 int kind_probe(const struct topo_lab *lab, struct sbuf *err)
 {
 	for (size_t k = 0; k < link_kinds_n; k++) {

@@ -34,6 +34,13 @@ struct link_kind {
 	const char *const *keys; /* NULL-terminated, for hints */
 	const char *const *repeatable; /* keys that may come on several lines, or NULL */
 	bool layer3;     /* no link-layer address: 'iface ... mac' is refused */
+	/* It has a MAC, but always its lower device's (ipvlan): 'iface ...
+	 * mac' is refused and `save` writes none. */
+	bool lower_mac;
+	/* It sits on another interface of its node and takes that one's
+	 * frames (the kernel's rx_handler: macvlan, ipvlan), which one kind
+	 * only can do; its attrs name the interface as "link IF". */
+	bool takes_lower;
 	bool fdb_remote; /* FDB entries on it need 'dst' (the remote end), as VXLAN's */
 	bool is_link;    /* counted in `nslab ls` LINKS: a point-to-point cable */
 	/* One key = value of the section. Reports bad values to d itself. */
@@ -121,3 +128,13 @@ int kind_u32(const char *key, const char *value, uint32_t min, uint32_t max,
  * each known and named once. Returns the count, or -EINVAL after a diagnostic. */
 int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc *loc,
 		 struct diag *d, struct topo_node **ret, size_t max);
+/* The interface `name` of dev's node that dev's interface self sits on
+ * (macvlan, ipvlan: `link = IF`): NULL after a diagnostic at loc when
+ * name is NULL (no `link`) or the node has no such interface (the hints
+ * list those it has), or when it is lo, self, a device without an Ethernet
+ * header (layer3), a bridge's port (the bridge takes its frames first), a
+ * takes_lower device of dev's own kind or one that a device of another
+ * takes_lower kind sits on, or one made after dev. */
+struct topo_iface *kind_lower(const struct topo_lab *lab, const struct topo_dev *dev,
+			      const struct topo_iface *self, const char *name,
+			      const struct topo_loc *loc, struct diag *d);

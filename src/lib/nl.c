@@ -188,6 +188,40 @@ void nl_link_setup(const struct nl_ctx *nl, struct rtnl_link *link, const struct
 	}
 }
 
+int nl_link_msg_begin(const struct nl_ctx *nl, const struct topo_iface *i, const char *kind,
+		      uint32_t lower, struct nl_link_msg *ret)
+{
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_index = (int)nl_ifindex(nl, i),
+				.ifi_flags = IFF_UP,
+				.ifi_change = IFF_UP};
+	struct nl_link_msg m = {.msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL)};
+
+	if (!m.msg || nlmsg_append(m.msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(m.msg, IFLA_IFNAME, i->name) < 0 ||
+	    (i->mtu && nla_put_u32(m.msg, IFLA_MTU, i->mtu) < 0) ||
+	    (i->has_mac && nla_put(m.msg, IFLA_ADDRESS, 6, i->mac) < 0) ||
+	    (lower && nla_put_u32(m.msg, IFLA_LINK, lower) < 0) ||
+	    !(m.info = nla_nest_start(m.msg, IFLA_LINKINFO)) ||
+	    nla_put_string(m.msg, IFLA_INFO_KIND, kind) < 0 ||
+	    !(m.data = nla_nest_start(m.msg, IFLA_INFO_DATA))) {
+		nlmsg_free(m.msg);
+		return -ENOMEM;
+	}
+	*ret = m;
+	return 0;
+}
+
+int nl_link_msg_send(struct nl_ctx *nl, struct nl_sock *sk, struct nl_link_msg *m,
+		     struct sbuf *err)
+{
+	_cleanup_nlmsg_ struct nl_msg *msg = steal_pointer(&m->msg);
+
+	if (nla_nest_end(msg, m->data) < 0 || nla_nest_end(msg, m->info) < 0)
+		return -ENOMEM;
+	return nl_request(nl, sk, msg, err);
+}
+
 int nl_fdb_add(struct nl_ctx *nl, struct nl_sock *sk, uint32_t ifindex, const uint8_t mac[6],
 	       const struct ipaddr *dst, bool append, struct sbuf *err)
 {

@@ -71,6 +71,20 @@ struct nl_addr *nl_addr_from(const struct ipaddr *a, bool with_len);
 
 /* Common attributes of a new interface: name, index, mtu, mac. */
 void nl_link_setup(const struct nl_ctx *nl, struct rtnl_link *link, const struct topo_iface *i);
+/* For kinds whose attributes libnl lacks or sends wrong, a request built
+ * by hand: nl_link_msg_begin() makes an RTM_NEWLINK (create, exclusive)
+ * for interface i of rtnl kind `kind`, up, with what nl_link_setup sets
+ * and IFLA_LINK lower (when not 0), and opens IFLA_INFO_DATA; the kind
+ * puts its attributes into m->msg; nl_link_msg_send() closes the nests,
+ * sends it and frees it (also on error). */
+struct nl_link_msg {
+	struct nl_msg *msg;
+	struct nlattr *info, *data;
+};
+int nl_link_msg_begin(const struct nl_ctx *nl, const struct topo_iface *i, const char *kind,
+		      uint32_t lower, struct nl_link_msg *ret);
+int nl_link_msg_send(struct nl_ctx *nl, struct nl_sock *sk, struct nl_link_msg *m,
+		     struct sbuf *err);
 
 static inline void rtnl_link_putp(struct rtnl_link **l)
 {

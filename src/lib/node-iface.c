@@ -80,6 +80,13 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 				 i->dev->kind->noun);
 			diag_add(d, &a->loc, hint, "%s '%s' has no MAC address", i->dev->kind->noun,
 				 i->name);
+		} else if (a->has_mac && i->dev && i->dev->kind->lower_mac) {
+			char hint[160];
+			snprintf(hint, sizeof(hint),
+				 "drop 'mac': %s '%s' has the MAC of the device it sits on; set that one's",
+				 i->dev->kind->noun, i->name);
+			diag_add(d, &a->loc, hint, "%s '%s' cannot have a MAC address of its own",
+				 i->dev->kind->noun, i->name);
 		} else if (a->has_mac) {
 			i->has_mac = true;
 			memcpy(i->mac, a->mac, 6);

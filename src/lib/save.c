@@ -84,6 +84,16 @@ static void copy_kept(const char *kept, const char *section, const char *const *
 	}
 }
 
+/* Does i have the MAC of the device it sits on, in its namespace (a
+ * passthru macvlan does)? Then it is that one's to set, not i's. */
+static bool mac_of_lower(const struct show_node *n, const struct show_iface *i)
+{
+	if (!i->link || i->link_nsid >= 0 || i->link == i->ifindex)
+		return false;
+	vec_foreach(l, &n->ifaces) if (l->ifindex == i->link) return streq(l->mac, i->mac);
+	return false;
+}
+
 static void save_node(const struct show_lab *s, const struct show_node *n, const struct facts *kernel,
 		      const struct save_opts *o, struct sbuf *out, struct strvec *notes)
 {
@@ -135,7 +145,7 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
 		if (!port && (!k->default_mtu || i->mtu != k->default_mtu))
 			sbuf_addf(&line, " mtu %u", i->mtu);
-		if (!port && i->mac[0] && !k->layer3)
+		if (!port && i->mac[0] && !k->layer3 && !k->lower_mac && !mac_of_lower(n, i))
 			sbuf_addf(&line, " mac %s", i->mac);
 		if (impair_active(&i->impair)) {
 			sbuf_adds(&line, " ");
