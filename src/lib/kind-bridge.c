@@ -99,13 +99,7 @@ static int bridge_parse(struct topo_lab *lab, struct topo_dev *dev, const char *
 			b->has_default_pvid = true;
 		}
 	} else if (streq(key, "vlan_protocol")) {
-		if (strcasecmp(value, "802.1Q") == 0)
-			b->vlan_protocol = ETH_P_8021Q;
-		else if (strcasecmp(value, "802.1ad") == 0)
-			b->vlan_protocol = ETH_P_8021AD;
-		else
-			diag_add(d, loc, "write 'vlan_protocol = 802.1Q' or 'vlan_protocol = 802.1ad'",
-				 "bad vlan_protocol '%s'", value);
+		(void)kind_vlan_protocol(key, value, loc, d, &b->vlan_protocol);
 	} else if (streq(key, "mcast_snooping")) {
 		bool on;
 		if (kind_bool(key, value, loc, d, &on) == 0)

@@ -13,7 +13,8 @@
 
 struct vlan {
 	uint32_t id, mtu;
-	bool has_id, ad, planned;
+	bool has_id, id_given, ad, planned;
+	bool looped; /* in a loop of parents reported at another VLAN */
 	char *link_name;
 	struct topo_iface *iface, *parent;
 };
@@ -36,6 +37,7 @@ static int vlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 
 	if (streq(key, "id")) {
 		/* 0 and 4095 are reserved by 802.1Q */
+		v->id_given = true;
 		v->has_id = kind_u32(key, value, 1, 4094, loc, d, &v->id) == 0;
 	} else if (streq(key, "link")) {
 		const char *why = topo_ifname_error(value);
@@ -47,13 +49,9 @@ static int vlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *ke
 			v->link_name = xstrdup(value);
 		}
 	} else if (streq(key, "protocol")) {
-		if (strcasecmp(value, "802.1Q") == 0)
-			v->ad = false;
-		else if (strcasecmp(value, "802.1ad") == 0)
-			v->ad = true;
-		else
-			diag_add(d, loc, "write 'protocol = 802.1Q' or 'protocol = 802.1ad' (QinQ's outer tag)",
-				 "bad protocol '%s'", value);
+		uint16_t proto;
+		if (kind_vlan_protocol(key, value, loc, d, &proto) == 0)
+			v->ad = proto == ETH_P_8021AD;
 	} else if (streq(key, "mtu")) {
 		(void)kind_u32(key, value, 68, 65535, loc, d, &v->mtu);
 	} else {
@@ -102,9 +100,11 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 	struct vlan *v = vlan_of(dev);
 	char hint[256];
 
-	if (!v->iface)
+	if (!v->iface || v->looped)
 		return;
 	if (!v->has_id) {
+		if (v->id_given)
+			return; /* a bad one, reported */
 		diag_add(d, &dev->loc, "add 'id = N' (1 to 4094), or name it IF.N: [vlan h1:eth0.100]",
 			 "[vlan %s:%s] has no VLAN id", dev->node_name, dev->name);
 		return;
@@ -116,9 +116,14 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 	}
 	v->parent = topo_iface_find(dev->node, v->link_name);
 	if (!v->parent) {
-		_cleanup_free_ char *have = topo_iface_list(dev->node);
+		struct sbuf have = {0};
+		vec_foreach(ip, &dev->node->ifaces) if (*ip != v->iface && (*ip)->dev &&
+							 !(*ip)->dev->kind->layer3)
+			sbuf_addf(&have, "%s%s", have.len ? ", " : "", (*ip)->name);
 		snprintf(hint, sizeof(hint), "a link or a section must make '%s' in node '%s'%s%s",
-			 v->link_name, dev->node->name, *have ? "; it has: " : "", have);
+			 v->link_name, dev->node->name, have.len ? "; it has: " : "",
+			 have.len ? have.s : "");
+		sbuf_free(&have);
 		diag_add(d, &dev->loc, hint, "[vlan %s:%s]: parent '%s' is not an interface of '%s'",
 			 dev->node_name, dev->name, v->link_name, dev->node->name);
 		return;
@@ -132,10 +137,16 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 	}
 	/* a parent that is a VLAN of ours: no loop back to this one */
 	for (const struct topo_iface *p = v->parent; p && p->dev && p->dev->kind == &kind_vlan;) {
-		const struct vlan *pv = p->dev->priv;
+		struct vlan *pv = p->dev->priv;
 		if (p == v->iface) {
 			diag_add(d, &dev->loc, "a VLAN's parent chain must end at a real device",
 				 "[vlan %s:%s]: its parents loop", dev->node_name, dev->name);
+			/* once for the loop: its other VLANs stay quiet */
+			for (const struct topo_iface *q = v->parent; q != v->iface;) {
+				struct vlan *qv = q->dev->priv;
+				qv->looped = true;
+				q = qv->parent ? qv->parent : topo_iface_find(q->node, qv->link_name);
+			}
 			v->parent = NULL;
 			return;
 		}

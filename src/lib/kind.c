@@ -2,6 +2,9 @@
 #include "kind.h"
 #include "apply.h"
 
+#include <linux/if_ether.h>
+#include <strings.h>
+
 
 const struct link_kind *kind_by_section(const char *section)
 {
@@ -47,6 +50,21 @@ int kind_u32(const char *key, const char *value, uint32_t min, uint32_t max,
 	if (parse_u32(value, min, max, ret) == 0)
 		return 0;
 	snprintf(hint, sizeof(hint), "'%s' is a whole number from %u to %u", key, min, max);
+	diag_add(d, loc, hint, "bad %s '%s'", key, value);
+	return -EINVAL;
+}
+
+int kind_vlan_protocol(const char *key, const char *value, const struct topo_loc *loc,
+		       struct diag *d, uint16_t *ret)
+{
+	char hint[128];
+
+	if (strcasecmp(value, "802.1Q") == 0 || strcasecmp(value, "802.1ad") == 0) {
+		*ret = strcasecmp(value, "802.1Q") == 0 ? ETH_P_8021Q : ETH_P_8021AD;
+		return 0;
+	}
+	snprintf(hint, sizeof(hint), "write '%s = 802.1Q' or '%s = 802.1ad' (QinQ's outer tag)", key,
+		 key);
 	diag_add(d, loc, hint, "bad %s '%s'", key, value);
 	return -EINVAL;
 }

@@ -124,6 +124,9 @@ int kind_bool(const char *key, const char *value, const struct topo_loc *loc, st
 	      bool *ret);
 int kind_u32(const char *key, const char *value, uint32_t min, uint32_t max,
 	     const struct topo_loc *loc, struct diag *d, uint32_t *ret);
+/* "802.1Q" or "802.1ad" (any case) -> ETH_P_8021Q or ETH_P_8021AD. */
+int kind_vlan_protocol(const char *key, const char *value, const struct topo_loc *loc,
+		       struct diag *d, uint16_t *ret);
 /* Resolve a member list "n1 n2 n3" against the lab's nodes: at most max,
  * each known and named once. Returns the count, or -EINVAL after a diagnostic. */
 int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc *loc,
