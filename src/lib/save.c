@@ -16,12 +16,68 @@ static const struct fact *fact_of(const struct facts *f, const char *node, const
 }
 
 /* How a topology names interface i of node n as a link end: NODE:IF, or
- * the bridge it is a port of (BRIDGE for the switch's, NODE:BRIDGE). */
+ * for a port of a switch bridge that bridge (nslab names its ports); a
+ * port of a node's bridge keeps its name through the bridge's 'ports'. */
 static char *end_name(const struct show_node *n, const struct show_iface *i)
 {
-	if (i->master[0])
-		return is_switch(n) ? xstrdup(i->master) : xasprintf("%s:%s", n->name, i->master);
+	if (i->master[0] && is_switch(n))
+		return xstrdup(i->master);
 	return xasprintf("%s:%s", n->name, i->name);
+}
+
+/* A port's settings in the words of a 'port' line: "port-hairpin on" ->
+ * "hairpin on", "port-vlans 10 pvid untagged, 20-30" -> "pvid 10 untagged
+ * tagged 20-30"; the bridge's own "vlans ..." the same. */
+static void port_words(const char *attr, struct sbuf *out)
+{
+	const char *v = strncmp(attr, "port-vlans ", 11) == 0 ? attr + 11
+			: strncmp(attr, "vlans ", 6) == 0   ? attr + 6
+							    : NULL;
+	if (!v) {
+		sbuf_addf(out, " %s", attr + 5);
+		return;
+	}
+	_cleanup_free_ char *copy = xstrdup(v);
+	for (char *save = NULL, *e = strtok_r(copy, ",", &save); e; e = strtok_r(NULL, ",", &save)) {
+		char vid[16] = "";
+		bool pvid = strstr(e, "pvid"), untagged = strstr(e, "untagged");
+		if (sscanf(e, " %15s", vid) != 1 || streq(vid, "none"))
+			continue;
+		if (pvid)
+			sbuf_addf(out, " pvid %s%s", vid, untagged ? " untagged" : "");
+		else
+			sbuf_addf(out, " %s %s", untagged ? "untagged" : "tagged", vid);
+	}
+}
+
+/* A master's section: 'ports' (in a node) and a 'port' line for each port
+ * with settings, and for the bridge's own VLANs. */
+static void save_ports(const struct show_node *n, const struct show_iface *m, struct sbuf *out)
+{
+	struct sbuf ports = {0}, lines = {0}, self = {0};
+
+	vec_foreach(a, &m->attrs) if (strncmp(*a, "vlans ", 6) == 0) port_words(*a, &self);
+	if (self.s)
+		sbuf_addf(&lines, "port = %s%s\n", m->name, self.s);
+	vec_foreach(q, &n->ifaces)
+	{
+		if (!streq(q->master, m->name))
+			continue;
+		if (!is_switch(n))
+			sbuf_addf(&ports, " %s", q->name);
+		struct sbuf w = {0};
+		vec_foreach(a, &q->attrs) if (strncmp(*a, "port-", 5) == 0) port_words(*a, &w);
+		if (w.s)
+			sbuf_addf(&lines, "port = %s%s\n", q->name, w.s);
+		sbuf_free(&w);
+	}
+	if (ports.s)
+		sbuf_addf(out, "ports =%s\n", ports.s);
+	if (lines.s)
+		sbuf_adds(out, lines.s);
+	sbuf_free(&ports);
+	sbuf_free(&lines);
+	sbuf_free(&self);
 }
 
 static const struct show_iface *iface_of(const struct show_lab *s, const char *spec, const struct show_node **ret)
@@ -142,10 +198,11 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 		if (i->ifindex == 1 || !k || state_is_fallback(i->name))
 			continue;
 		struct sbuf line = {0};
-		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
-		if (!port && (!k->default_mtu || i->mtu != k->default_mtu))
+		/* a node's bridge ports keep their names ('ports'), so they
+		 * take iface lines like any interface */
+		if (!k->default_mtu || i->mtu != k->default_mtu)
 			sbuf_addf(&line, " mtu %u", i->mtu);
-		if (!port && i->mac[0] && !k->layer3 && !k->lower_mac && !mac_of_lower(n, i))
+		if (i->mac[0] && !k->layer3 && !k->lower_mac && !mac_of_lower(n, i))
 			sbuf_addf(&line, " mac %s", i->mac);
 		if (impair_active(&i->impair)) {
 			sbuf_adds(&line, " ");
@@ -203,14 +260,15 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 				continue;
 			}
 			_cleanup_free_ char *a = end_name(n, i), *b = end_name(pn, p);
-			bool first = i->master[0] && !p->master[0] ? false
-				     : !i->master[0] && p->master[0] ? true
-								     : strcmp(a, b) < 0 || (streq(a, b) && i < p);
+			bool sw_i = i->master[0] && is_switch(n), sw_p = p->master[0] && is_switch(pn);
+			bool first = sw_i && !sw_p   ? false
+				     : !sw_i && sw_p ? true
+						     : strcmp(a, b) < 0 || (streq(a, b) && i < p);
 			if (!first)
 				continue;
-			/* a port nslab names has no iface line: its MTU goes on the
-			 * link (flannel's pods and cni0 at 1450) */
-			const struct show_iface *pe = p->master[0] ? p : i->master[0] ? i : NULL;
+			/* a switch port nslab names has no iface line: its MTU goes
+			 * on the link */
+			const struct show_iface *pe = sw_p ? p : sw_i ? i : NULL;
 			if (pe && pe->mtu != k->default_mtu)
 				sbuf_addf(&links, "link = %s %s mtu %u\n", a, b, pe->mtu);
 			else
@@ -224,16 +282,13 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 		vec_foreach(a, &i->attrs)
 		{
 			const char *sp = strchr(*a, ' ');
-			/* a bridge's port settings and VLANs are not its keys:
-			 * save does not write port lines yet (a note says so) */
-			if (strncmp(*a, "port-", 5) == 0 || strncmp(*a, "vlans ", 6) == 0) {
-				note(notes, out, "%s:%s: its bridge port settings and VLANs ('%s') are "
-						 "not saved", n->name, i->name, *a);
+			/* a port's settings and a bridge's VLANs go on 'port' lines */
+			if (strncmp(*a, "port-", 5) == 0 || strncmp(*a, "vlans ", 6) == 0)
 				continue;
-			}
 			if (sp)
 				sbuf_addf(out, "%.*s = %s\n", (int)(sp - *a), *a, sp + 1);
 		}
+		save_ports(n, i, out);
 	}
 	vec_foreach(n, &s->nodes) if (!is_switch(n)) save_node(s, n, kernel, o, out, notes);
 	if (links.s)

@@ -9,11 +9,12 @@
 #define BR_INI "/tmp/nslab-nslt-br.ini"
 #define EVPN_NOFLOOD "/tmp/nslab-nslt-evpn-noflood.ini"
 #define EVPN_NOSUP "/tmp/nslab-nslt-evpn-nosup.ini"
+#define SAVED "/tmp/nslab-nslt-br2.ini"
 
 static int teardown(void **state)
 {
-	(void)sh("for l in nslt-br evpn-static nslt-evpn vlan; do %s down $l >/dev/null 2>&1; done; "
-		 "rm -f " BR_INI " " EVPN_NOFLOOD " " EVPN_NOSUP,
+	(void)sh("for l in nslt-br nslt-br2 evpn-static nslt-evpn vlan; do %s down $l >/dev/null 2>&1; done; "
+		 "rm -f " BR_INI " " EVPN_NOFLOOD " " EVPN_NOSUP " " SAVED,
 		 nslab());
 	return 0;
 }
@@ -77,8 +78,20 @@ static void test_ports_and_settings(void **state)
 	/* a change by hand is found */
 	assert_sh(0, "bridge -n nslt-br-sw link set dev eth1 learning on");
 	assert_sh(0, "%s diff nslt-br | grep -qx \"sw  *eth1 port-learning 'off': in the file, not in the kernel\"", nslab());
+	/* save writes ports by name and each port's settings; the saved lab
+	 * is the same */
+	assert_sh(0, "bridge -n nslt-br-sw link set dev eth1 learning off");
+	_cleanup_free_ char *saved = capture("%s save nslt-br -n nslt-br2 2>/dev/null | tee " SAVED, nslab());
+	assert_non_null(strstr(saved, "\nports = eth1 eth2 h3-eth0\n"));
+	assert_non_null(strstr(saved, "\nport = eth1 learning off hairpin on cost 7 priority 5\n"));
+	assert_non_null(strstr(saved, "\nport = h3-eth0 hairpin on isolated on\n"));
+	assert_non_null(strstr(saved, "\nageing_time = 120s\n"));
+	assert_sh(0, "%s up " SAVED " >/dev/null && %s diff nslt-br2 " SAVED " && %s check nslt-br2",
+		  nslab(), nslab(), nslab());
+	assert_sh(0, "%s down nslt-br2 >/dev/null", nslab());
 	assert_sh(0, "%s down nslt-br >/dev/null", nslab());
 	assert_lab_gone("nslt-br");
+	assert_lab_gone("nslt-br2");
 	/* the plan builds the same */
 	assert_sh(0, "%s plan " BR_INI " | sh && %s diff nslt-br " BR_INI, nslab(), nslab());
 	assert_sh(0, "%s down nslt-br >/dev/null", nslab());

@@ -272,7 +272,7 @@ static void test_save_every_scenario(void **state)
 	static const char *const scenarios[] = {
 		"two-nodes", "lan", "router", "onlink", "vxlan", "impair", "k8s-flannel-vxlan",
 		"k8s-host-gw", "k8s-calico-routed", "dns", "web", "nat", "lb", "dns-tree", "slaac",
-		"ospf", "bgp", "rip",
+		"ospf", "bgp", "rip", "evpn-static",
 	};
 	unsigned done = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(scenarios); i++) {

@@ -16,7 +16,7 @@ vlans() {
 }
 info() { ip -d -j -n "$1" link show "$2" | jq -r ".[0].linkinfo.info_data | $3"; }
 
-echo "1..18"
+echo "1..19"
 echo "# guest kernel $(uname -r)"
 check "nslab up topologies/vlan.ini" "$N" up "$T"
 check "sw1's access port eth1 is VLAN 10, untagged, its PVID (bridge -j vlan)" \
@@ -36,6 +36,8 @@ check "h1 does not reach the spy: VLAN 20's port, VLAN 10's subnet" \
 check "not one frame of h1's ARP reached the spy" test "$(spy_rx)" = "$before"
 check "every expectation of vlan.ini holds" "$N" check vlan
 check "diff: the kernel's VLANs, ports and subinterfaces match the file" "$N" diff vlan
+check "save writes ports by name and their VLANs; the saved lab is the same" sh -c \
+	"'$N' save vlan -n vlan2 -o /tmp/vlan2.ini 2>/dev/null && grep -qx 'port = eth1 pvid 10 untagged' /tmp/vlan2.ini && grep -qx 'port = trunk tagged 10 tagged 20' /tmp/vlan2.ini && '$N' up /tmp/vlan2.ini >/dev/null && '$N' diff vlan2 /tmp/vlan2.ini && '$N' check vlan2 >/dev/null; r=\$?; '$N' down vlan2 >/dev/null; exit \$r"
 check "down leaves nothing" sh -c "'$N' down vlan >/dev/null && [ -z \"\$(ip netns list)\" ] && [ ! -e /run/nslab/vlan ]"
 check "nslab plan | sh builds the same lab (diff against the file)" sh -c \
 	"'$N' plan '$T' | sh && '$N' diff vlan '$T' && '$N' ping vlan h1 h3 -- -c 1 -W 2 -q >/dev/null; r=\$?; '$N' down vlan >/dev/null; exit \$r"
