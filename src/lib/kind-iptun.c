@@ -155,7 +155,7 @@ void iptun_declare(const struct iptun_ops *o, struct topo_lab *lab, struct topo_
 		if (n < 0)
 			return;
 		if (n != 2) {
-			snprintf(hint, sizeof(hint), "a %s joins exactly two nodes", dev->kind->noun);
+			snprintf(hint, sizeof(hint), "list the two ends of the %s", dev->kind->noun);
 			diag_add(d, &t->members_loc, hint, "'members' lists %d node%s", n,
 				 n == 1 ? "" : "s");
 			return;
