@@ -40,19 +40,19 @@ static void gretap_get(struct rtnl_link *l, struct iptun_conf *ret)
 }
 
 static const struct iptun_ops gretap_ops = {
-	.kind = &kind_gretap,
-	.family = AF_INET,
-	.carries = "Ethernet in GRE over IPv4",
-	.example = "10.0.1.1",
-	.has_key = true,
-	.outer_proto = IPPROTO_GRE,
-	.alloc = rtnl_link_ipgretap_alloc,
-	.set = gretap_set,
-	.get = gretap_get,
+    .kind = &kind_gretap,
+    .family = AF_INET,
+    .carries = "Ethernet in GRE over IPv4",
+    .example = "10.0.1.1",
+    .has_key = true,
+    .outer_proto = IPPROTO_GRE,
+    .alloc = rtnl_link_ipgretap_alloc,
+    .set = gretap_set,
+    .get = gretap_get,
 };
 
-static const char *const gretap_keys[] = {"members", "dev", "local", "remote", "ttl",
-					  "key",     "mtu", NULL};
+static const char *const gretap_keys[] = {"members", "dev", "local", "remote",
+					  "ttl",     "key", "mtu",   NULL};
 
 static int gretap_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
 			const struct topo_loc *loc, struct diag *d)
@@ -86,20 +86,20 @@ static bool gretap_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_gretap = {
-	.name = "gretap",
-	.section = "gretap",
-	.title = "GRETAP",
-	.noun = "GRETAP device",
-	.layer3 = false, /* Ethernet frames: a MAC, and it can be a bridge port */
-	.keys = gretap_keys,
-	.parse = gretap_parse,
-	.declare = gretap_declare,
-	.validate = gretap_validate,
-	.plan = gretap_plan,
-	.probe_kind = "gretap",
-	.probe_module = "ip_gre",
-	.attrs = iptun_attrs,
-	.read_attrs = gretap_read_attrs,
-	.tunnel = gretap_tunnel,
-	.free = iptun_free,
+    .name = "gretap",
+    .section = "gretap",
+    .title = "GRETAP",
+    .noun = "GRETAP device",
+    .layer3 = false, /* Ethernet frames: a MAC, and it can be a bridge port */
+    .keys = gretap_keys,
+    .parse = gretap_parse,
+    .declare = gretap_declare,
+    .validate = gretap_validate,
+    .plan = gretap_plan,
+    .probe_kind = "gretap",
+    .probe_module = "ip_gre",
+    .attrs = iptun_attrs,
+    .read_attrs = gretap_read_attrs,
+    .tunnel = gretap_tunnel,
+    .free = iptun_free,
 };

@@ -55,19 +55,19 @@ static void ip6gre_get(struct rtnl_link *l, struct iptun_conf *ret)
 }
 
 static const struct iptun_ops ip6gre_ops = {
-	.kind = &kind_ip6gre,
-	.family = AF_INET6,
-	.carries = "GRE over IPv6",
-	.example = "fd00::1",
-	.has_key = true,
-	.outer_proto = IPPROTO_GRE,
-	.alloc = rtnl_link_ip6gre_alloc,
-	.set = ip6gre_set,
-	.get = ip6gre_get,
+    .kind = &kind_ip6gre,
+    .family = AF_INET6,
+    .carries = "GRE over IPv6",
+    .example = "fd00::1",
+    .has_key = true,
+    .outer_proto = IPPROTO_GRE,
+    .alloc = rtnl_link_ip6gre_alloc,
+    .set = ip6gre_set,
+    .get = ip6gre_get,
 };
 
-static const char *const ip6gre_keys[] = {"members", "dev", "local", "remote", "ttl",
-					  "key",     "mtu", NULL};
+static const char *const ip6gre_keys[] = {"members", "dev", "local", "remote",
+					  "ttl",     "key", "mtu",   NULL};
 
 static int ip6gre_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
 			const struct topo_loc *loc, struct diag *d)
@@ -101,19 +101,19 @@ static bool ip6gre_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_ip6gre = {
-	.name = "ip6gre",
-	.section = "ip6gre",
-	.noun = "ip6gre tunnel",
-	.layer3 = true,
-	.keys = ip6gre_keys,
-	.parse = ip6gre_parse,
-	.declare = ip6gre_declare,
-	.validate = ip6gre_validate,
-	.plan = ip6gre_plan,
-	.probe_kind = "ip6gre",
-	.probe_module = "ip6_gre",
-	.attrs = iptun_attrs,
-	.read_attrs = ip6gre_read_attrs,
-	.tunnel = ip6gre_tunnel,
-	.free = iptun_free,
+    .name = "ip6gre",
+    .section = "ip6gre",
+    .noun = "ip6gre tunnel",
+    .layer3 = true,
+    .keys = ip6gre_keys,
+    .parse = ip6gre_parse,
+    .declare = ip6gre_declare,
+    .validate = ip6gre_validate,
+    .plan = ip6gre_plan,
+    .probe_kind = "ip6gre",
+    .probe_module = "ip6_gre",
+    .attrs = iptun_attrs,
+    .read_attrs = ip6gre_read_attrs,
+    .tunnel = ip6gre_tunnel,
+    .free = iptun_free,
 };

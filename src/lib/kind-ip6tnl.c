@@ -18,7 +18,7 @@
 extern const struct link_kind kind_ip6tnl;
 
 static const struct iptun_mode ip6tnl_modes[] = {
-	{"ip6ip6", IPPROTO_IPV6}, {"ipip6", IPPROTO_IPIP}, {"any", 0}, {NULL, 0}};
+    {"ip6ip6", IPPROTO_IPV6}, {"ipip6", IPPROTO_IPIP}, {"any", 0}, {NULL, 0}};
 
 static void ip6tnl_set(struct rtnl_link *l, const struct iptun_conf *c)
 {
@@ -45,20 +45,20 @@ static void ip6tnl_get(struct rtnl_link *l, struct iptun_conf *ret)
 }
 
 static const struct iptun_ops ip6tnl_ops = {
-	.kind = &kind_ip6tnl,
-	.family = AF_INET6,
-	.carries = "IPv6 or IPv4 in IPv6",
-	.example = "fd00::1",
-	.modes = ip6tnl_modes,
-	.mode_key = true,
-	.outer_proto = IPPROTO_IPV6,
-	.alloc = rtnl_link_ip6_tnl_alloc,
-	.set = ip6tnl_set,
-	.get = ip6tnl_get,
+    .kind = &kind_ip6tnl,
+    .family = AF_INET6,
+    .carries = "IPv6 or IPv4 in IPv6",
+    .example = "fd00::1",
+    .modes = ip6tnl_modes,
+    .mode_key = true,
+    .outer_proto = IPPROTO_IPV6,
+    .alloc = rtnl_link_ip6_tnl_alloc,
+    .set = ip6tnl_set,
+    .get = ip6tnl_get,
 };
 
-static const char *const ip6tnl_keys[] = {"members", "dev", "local", "remote", "ttl",
-					  "mode",    "mtu", NULL};
+static const char *const ip6tnl_keys[] = {"members", "dev",  "local", "remote",
+					  "ttl",     "mode", "mtu",   NULL};
 
 static int ip6tnl_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key, char *value,
 			const struct topo_loc *loc, struct diag *d)
@@ -92,19 +92,19 @@ static bool ip6tnl_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_ip6tnl = {
-	.name = "ip6tnl",
-	.section = "ip6tnl",
-	.noun = "ip6tnl tunnel",
-	.layer3 = true,
-	.keys = ip6tnl_keys,
-	.parse = ip6tnl_parse,
-	.declare = ip6tnl_declare,
-	.validate = ip6tnl_validate,
-	.plan = ip6tnl_plan,
-	.probe_kind = "ip6tnl",
-	.probe_module = "ip6_tunnel",
-	.attrs = iptun_attrs,
-	.read_attrs = ip6tnl_read_attrs,
-	.tunnel = ip6tnl_tunnel,
-	.free = iptun_free,
+    .name = "ip6tnl",
+    .section = "ip6tnl",
+    .noun = "ip6tnl tunnel",
+    .layer3 = true,
+    .keys = ip6tnl_keys,
+    .parse = ip6tnl_parse,
+    .declare = ip6tnl_declare,
+    .validate = ip6tnl_validate,
+    .plan = ip6tnl_plan,
+    .probe_kind = "ip6tnl",
+    .probe_module = "ip6_tunnel",
+    .attrs = iptun_attrs,
+    .read_attrs = ip6tnl_read_attrs,
+    .tunnel = ip6tnl_tunnel,
+    .free = iptun_free,
 };

@@ -32,15 +32,15 @@ static void ipip_get(struct rtnl_link *l, struct iptun_conf *ret)
 }
 
 static const struct iptun_ops ipip_ops = {
-	.kind = &kind_ipip,
-	.family = AF_INET,
-	.carries = "IPv4 in IPv4",
-	.example = "10.0.1.1",
-	.modes = ipip_modes,
-	.outer_proto = IPPROTO_IPIP,
-	.alloc = rtnl_link_ipip_alloc,
-	.set = ipip_set,
-	.get = ipip_get,
+    .kind = &kind_ipip,
+    .family = AF_INET,
+    .carries = "IPv4 in IPv4",
+    .example = "10.0.1.1",
+    .modes = ipip_modes,
+    .outer_proto = IPPROTO_IPIP,
+    .alloc = rtnl_link_ipip_alloc,
+    .set = ipip_set,
+    .get = ipip_get,
 };
 
 static const char *const ipip_keys[] = {"members", "dev", "local", "remote", "ttl", "mtu", NULL};
@@ -77,20 +77,20 @@ static bool ipip_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_ipip = {
-	.name = "ipip",
-	.section = "ipip",
-	.title = "IPIP",
-	.noun = "IPIP tunnel",
-	.layer3 = true,
-	.keys = ipip_keys,
-	.parse = ipip_parse,
-	.declare = ipip_declare,
-	.validate = ipip_validate,
-	.plan = ipip_plan,
-	.probe_kind = "ipip",
-	.probe_module = "ipip",
-	.attrs = iptun_attrs,
-	.read_attrs = ipip_read_attrs,
-	.tunnel = ipip_tunnel,
-	.free = iptun_free,
+    .name = "ipip",
+    .section = "ipip",
+    .title = "IPIP",
+    .noun = "IPIP tunnel",
+    .layer3 = true,
+    .keys = ipip_keys,
+    .parse = ipip_parse,
+    .declare = ipip_declare,
+    .validate = ipip_validate,
+    .plan = ipip_plan,
+    .probe_kind = "ipip",
+    .probe_module = "ipip",
+    .attrs = iptun_attrs,
+    .read_attrs = ipip_read_attrs,
+    .tunnel = ipip_tunnel,
+    .free = iptun_free,
 };

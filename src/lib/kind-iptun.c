@@ -121,10 +121,12 @@ int iptun_parse(const struct iptun_ops *o, struct topo_dev *dev, const char *key
 	} else if (streq(key, "members") || streq(key, "dev")) {
 		snprintf(hint, sizeof(hint),
 			 "write [%s NAME] with 'members = A B' and 'dev = IF' for a pair", sect);
-		diag_add(d, loc, hint, "'%s' is for [%s NAME], not [%s NODE:NAME]", key, sect, sect);
+		diag_add(d, loc, hint, "'%s' is for [%s NAME], not [%s NODE:NAME]", key, sect,
+			 sect);
 	} else if (streq(key, "local") || streq(key, "remote")) {
 		snprintf(hint, sizeof(hint),
-			 "a pair takes both ends from 'dev'; for one end write [%s NODE:NAME]", sect);
+			 "a pair takes both ends from 'dev'; for one end write [%s NODE:NAME]",
+			 sect);
 		diag_add(d, loc, hint, "'%s' is for [%s NODE:NAME], not a pair", key, sect);
 	} else {
 		return KIND_KEY_UNKNOWN;
@@ -155,7 +157,8 @@ void iptun_declare(const struct iptun_ops *o, struct topo_lab *lab, struct topo_
 		if (n < 0)
 			return;
 		if (n != 2) {
-			snprintf(hint, sizeof(hint), "list the two ends of the %s", dev->kind->noun);
+			snprintf(hint, sizeof(hint), "list the two ends of the %s",
+				 dev->kind->noun);
 			diag_add(d, &t->members_loc, hint, "'members' lists %d node%s", n,
 				 n == 1 ? "" : "s");
 			return;
@@ -184,7 +187,8 @@ void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag
 		return;
 	if (!t->dev_name) {
 		if (!t->dev_given)
-			diag_add(d, &dev->loc, "add 'dev = eth0', the underlay interface of both members",
+			diag_add(d, &dev->loc,
+				 "add 'dev = eth0', the underlay interface of both members",
 				 "%s has no 'dev'", header(dev, h, sizeof(h)));
 		return;
 	}
@@ -195,8 +199,9 @@ void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag
 		if (!a && m->bad_addr)
 			return; /* its addr line has its own error */
 		if (!a) {
-			snprintf(hint, sizeof(hint), "add 'addr = %s/%s dev %s' to [node %s]", o->example,
-				 o->family == AF_INET ? "24" : "64", t->dev_name, m->name);
+			snprintf(hint, sizeof(hint), "add 'addr = %s/%s dev %s' to [node %s]",
+				 o->example, o->family == AF_INET ? "24" : "64", t->dev_name,
+				 m->name);
 			diag_add(d, &dev->loc, hint,
 				 "member '%s' has no IPv%c address on '%s' for the tunnel", m->name,
 				 o->family == AF_INET ? '4' : '6', t->dev_name);
@@ -223,11 +228,11 @@ static void iptun_print(const struct plan *p, const struct step *s, struct sbuf 
 static int iptun_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type iptun_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = iptun_print,
-	.describe = plan_describe_link,
-	.apply = iptun_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = iptun_print,
+    .describe = plan_describe_link,
+    .apply = iptun_apply,
 };
 
 void iptun_plan(const struct iptun_ops *o, struct plan *p, struct topo_dev *dev)

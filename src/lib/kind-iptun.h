@@ -30,15 +30,15 @@ struct iptun_conf {
 
 struct iptun_ops {
 	const struct link_kind *kind;
-	int family;          /* of the outer addresses: AF_INET, AF_INET6 */
+	int family;	     /* of the outer addresses: AF_INET, AF_INET6 */
 	const char *carries; /* for hints: "IPv4 in IPv4" */
 	const char *example; /* an address of the outer family, for hints */
-	bool has_key;        /* GRE: 'key' */
+	bool has_key;	     /* GRE: 'key' */
 	/* NULL-terminated, the first the default; the plan always names the
 	 * mode, since ip(8) sends IFLA_IPTUN_PROTO 0 ('any') where none is
 	 * given and libnl sends none (the kernel's default then). */
 	const struct iptun_mode *modes;
-	bool mode_key; /* 'mode' is a key, and a word of diff (ip6tnl) */
+	bool mode_key;	     /* 'mode' is a key, and a word of diff (ip6tnl) */
 	uint8_t outer_proto; /* the outer header's protocol (IPPROTO_IPIP...) */
 	struct rtnl_link *(*alloc)(void);
 	/* Onto a link of the kind; libnl's setters, each with its own byte

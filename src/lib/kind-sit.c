@@ -34,15 +34,15 @@ static void sit_get(struct rtnl_link *l, struct iptun_conf *ret)
 }
 
 static const struct iptun_ops sit_ops = {
-	.kind = &kind_sit,
-	.family = AF_INET,
-	.carries = "IPv6 in IPv4",
-	.example = "10.0.1.1",
-	.modes = sit_modes,
-	.outer_proto = IPPROTO_IPV6,
-	.alloc = rtnl_link_sit_alloc,
-	.set = sit_set,
-	.get = sit_get,
+    .kind = &kind_sit,
+    .family = AF_INET,
+    .carries = "IPv6 in IPv4",
+    .example = "10.0.1.1",
+    .modes = sit_modes,
+    .outer_proto = IPPROTO_IPV6,
+    .alloc = rtnl_link_sit_alloc,
+    .set = sit_set,
+    .get = sit_get,
 };
 
 static const char *const sit_keys[] = {"members", "dev", "local", "remote", "ttl", "mtu", NULL};
@@ -79,20 +79,20 @@ static bool sit_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 }
 
 const struct link_kind kind_sit = {
-	.name = "sit",
-	.section = "sit",
-	.title = "SIT",
-	.noun = "SIT tunnel",
-	.layer3 = true,
-	.keys = sit_keys,
-	.parse = sit_parse,
-	.declare = sit_declare,
-	.validate = sit_validate,
-	.plan = sit_plan,
-	.probe_kind = "sit",
-	.probe_module = "sit",
-	.attrs = iptun_attrs,
-	.read_attrs = sit_read_attrs,
-	.tunnel = sit_tunnel,
-	.free = iptun_free,
+    .name = "sit",
+    .section = "sit",
+    .title = "SIT",
+    .noun = "SIT tunnel",
+    .layer3 = true,
+    .keys = sit_keys,
+    .parse = sit_parse,
+    .declare = sit_declare,
+    .validate = sit_validate,
+    .plan = sit_plan,
+    .probe_kind = "sit",
+    .probe_module = "sit",
+    .attrs = iptun_attrs,
+    .read_attrs = sit_read_attrs,
+    .tunnel = sit_tunnel,
+    .free = iptun_free,
 };

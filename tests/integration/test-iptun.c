@@ -11,26 +11,24 @@ struct case_ {
 	const char *ping;    /* from a */
 };
 
-#define NODES \
+#define NODES                                                                  \
 	"[node a]\naddr = 192.0.2.1/24 dev eth0\naddr = fd00::1/64 dev eth0\n" \
-	"addr = %s dev t0\n[node b]\naddr = 192.0.2.2/24 dev eth0\n" \
+	"addr = %s dev t0\n[node b]\naddr = 192.0.2.2/24 dev eth0\n"           \
 	"addr = fd00::2/64 dev eth0\naddr = %s dev t0\n[links]\nlink = a:eth0 b:eth0\n"
 
 static const struct case_ cases[] = {
-	{"ipip", "IPIP", "ipip", "[ipip t0]\nmembers = a b\ndev = eth0\n", "10.9.0.2"},
-	{"sit", "SIT", "sit", "[sit t0]\nmembers = a b\ndev = eth0\n", "fd09::2"},
-	{"ip6tnl", "ip6tnl", "ip6_tunnel", "[ip6tnl t0]\nmembers = a b\ndev = eth0\n", "fd09::2"},
-	{"gretap", "GRETAP", "ip_gre", "[gretap t0]\nmembers = a b\ndev = eth0\nkey = 7\n",
-	 "10.9.0.2"},
-	{"ip6gre", "ip6gre", "ip6_gre", "[ip6gre t0]\nmembers = a b\ndev = eth0\nkey = 7\n",
-	 "fd09::2"},
+    {"ipip", "IPIP", "ipip", "[ipip t0]\nmembers = a b\ndev = eth0\n", "10.9.0.2"},
+    {"sit", "SIT", "sit", "[sit t0]\nmembers = a b\ndev = eth0\n", "fd09::2"},
+    {"ip6tnl", "ip6tnl", "ip6_tunnel", "[ip6tnl t0]\nmembers = a b\ndev = eth0\n", "fd09::2"},
+    {"gretap", "GRETAP", "ip_gre", "[gretap t0]\nmembers = a b\ndev = eth0\nkey = 7\n", "10.9.0.2"},
+    {"ip6gre", "ip6gre", "ip6_gre", "[ip6gre t0]\nmembers = a b\ndev = eth0\nkey = 7\n", "fd09::2"},
 };
 
 static int teardown(void **state)
 {
 	const struct case_ *c = *state;
-	(void)sh("%s down nslt-tun-%s >/dev/null 2>&1; rm -f /tmp/nslt-tun-%s.ini", nslab(), c->kind,
-		 c->kind);
+	(void)sh("%s down nslt-tun-%s >/dev/null 2>&1; rm -f /tmp/nslt-tun-%s.ini", nslab(),
+		 c->kind, c->kind);
 	return 0;
 }
 
@@ -71,9 +69,10 @@ static void test_refused(void **state)
 	_cleanup_free_ char *file = write_lab(c);
 	_cleanup_free_ char *before = capture("ip netns list");
 	_cleanup_free_ char *out = capture("%s up %s 2>&1; echo rc=$?", nslab(), file);
-	_cleanup_free_ char *want = xasprintf("nslab: up 'nslt-tun-%s' failed: kernel lacks %s support "
-					      "(module %s); nothing was created\nrc=1",
-					      c->kind, c->title, c->module);
+	_cleanup_free_ char *want =
+	    xasprintf("nslab: up 'nslt-tun-%s' failed: kernel lacks %s support "
+		      "(module %s); nothing was created\nrc=1",
+		      c->kind, c->title, c->module);
 	assert_string_equal(out, want);
 	_cleanup_free_ char *after = capture("ip netns list");
 	assert_string_equal(before, after);
@@ -94,8 +93,8 @@ static void test_traffic(void **state)
 	}
 	_cleanup_free_ char *file = write_lab(c);
 	assert_sh(0, "%s up %s >/dev/null", nslab(), file);
-	_cleanup_free_ char *kind =
-		capture("ip -d -j -n nslt-tun-%s-a link show t0 | jq -r '.[0].linkinfo.info_kind'", c->kind);
+	_cleanup_free_ char *kind = capture(
+	    "ip -d -j -n nslt-tun-%s-a link show t0 | jq -r '.[0].linkinfo.info_kind'", c->kind);
 	assert_string_equal(kind, c->kind);
 	assert_sh(0, "ip netns exec nslt-tun-%s-a ping -c1 -W2 -q %s >/dev/null", c->kind, c->ping);
 	assert_sh(0, "%s diff nslt-tun-%s %s >/dev/null", nslab(), c->kind, file);
@@ -115,12 +114,14 @@ static void test_ipip_scenario(void **state)
 {
 	bool has = kernel_has("ipip");
 	_cleanup_free_ char *before = capture("ip netns list");
-	_cleanup_free_ char *out = capture("%s up --name nslt-tun-ipipsc %s/topologies/ipip.ini 2>&1; "
-					   "echo rc=$?",
-					   nslab(), srcdir());
+	_cleanup_free_ char *out =
+	    capture("%s up --name nslt-tun-ipipsc %s/topologies/ipip.ini 2>&1; "
+		    "echo rc=$?",
+		    nslab(), srcdir());
 	if (!has) {
-		assert_string_equal(out, "nslab: up 'nslt-tun-ipipsc' failed: kernel lacks IPIP support "
-					 "(module ipip); nothing was created\nrc=1");
+		assert_string_equal(out,
+				    "nslab: up 'nslt-tun-ipipsc' failed: kernel lacks IPIP support "
+				    "(module ipip); nothing was created\nrc=1");
 		_cleanup_free_ char *after = capture("ip netns list");
 		assert_string_equal(before, after);
 		assert_lab_gone("nslt-tun-ipipsc");
@@ -152,6 +153,7 @@ int main(void)
 					       .initial_state = (void *)&cases[i]};
 		n++;
 	}
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test_teardown(test_ipip_scenario, teardown_scenario);
+	tests[n++] =
+	    (struct CMUnitTest)cmocka_unit_test_teardown(test_ipip_scenario, teardown_scenario);
 	return _cmocka_run_group_tests("iptun", tests, n, require_root, NULL);
 }

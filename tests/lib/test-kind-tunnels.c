@@ -25,8 +25,9 @@
 #include <netlink/route/link/sit.h>
 
 /* Two linked nodes with IPv4 addresses on eth0 (6 lines). */
-#define BASE "[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n" \
-	     "[links]\nlink = h1:eth0 h2:eth0\n"
+#define BASE                                                                               \
+	"[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n" \
+	"[links]\nlink = h1:eth0 h2:eth0\n"
 
 struct one {
 	const char *ini;
@@ -36,64 +37,65 @@ struct one {
 };
 
 static const struct one cases[] = {
-	{BASE "[ipip t0]\ndev = eth0\n", 7, "[ipip t0] has no 'members'",
-	 "add 'members = A B', the two tunnel ends"},
-	{BASE "[sit t0]\nmembers = h1 h2\n", 7, "[sit t0] has no 'dev'",
-	 "add 'dev = eth0', the underlay interface of both members"},
-	{BASE "[gretap t0]\nmembers = h1\ndev = eth0\n", 8, "'members' lists 1 node",
-	 "list the two ends of the GRETAP device"},
-	{BASE "[ipip t0]\nmembers = h1 h9\ndev = eth0\n", 8, "member 'h9' is not a node",
-	 "declare it with '[node h9]'"},
-	{BASE "[ipip h1:t0]\nlocal = 10.0.0.1\n", 7, "[ipip h1:t0] needs 'local' and 'remote'",
-	 "add 'local = ADDRESS' and 'remote = ADDRESS'"},
-	{BASE "[ip6tnl h1:t0]\nlocal = 10.0.0.1\nremote = fd00::2\n", 8, "bad local '10.0.0.1'",
-	 "write an IPv6 address such as fd00::1 (ip6tnl carries IPv6 or IPv4 in IPv6)"},
-	{BASE "[sit h1:t0]\nlocal = 10.0.0.1\nremote = fd00::2\n", 9, "bad remote 'fd00::2'",
-	 "write an IPv4 address such as 10.0.1.1 (sit carries IPv6 in IPv4)"},
-	{BASE "[ip6gre h1:t0]\nlocal = fd00::1\nremote = fd00::2/64\n", 9, "bad remote 'fd00::2/64'",
-	 "write an IPv6 address such as fd00::1 (ip6gre carries GRE over IPv6)"},
-	{BASE "[ip6tnl h1:t0]\nlocal = fd00::1\nremote = fd00::2\nmode = gre\n", 10, "bad mode 'gre'",
-	 "write one of: 'mode = ip6ip6' (the default) 'mode = ipip6' 'mode = any'"},
-	{BASE "[ipip h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nkey = 5\n", 10,
-	 "unknown key 'key' in [ipip h1:t0]", NULL},
-	{BASE "[sit h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nmode = any\n", 10,
-	 "unknown key 'mode' in [sit h1:t0]", NULL},
-	{BASE "[gretap h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nkey = -1\n", 10, "bad key '-1'",
-	 "'key' is a whole number from 0 to 4294967295"},
-	{BASE "[ipip h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nttl = 256\n", 10, "bad ttl '256'",
-	 "'ttl' is a whole number from 0 to 255"},
-	{BASE "[sit t0]\nmembers = h1 h2\ndev = eth0\nmtu = 10\n", 10, "bad mtu '10'",
-	 "'mtu' is a whole number from 68 to 65535"},
-	{BASE "[ip6gre t0]\nmembers = h1 h2\ndev = eth0\n", 7,
-	 "member 'h1' has no IPv6 address on 'eth0' for the tunnel",
-	 "add 'addr = fd00::1/64 dev eth0' to [node h1]"},
-	{BASE "[ipip t0]\nmembers = h1 h2\ndev = eth1\n", 7,
-	 "member 'h1' has no IPv4 address on 'eth1' for the tunnel",
-	 "add 'addr = 10.0.1.1/24 dev eth1' to [node h1]"},
-	{BASE "[gretap t0]\nmembers = h1 h2\ndev = eth0\nlocal = 10.0.0.1\n", 10,
-	 "'local' is for [gretap NODE:NAME], not a pair",
-	 "a pair takes both ends from 'dev'; for one end write [gretap NODE:NAME]"},
-	{BASE "[ip6gre h1:t0]\nmembers = h1 h2\nlocal = fd00::1\nremote = fd00::2\n", 8,
-	 "'members' is for [ip6gre NAME], not [ip6gre NODE:NAME]",
-	 "write [ip6gre NAME] with 'members = A B' and 'dev = IF' for a pair"},
-	{BASE "[ipip t0]\nmembers = h1 h2\ndev = -eth0\n", 9,
-	 "underlay device '-eth0' must start with a letter, digit or '_'",
-	 "name the underlay interface, e.g. 'dev = eth0'"},
-	/* layer 3: no MAC (the core's check, from the kind's flag) */
-	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\niface = t0 mac 02:00:00:00:00:01\n[node h2]\n"
-	 "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[ipip t0]\nmembers = h1 h2\n"
-	 "dev = eth0\n",
-	 3, "IPIP tunnel 't0' has no MAC address", NULL},
-	{"[node h1]\naddr = 10.0.0.1/24 dev eth0\niface = t0 mac 02:00:00:00:00:01\n[node h2]\n"
-	 "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[ip6gre h1:t0]\n"
-	 "local = fd00::1\nremote = fd00::2\n",
-	 3, "ip6gre tunnel 't0' has no MAC address", NULL},
+    {BASE "[ipip t0]\ndev = eth0\n", 7, "[ipip t0] has no 'members'",
+     "add 'members = A B', the two tunnel ends"},
+    {BASE "[sit t0]\nmembers = h1 h2\n", 7, "[sit t0] has no 'dev'",
+     "add 'dev = eth0', the underlay interface of both members"},
+    {BASE "[gretap t0]\nmembers = h1\ndev = eth0\n", 8, "'members' lists 1 node",
+     "list the two ends of the GRETAP device"},
+    {BASE "[ipip t0]\nmembers = h1 h9\ndev = eth0\n", 8, "member 'h9' is not a node",
+     "declare it with '[node h9]'"},
+    {BASE "[ipip h1:t0]\nlocal = 10.0.0.1\n", 7, "[ipip h1:t0] needs 'local' and 'remote'",
+     "add 'local = ADDRESS' and 'remote = ADDRESS'"},
+    {BASE "[ip6tnl h1:t0]\nlocal = 10.0.0.1\nremote = fd00::2\n", 8, "bad local '10.0.0.1'",
+     "write an IPv6 address such as fd00::1 (ip6tnl carries IPv6 or IPv4 in IPv6)"},
+    {BASE "[sit h1:t0]\nlocal = 10.0.0.1\nremote = fd00::2\n", 9, "bad remote 'fd00::2'",
+     "write an IPv4 address such as 10.0.1.1 (sit carries IPv6 in IPv4)"},
+    {BASE "[ip6gre h1:t0]\nlocal = fd00::1\nremote = fd00::2/64\n", 9, "bad remote 'fd00::2/64'",
+     "write an IPv6 address such as fd00::1 (ip6gre carries GRE over IPv6)"},
+    {BASE "[ip6tnl h1:t0]\nlocal = fd00::1\nremote = fd00::2\nmode = gre\n", 10, "bad mode 'gre'",
+     "write one of: 'mode = ip6ip6' (the default) 'mode = ipip6' 'mode = any'"},
+    {BASE "[ipip h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nkey = 5\n", 10,
+     "unknown key 'key' in [ipip h1:t0]", NULL},
+    {BASE "[sit h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nmode = any\n", 10,
+     "unknown key 'mode' in [sit h1:t0]", NULL},
+    {BASE "[gretap h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nkey = -1\n", 10, "bad key '-1'",
+     "'key' is a whole number from 0 to 4294967295"},
+    {BASE "[ipip h1:t0]\nlocal = 10.0.0.1\nremote = 10.0.0.2\nttl = 256\n", 10, "bad ttl '256'",
+     "'ttl' is a whole number from 0 to 255"},
+    {BASE "[sit t0]\nmembers = h1 h2\ndev = eth0\nmtu = 10\n", 10, "bad mtu '10'",
+     "'mtu' is a whole number from 68 to 65535"},
+    {BASE "[ip6gre t0]\nmembers = h1 h2\ndev = eth0\n", 7,
+     "member 'h1' has no IPv6 address on 'eth0' for the tunnel",
+     "add 'addr = fd00::1/64 dev eth0' to [node h1]"},
+    {BASE "[ipip t0]\nmembers = h1 h2\ndev = eth1\n", 7,
+     "member 'h1' has no IPv4 address on 'eth1' for the tunnel",
+     "add 'addr = 10.0.1.1/24 dev eth1' to [node h1]"},
+    {BASE "[gretap t0]\nmembers = h1 h2\ndev = eth0\nlocal = 10.0.0.1\n", 10,
+     "'local' is for [gretap NODE:NAME], not a pair",
+     "a pair takes both ends from 'dev'; for one end write [gretap NODE:NAME]"},
+    {BASE "[ip6gre h1:t0]\nmembers = h1 h2\nlocal = fd00::1\nremote = fd00::2\n", 8,
+     "'members' is for [ip6gre NAME], not [ip6gre NODE:NAME]",
+     "write [ip6gre NAME] with 'members = A B' and 'dev = IF' for a pair"},
+    {BASE "[ipip t0]\nmembers = h1 h2\ndev = -eth0\n", 9,
+     "underlay device '-eth0' must start with a letter, digit or '_'",
+     "name the underlay interface, e.g. 'dev = eth0'"},
+    /* layer 3: no MAC (the core's check, from the kind's flag) */
+    {"[node h1]\naddr = 10.0.0.1/24 dev eth0\niface = t0 mac 02:00:00:00:00:01\n[node h2]\n"
+     "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[ipip t0]\nmembers = h1 h2\n"
+     "dev = eth0\n",
+     3, "IPIP tunnel 't0' has no MAC address", NULL},
+    {"[node h1]\naddr = 10.0.0.1/24 dev eth0\niface = t0 mac 02:00:00:00:00:01\n[node h2]\n"
+     "addr = 10.0.0.2/24 dev eth0\n[links]\nlink = h1:eth0 h2:eth0\n[ip6gre h1:t0]\n"
+     "local = fd00::1\nremote = fd00::2\n",
+     3, "ip6gre tunnel 't0' has no MAC address", NULL},
 };
 
 static void print_all(const struct diag *d)
 {
-	vec_foreach(m, &d->msgs) fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line,
-					 m->msg, m->hint ? m->hint : "no hint");
+	vec_foreach (m, &d->msgs)
+		fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line, m->msg,
+			m->hint ? m->hint : "no hint");
 }
 
 static void test_one_error(void **state)
@@ -120,17 +122,17 @@ static void test_one_error(void **state)
 
 /* Every kind, both forms, with the keys each takes. */
 static const char all_kinds[] =
-	"[lab]\nname = t\n"
-	"[node a]\naddr = 192.0.2.1/24 dev eth0\naddr = fd00::1/64 dev eth0\n"
-	"iface = tap1 mac 02:00:00:00:00:0a\n"
-	"[node b]\naddr = 192.0.2.2/24 dev eth0\naddr = fd00::2/64 dev eth0\n"
-	"[links]\nlink = a:eth0 b:eth0\n"
-	"[ipip ip1]\nmembers = a b\ndev = eth0\n"
-	"[sit a:s1]\nlocal = 192.0.2.1\nremote = 192.0.2.9\nttl = 64\nmtu = 1400\n"
-	"[ip6tnl t6]\nmembers = b a\ndev = eth0\nmode = ipip6\nttl = 0\n"
-	"[ip6tnl b:t7]\nlocal = fd00::2\nremote = fd00::7\n"
-	"[gretap tap1]\nmembers = a b\ndev = eth0\nkey = 7\n"
-	"[ip6gre a:g6]\nlocal = fd00::1\nremote = fd00::2\nkey = 4294967295\n";
+    "[lab]\nname = t\n"
+    "[node a]\naddr = 192.0.2.1/24 dev eth0\naddr = fd00::1/64 dev eth0\n"
+    "iface = tap1 mac 02:00:00:00:00:0a\n"
+    "[node b]\naddr = 192.0.2.2/24 dev eth0\naddr = fd00::2/64 dev eth0\n"
+    "[links]\nlink = a:eth0 b:eth0\n"
+    "[ipip ip1]\nmembers = a b\ndev = eth0\n"
+    "[sit a:s1]\nlocal = 192.0.2.1\nremote = 192.0.2.9\nttl = 64\nmtu = 1400\n"
+    "[ip6tnl t6]\nmembers = b a\ndev = eth0\nmode = ipip6\nttl = 0\n"
+    "[ip6tnl b:t7]\nlocal = fd00::2\nremote = fd00::7\n"
+    "[gretap tap1]\nmembers = a b\ndev = eth0\nkey = 7\n"
+    "[ip6gre a:g6]\nlocal = fd00::1\nremote = fd00::2\nkey = 4294967295\n";
 
 static struct topo_lab *load(const char *ini)
 {
@@ -154,18 +156,22 @@ static void test_plan_lines(void **state)
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
 	static const char *const want[] = {
-		"ip -n t-a link add ip1 up type ipip remote 192.0.2.2 local 192.0.2.1 ttl 255 mode ipip\n",
-		"ip -n t-b link add ip1 up type ipip remote 192.0.2.1 local 192.0.2.2 ttl 255 mode ipip\n",
-		"ip -n t-a link add s1 mtu 1400 up type sit remote 192.0.2.9 local 192.0.2.1 ttl 64 "
-		"mode ip6ip\n",
-		"ip -n t-b link add t6 up type ip6tnl remote fd00::1 local fd00::2 ttl 0 mode ipip6\n",
-		"ip -n t-a link add t6 up type ip6tnl remote fd00::2 local fd00::1 ttl 0 mode ipip6\n",
-		"ip -n t-b link add t7 up type ip6tnl remote fd00::7 local fd00::2 ttl 255 mode ip6ip6\n",
-		"ip -n t-a link add tap1 address 02:00:00:00:00:0a up type gretap remote 192.0.2.2 "
-		"local 192.0.2.1 ttl 255 key 7\n",
-		"ip -n t-b link add tap1 up type gretap remote 192.0.2.1 local 192.0.2.2 ttl 255 key 7\n",
-		"ip -n t-a link add g6 up type ip6gre remote fd00::2 local fd00::1 ttl 255 "
-		"key 4294967295\n",
+	    "ip -n t-a link add ip1 up type ipip remote 192.0.2.2 local 192.0.2.1 ttl 255 mode "
+	    "ipip\n",
+	    "ip -n t-b link add ip1 up type ipip remote 192.0.2.1 local 192.0.2.2 ttl 255 mode "
+	    "ipip\n",
+	    "ip -n t-a link add s1 mtu 1400 up type sit remote 192.0.2.9 local 192.0.2.1 ttl 64 "
+	    "mode ip6ip\n",
+	    "ip -n t-b link add t6 up type ip6tnl remote fd00::1 local fd00::2 ttl 0 mode ipip6\n",
+	    "ip -n t-a link add t6 up type ip6tnl remote fd00::2 local fd00::1 ttl 0 mode ipip6\n",
+	    "ip -n t-b link add t7 up type ip6tnl remote fd00::7 local fd00::2 ttl 255 mode "
+	    "ip6ip6\n",
+	    "ip -n t-a link add tap1 address 02:00:00:00:00:0a up type gretap remote 192.0.2.2 "
+	    "local 192.0.2.1 ttl 255 key 7\n",
+	    "ip -n t-b link add tap1 up type gretap remote 192.0.2.1 local 192.0.2.2 ttl 255 key "
+	    "7\n",
+	    "ip -n t-a link add g6 up type ip6gre remote fd00::2 local fd00::1 ttl 255 "
+	    "key 4294967295\n",
 	};
 
 	assert_non_null(f);
@@ -184,7 +190,8 @@ static void test_plan_lines(void **state)
 	}
 	/* each device is made once, by one step of its kind */
 	size_t links = 0;
-	vec_foreach(s, &p.steps) links += s->dev && s->dev->kind->tunnel;
+	vec_foreach (s, &p.steps)
+		links += s->dev && s->dev->kind->tunnel;
 	assert_int_equal(links, ARRAY_SIZE(want));
 	free(text);
 	plan_free(&p);
@@ -201,7 +208,8 @@ static char *attrs_of(const struct topo_lab *lab, const char *node, const char *
 	assert_non_null(i);
 	i->dev->kind->attrs(i->dev, i, &v, &fdbs);
 	assert_int_equal(fdbs.n, 0);
-	vec_foreach(w, &v) sbuf_addf(&b, "%s%s", b.s ? ", " : "", *w);
+	vec_foreach (w, &v)
+		sbuf_addf(&b, "%s%s", b.s ? ", " : "", *w);
 	strvec_free(&v);
 	return b.s;
 }
@@ -212,13 +220,13 @@ static void test_attrs(void **state)
 	static const struct {
 		const char *node, *ifname, *words;
 	} want[] = {
-		{"a", "ip1", "local 192.0.2.1, remote 192.0.2.2, ttl 255"},
-		{"b", "ip1", "local 192.0.2.2, remote 192.0.2.1, ttl 255"},
-		{"a", "s1", "local 192.0.2.1, remote 192.0.2.9, ttl 64"},
-		{"a", "t6", "local fd00::1, remote fd00::2, ttl 0, mode ipip6"},
-		{"b", "t7", "local fd00::2, remote fd00::7, ttl 255, mode ip6ip6"},
-		{"b", "tap1", "local 192.0.2.2, remote 192.0.2.1, ttl 255, key 7"},
-		{"a", "g6", "local fd00::1, remote fd00::2, ttl 255, key 4294967295"},
+	    {"a", "ip1", "local 192.0.2.1, remote 192.0.2.2, ttl 255"},
+	    {"b", "ip1", "local 192.0.2.2, remote 192.0.2.1, ttl 255"},
+	    {"a", "s1", "local 192.0.2.1, remote 192.0.2.9, ttl 64"},
+	    {"a", "t6", "local fd00::1, remote fd00::2, ttl 0, mode ipip6"},
+	    {"b", "t7", "local fd00::2, remote fd00::7, ttl 255, mode ip6ip6"},
+	    {"b", "tap1", "local 192.0.2.2, remote 192.0.2.1, ttl 255, key 7"},
+	    {"a", "g6", "local fd00::1, remote fd00::2, ttl 255, key 4294967295"},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
@@ -241,7 +249,8 @@ static void check_link(struct rtnl_link *l, const char *words, const char *what,
 
 	assert_non_null(k);
 	k->read_attrs(l, NULL, &v);
-	vec_foreach(w, &v) sbuf_addf(&b, "%s%s", b.s ? ", " : "", *w);
+	vec_foreach (w, &v)
+		sbuf_addf(&b, "%s%s", b.s ? ", " : "", *w);
 	assert_string_equal(b.s, words);
 	assert_true(k->tunnel(l, &t));
 	assert_string_equal(t.what, what);
@@ -342,9 +351,9 @@ static void test_flags(void **state)
 		const char *name, *module, *title;
 		bool layer3;
 	} want[] = {
-		{"ipip", "ipip", "IPIP", true},        {"sit", "sit", "SIT", true},
-		{"ip6tnl", "ip6_tunnel", "ip6tnl", true}, {"gretap", "ip_gre", "GRETAP", false},
-		{"ip6gre", "ip6_gre", "ip6gre", true},
+	    {"ipip", "ipip", "IPIP", true},	      {"sit", "sit", "SIT", true},
+	    {"ip6tnl", "ip6_tunnel", "ip6tnl", true}, {"gretap", "ip_gre", "GRETAP", false},
+	    {"ip6gre", "ip6_gre", "ip6gre", true},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
@@ -362,13 +371,13 @@ static void test_flags(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_plan_lines),   cmocka_unit_test(test_attrs),
-		cmocka_unit_test(test_kernel_words), cmocka_unit_test(test_fallback_has_no_ends),
-		cmocka_unit_test(test_flags),
+	    cmocka_unit_test(test_plan_lines),	 cmocka_unit_test(test_attrs),
+	    cmocka_unit_test(test_kernel_words), cmocka_unit_test(test_fallback_has_no_ends),
+	    cmocka_unit_test(test_flags),
 	};
 	size_t n = 0;
 	struct CMUnitTest *tests = xcalloc(ARRAY_SIZE(cases) + ARRAY_SIZE(fixed), sizeof(*tests));
-	char (*names)[96] = xcalloc(ARRAY_SIZE(cases), sizeof(*names));
+	char(*names)[96] = xcalloc(ARRAY_SIZE(cases), sizeof(*names));
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(names[i], sizeof(names[i]), "error %zu: %.70s", i, cases[i].msg);
