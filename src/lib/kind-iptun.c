@@ -196,6 +196,13 @@ void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag
 		struct topo_node *m = t->members[i];
 		struct topo_iface *lower = topo_iface_find(m, t->dev_name);
 		const struct topo_addr *a = lower ? topo_iface_addr(m, lower, o->family) : NULL;
+		if (!lower) {
+			snprintf(hint, sizeof(hint), "link '%s:%s' to the underlay", m->name,
+				 t->dev_name);
+			diag_add(d, &dev->loc, hint, "member '%s' has no interface '%s'", m->name,
+				 t->dev_name);
+			return;
+		}
 		if (!a && m->bad_addr)
 			return; /* its addr line has its own error */
 		if (!a) {
