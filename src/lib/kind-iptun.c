@@ -15,7 +15,6 @@ struct iptun {
 	char *dev_name;
 	char *members_text;
 	struct topo_loc members_loc;
-	bool has_local, has_remote;
 	/* given, even with a bad value (reported then): not "missing" too */
 	bool dev_given, local_given, remote_given;
 	size_t n;
@@ -113,10 +112,10 @@ int iptun_parse(const struct iptun_ops *o, struct topo_dev *dev, const char *key
 	} else if ((streq(key, "local") || streq(key, "remote")) && !pair) {
 		if (streq(key, "local")) {
 			t->local_given = true;
-			t->has_local = parse_addr(o, key, value, loc, d, &t->local[0]) == 0;
+			(void)parse_addr(o, key, value, loc, d, &t->local[0]);
 		} else {
 			t->remote_given = true;
-			t->has_remote = parse_addr(o, key, value, loc, d, &t->remote[0]) == 0;
+			(void)parse_addr(o, key, value, loc, d, &t->remote[0]);
 		}
 	} else if (streq(key, "members") || streq(key, "dev")) {
 		snprintf(hint, sizeof(hint),
