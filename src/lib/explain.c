@@ -1049,6 +1049,8 @@ static int walk(struct ctx *c, size_t ni, uint32_t iif, struct pkt *k, unsigned 
 		bool l3 = out && (rtnl_link_get_arptype(out) == ARPHRD_NONE ||
 				  rtnl_link_get_arptype(out) == ARPHRD_IPGRE ||
 				  rtnl_link_get_arptype(out) == ARPHRD_TUNNEL ||
+				  rtnl_link_get_arptype(out) == ARPHRD_TUNNEL6 ||
+				  rtnl_link_get_arptype(out) == ARPHRD_IP6GRE ||
 				  rtnl_link_get_arptype(out) == ARPHRD_SIT);
 		if (!l3) {
 			int st = neigh_lookup(n, rt.oif, nh, mac);

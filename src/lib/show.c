@@ -4,6 +4,7 @@
 #include "lab.h"
 #include "netns.h"
 #include "nl.h"
+#include "state.h"
 #include "topology.h"
 
 #include <linux/if_addr.h>
@@ -120,6 +121,10 @@ static void read_node(struct show_node *n, unsigned flags)
 		goto out;
 	for (struct nl_object *o = nl_cache_get_first(links); o; o = nl_cache_get_next(o)) {
 		struct rtnl_link *l = (struct rtnl_link *)o;
+		/* A tunnel module's fallback device (tunl0, sit0, gre0...), in
+		 * every namespace made while the module is loaded: not the lab's. */
+		if (state_is_fallback(rtnl_link_get_name(l)))
+			continue;
 		struct show_iface *i = vec_add(&n->ifaces);
 		const char *kind = rtnl_link_get_type(l);
 		struct nl_addr *mac = rtnl_link_get_addr(l);
