@@ -76,8 +76,8 @@ static void check_ifattrs(struct topo_node *n, struct diag *d)
 			i->mtu = a->mtu;
 		if (a->has_mac && i->dev && i->dev->kind->layer3) {
 			char hint[128];
-			snprintf(hint, sizeof(hint), "drop 'mac': a %s is a layer-3 device",
-				 i->dev->kind->noun);
+			snprintf(hint, sizeof(hint), "drop 'mac': '%s' is a layer-3 device (%s)",
+				 i->name, i->dev->kind->noun);
 			diag_add(d, &a->loc, hint, "%s '%s' has no MAC address", i->dev->kind->noun,
 				 i->name);
 		} else if (a->has_mac && i->dev && i->dev->kind->lower_mac) {

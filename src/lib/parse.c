@@ -643,7 +643,8 @@ static void begin_section(struct parser *p, char *head)
 		const char *why = topo_ifname_error(ifn);
 		if (why) {
 			snprintf(hint, sizeof(hint),
-				 "a %s is an interface: 1 to 15 letters, digits, '_', '-' or '.'",
+				 "the %s's name is an interface name: 1 to 15 letters, digits, '_', "
+				 "'-' or '.'",
 				 word);
 			diag_add(p->d, &loc, hint, "%s name '%s' %s", word, ifn, why);
 			return;
