@@ -18,6 +18,7 @@ struct veth_end {
 	struct topo_node *node;
 	struct topo_iface *iface;  /* the veth end */
 	struct topo_iface *bridge; /* the bridge it plugs into, or NULL */
+	bool named_port; /* BRIDGE:PORT: a switch bridge's port, named by the line */
 };
 
 struct veth {
@@ -213,6 +214,16 @@ static void declare_end(struct topo_lab *lab, struct topo_dev *dev, struct veth_
 	}
 	e->node = topo_node_find(lab, e->node_name);
 	if (!e->node) {
+		/* BRIDGE:PORT, a port of a switch bridge named by the line (a
+		 * node of that name would win: NODE:IF) */
+		struct topo_iface *br =
+			lab->switch_node ? topo_iface_find(lab->switch_node, e->node_name) : NULL;
+		if (br && br->is_bridge) {
+			e->node = lab->switch_node;
+			e->bridge = br;
+			e->named_port = true;
+			return;
+		}
 		e->unknown = true; /* reported in pass 1 */
 		return;
 	}
@@ -246,6 +257,19 @@ static void name_port(struct topo_lab *lab, struct topo_dev *dev, struct veth_en
 	char name[64];
 	uint32_t h = 2166136261u;
 
+	if (e->named_port) {
+		struct topo_iface *old = topo_iface_find(e->node, e->name);
+		if (old) {
+			char hint[160];
+			snprintf(hint, sizeof(hint), "give each port of '%s' its own name",
+				 e->bridge->name);
+			diag_add(d, &dev->loc, hint, "link end '%s': '%s' is already %s (line %u)", e->text,
+				 e->name, old->is_bridge ? "a bridge" : "a port", old->loc.line);
+			return;
+		}
+		snprintf(name, sizeof(name), "%s", e->name);
+		goto found;
+	}
 	if (other->node_name && !other->bridge &&
 	    snprintf(name, sizeof(name), "%s-%s", other->node_name, other->name) <= TOPO_IFNAME_MAX &&
 	    !topo_iface_find(e->node, name))

@@ -20,8 +20,16 @@ static const struct fact *fact_of(const struct facts *f, const char *node, const
  * port of a node's bridge keeps its name through the bridge's 'ports'. */
 static char *end_name(const struct show_node *n, const struct show_iface *i)
 {
-	if (i->master[0] && is_switch(n))
-		return xstrdup(i->master);
+	if (i->master[0] && is_switch(n)) {
+		/* the name nslab gives it, PEERNODE-PEERIF; else BRIDGE:PORT */
+		_cleanup_free_ char *dflt = xstrdup(i->peer);
+		char *colon = strchr(dflt, ':');
+		if (colon)
+			*colon = '-';
+		if (streq(dflt, i->name))
+			return xstrdup(i->master);
+		return xasprintf("%s:%s", i->master, i->name);
+	}
 	return xasprintf("%s:%s", n->name, i->name);
 }
 

@@ -98,6 +98,34 @@ static void test_ports_and_settings(void **state)
 	assert_lab_gone("nslt-br");
 }
 
+/* link = h1:eth0 lan:p1 names a switch bridge's port; a port line finds
+ * it by that name, and save keeps it. */
+static void test_named_switch_port(void **state)
+{
+	FILE *f = fopen(BR_INI, "w");
+	assert_non_null(f);
+	fputs("[lab]\nname = nslt-br\n[bridge lan]\nport = p1 hairpin on\n"
+	      "[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n"
+	      "[links]\nlink = h1:eth0 lan:p1\nlink = h2:eth0 lan\n[expect]\nreach = h1 h2\n",
+	      f);
+	fclose(f);
+	assert_sh(0, "%s up " BR_INI " >/dev/null", nslab());
+	_cleanup_free_ char *p1 = capture("bridge -n nslt-br-.sw -j -d link show dev p1 | jq -r "
+					  "'.[0] | \"\\(.master) \\(.hairpin)\"'");
+	assert_string_equal(p1, "lan true");
+	assert_sh(0, "ip -n nslt-br-.sw link show h2-eth0 >/dev/null"); /* the other keeps nslab's name */
+	assert_sh(0, "%s check nslt-br >/dev/null", nslab());
+	_cleanup_free_ char *saved = capture("%s save nslt-br -n nslt-br2 2>/dev/null | tee " SAVED, nslab());
+	assert_non_null(strstr(saved, "\nlink = h1:eth0 lan:p1\n"));
+	assert_non_null(strstr(saved, "\nlink = h2:eth0 lan\n"));
+	assert_non_null(strstr(saved, "\nport = p1 hairpin on\n"));
+	assert_sh(0, "%s down nslt-br >/dev/null && %s up " SAVED " >/dev/null && %s diff nslt-br2 " SAVED,
+		  nslab(), nslab(), nslab());
+	assert_sh(0, "%s down nslt-br2 >/dev/null", nslab());
+	assert_lab_gone("nslt-br");
+	assert_lab_gone("nslt-br2");
+}
+
 /* VXLAN in a bridge: the static flood list carries broadcasts; without it
  * h1 still reaches h2 because the bridge answers ARP (neigh_suppress)
  * from its neighbour entries and the static FDB entries carry the rest;
@@ -147,6 +175,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_ports_and_settings, teardown),
+		cmocka_unit_test_teardown(test_named_switch_port, teardown),
 		cmocka_unit_test_teardown(test_evpn_static, teardown),
 		cmocka_unit_test_teardown(test_vlan_on_this_kernel, teardown),
 	};
