@@ -28,7 +28,7 @@ path_of() {
 		jq -r '[.reaches, ((.path, .reply).steps[] | select(.what == "encap" or .what == "decap") | .text)] | join("|")'
 }
 
-echo "1..27"
+echo "1..29"
 echo "# guest kernel $(uname -r)"
 
 # -- the five kinds in one lab, both forms, side by side on one underlay:
@@ -193,4 +193,33 @@ check "gretap ends with keys 1 and 2: no traffic, and explain says no device tak
 	"'$N' up /tmp/$L-k.ini >/dev/null && ! ip netns exec $L-k-a ping -c 1 -W 1 -q 10.4.0.2 >/dev/null &&
 	 '$N' explain $L-k a 10.4.0.2 | grep -q 'has no device that takes what t0 sends: GRETAP (key 1)'"
 check "its down leaves nothing" sh -c "'$N' down $L-k >/dev/null && [ -z \"\$(ip netns list)\" ] && [ ! -e /run/nslab/$L-k ]"
+# gretap as a bridge port: two sites' hosts on one layer-2 segment over GRE
+cat > /tmp/gretap-br.ini <<'INI'
+[lab]
+name = gtbr
+[node s1]
+addr = 192.0.2.1/24 dev eth0
+[node s2]
+addr = 192.0.2.2/24 dev eth0
+[node a]
+addr = 10.7.0.1/24 dev eth0
+[node b]
+addr = 10.7.0.2/24 dev eth0
+[links]
+link = s1:eth0 s2:eth0
+link = a:eth0 s1:eth1
+link = b:eth0 s2:eth1
+[gretap tap1]
+members = s1 s2
+dev = eth0
+[bridge s1:br0]
+ports = eth1 tap1
+[bridge s2:br0]
+ports = eth1 tap1
+[expect]
+reach = a b
+INI
+check "gretap as a bridge port: a and b on one segment across GRE" sh -c \
+	"'$N' up /tmp/gretap-br.ini >/dev/null && [ \"\$(ip -j -n gtbr-s1 link show tap1 | jq -r '.[0].master')\" = br0 ] && '$N' check gtbr >/dev/null && '$N' diff gtbr"
+check "its down leaves nothing" sh -c "'$N' down gtbr >/dev/null && [ -z \"\$(ip netns list)\" ]"
 exit $fail
