@@ -15,11 +15,25 @@ static const struct fact *fact_of(const struct facts *f, const char *node, const
 	return NULL;
 }
 
+static const struct show_iface *iface_named(const struct show_node *n, const char *name)
+{
+	vec_foreach(i, &n->ifaces) if (streq(i->name, name)) return i;
+	return NULL;
+}
+
+/* Is i a bridge's port? A VRF's ports are the node's own interfaces. */
+static bool bridge_port(const struct show_node *n, const struct show_iface *i)
+{
+	const struct show_iface *m = i->master[0] ? iface_named(n, i->master) : NULL;
+	const struct link_kind *k = m ? kind_by_name(m->kind) : NULL;
+	return m && (!k || k->is_bridge);
+}
+
 /* How a topology names interface i of node n as a link end: NODE:IF, or
  * the bridge it is a port of (BRIDGE for the switch's, NODE:BRIDGE). */
 static char *end_name(const struct show_node *n, const struct show_iface *i)
 {
-	if (i->master[0])
+	if (bridge_port(n, i))
 		return is_switch(n) ? xstrdup(i->master) : xasprintf("%s:%s", n->name, i->master);
 	return xasprintf("%s:%s", n->name, i->name);
 }
@@ -84,6 +98,21 @@ static void copy_kept(const char *kept, const char *section, const char *const *
 	}
 }
 
+/* `vrf NAME` for the table of a device of n that has it (a VRF), else
+ * `table N`. */
+static char *table_words(const struct show_node *n, const char *table)
+{
+	_cleanup_free_ char *want = xasprintf("table %s", table);
+	vec_foreach(i, &n->ifaces)
+	{
+		const struct link_kind *k = kind_by_name(i->kind);
+		if (!k || !k->table)
+			continue;
+		vec_foreach(a, &i->attrs) if (streq(*a, want)) return xasprintf("%s %s", k->name, i->name);
+	}
+	return xasprintf("table %s", table);
+}
+
 static void save_node(const struct show_lab *s, const struct show_node *n, const struct facts *kernel,
 		      const struct save_opts *o, struct sbuf *out, struct strvec *notes)
 {
@@ -98,7 +127,9 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 	{
 		if (!streq(f->node, n->name))
 			continue;
-		if (strncmp(f->key, "route ", 6) == 0) {
+		if (strncmp(f->key, "rule ", 5) == 0) {
+			sbuf_addf(out, "rule = %s%s%s\n", f->key + 5, *f->value ? " " : "", f->value);
+		} else if (strncmp(f->key, "route ", 6) == 0) {
 			/* IPv6's default metric is the kernel's, not the file's */
 			struct sbuf v = {0};
 			_cleanup_free_ char *words = xstrdup(f->value);
@@ -113,7 +144,13 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 				}
 				sbuf_addf(&v, " %s", w);
 			}
-			sbuf_addf(out, "route = %s%s\n", f->key + 6, v.s ? v.s : "");
+			/* "route DST table N": the table last, by its VRF's name if one has it */
+			_cleanup_free_ char *dst = xstrdup(f->key + 6);
+			char *table = strstr(dst, " table ");
+			_cleanup_free_ char *in = table ? table_words(n, table + 7) : NULL;
+			if (table)
+				*table = '\0';
+			sbuf_addf(out, "route = %s%s%s%s\n", dst, v.s ? v.s : "", in ? " " : "", in ? in : "");
 			sbuf_free(&v);
 		} else if (strncmp(f->key, "neigh ", 6) == 0) {
 			char addr[64], dev[IFNAMSIZ + 1];
@@ -132,7 +169,7 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 		if (i->ifindex == 1 || !k || state_is_fallback(i->name))
 			continue;
 		struct sbuf line = {0};
-		bool port = i->master[0] && kind_has_peer(i->kind); /* named by nslab */
+		bool port = bridge_port(n, i) && kind_has_peer(i->kind); /* named by nslab */
 		if (!port && (!k->default_mtu || i->mtu != k->default_mtu))
 			sbuf_addf(&line, " mtu %u", i->mtu);
 		if (!port && i->mac[0] && !k->layer3)
@@ -193,9 +230,10 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 				continue;
 			}
 			_cleanup_free_ char *a = end_name(n, i), *b = end_name(pn, p);
-			bool first = i->master[0] && !p->master[0] ? false
-				     : !i->master[0] && p->master[0] ? true
-								     : strcmp(a, b) < 0 || (streq(a, b) && i < p);
+			bool ip = bridge_port(n, i), pp = bridge_port(pn, p);
+			bool first = ip && !pp ? false
+				     : !ip && pp ? true
+						 : strcmp(a, b) < 0 || (streq(a, b) && i < p);
 			if (!first)
 				continue;
 			sbuf_addf(&links, "link = %s %s\n", a, b);
@@ -211,6 +249,14 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 			if (sp)
 				sbuf_addf(out, "%.*s = %s\n", (int)(sp - *a), *a, sp + 1);
 		}
+		if (k->is_bridge)
+			continue; /* its ports are link ends */
+		struct sbuf ports = {0};
+		vec_foreach(p, &n->ifaces) if (streq(p->master, i->name))
+			sbuf_addf(&ports, " %s", p->name);
+		if (ports.s)
+			sbuf_addf(out, "ports =%s\n", ports.s);
+		sbuf_free(&ports);
 	}
 	vec_foreach(n, &s->nodes) if (!is_switch(n)) save_node(s, n, kernel, o, out, notes);
 	if (links.s)
