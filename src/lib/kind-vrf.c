@@ -39,10 +39,11 @@ static int vrf_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key
 		if (kind_u32(key, value, 1, UINT32_MAX, loc, d, &t) < 0)
 			return KIND_KEY_OK;
 		if (t == RT_TABLE_DEFAULT || t == RT_TABLE_MAIN || t == RT_TABLE_LOCAL) {
-			diag_add(d, loc,
-				 "tables 253, 254 and 255 are the kernel's default, main and local; "
-				 "give the VRF one of its own, e.g. 'table = 10'",
-				 "table %u is not a VRF's table", t);
+			diag_add(
+			    d, loc,
+			    "tables 253, 254 and 255 are the kernel's default, main and local; "
+			    "give the VRF one of its own, e.g. 'table = 10'",
+			    "table %u is not a VRF's table", t);
 			return KIND_KEY_OK;
 		}
 		v->table = t;
@@ -72,15 +73,18 @@ static void vrf_ports(struct topo_dev *dev, struct vrf *v, struct diag *d)
 		if (!port) {
 			_cleanup_free_ char *list = topo_iface_list(node);
 			snprintf(hint, sizeof(hint),
-				 streq(w[i], "lo") ? "lo stays in the main table; list the node's links"
-						   : "interfaces of '%s': %s; links, VLANs and tunnels make them",
+				 streq(w[i], "lo")
+				     ? "lo stays in the main table; list the node's links"
+				     : "interfaces of '%s': %s; links, VLANs and tunnels make them",
 				 node->name, list);
-			diag_add(d, &v->ports_loc, hint, "port '%s': node '%s' has no interface '%s'",
-				 w[i], node->name, w[i]);
+			diag_add(d, &v->ports_loc, hint,
+				 "port '%s': node '%s' has no interface '%s'", w[i], node->name,
+				 w[i]);
 			continue;
 		}
 		if (kind_table_of(port)) {
-			diag_add(d, &v->ports_loc, "a VRF's ports are its node's links, not other VRFs",
+			diag_add(d, &v->ports_loc,
+				 "a VRF's ports are its node's links, not other VRFs",
 				 "port '%s' is a VRF itself", w[i]);
 			continue;
 		}
@@ -95,8 +99,8 @@ static void vrf_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, st
 
 	if (!dev->node_name) {
 		if (pass == 0) {
-			snprintf(hint, sizeof(hint), "a VRF belongs to one node: write [vrf NODE:%s]",
-				 dev->name);
+			snprintf(hint, sizeof(hint),
+				 "a VRF belongs to one node: write [vrf NODE:%s]", dev->name);
 			diag_add(d, &dev->loc, hint, "[vrf %s] names no node", dev->name);
 		}
 		return;
@@ -129,8 +133,7 @@ static void vrf_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag
 		return;
 	/* The kernel takes two VRFs on one table, and then they are one:
 	 * each one's routes leak into the other. */
-	vec_foreach(op, &lab->devs)
-	{
+	vec_foreach (op, &lab->devs) {
 		struct topo_dev *o = *op;
 		if (o == dev)
 			break;
@@ -141,8 +144,8 @@ static void vrf_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag
 			continue;
 		snprintf(hint, sizeof(hint), "give each VRF its own table ('%s' is at line %u)",
 			 o->name, o->loc.line);
-		diag_add(d, &dev->loc, hint, "VRFs '%s' and '%s' of node '%s' share table %u", o->name,
-			 dev->name, dev->node->name, v->table);
+		diag_add(d, &dev->loc, hint, "VRFs '%s' and '%s' of node '%s' share table %u",
+			 o->name, dev->name, dev->node->name, v->table);
 	}
 }
 
@@ -150,11 +153,11 @@ static void vrf_print(const struct plan *p, const struct step *s, struct sbuf *o
 static int vrf_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type vrf_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = vrf_print,
-	.describe = plan_describe_link,
-	.apply = vrf_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = vrf_print,
+    .describe = plan_describe_link,
+    .apply = vrf_apply,
 };
 
 static void vrf_plan(struct plan *p, struct topo_dev *dev)
@@ -231,24 +234,24 @@ static void vrf_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct s
 }
 
 const struct link_kind kind_vrf = {
-	.name = "vrf",
-	.section = "vrf",
-	.title = "VRF",
-	.noun = "VRF device",
-	.layer3 = true,
-	/* the kernel's VRF takes the largest MTU (IP6_MAX_MTU): it only
-	 * hands packets on to its ports */
-	.default_mtu = 65575,
-	.keys = vrf_keys,
-	.parse = vrf_parse,
-	.declare = vrf_declare,
-	.validate = vrf_validate,
-	.plan = vrf_plan,
-	.probe_kind = "vrf",
-	.probe_module = "vrf",
-	.attrs = vrf_attrs,
-	.read_attrs = vrf_read_attrs,
-	.table = vrf_table,
-	.read_table = vrf_read_table,
-	.free = vrf_free,
+    .name = "vrf",
+    .section = "vrf",
+    .title = "VRF",
+    .noun = "VRF device",
+    .layer3 = true,
+    /* the kernel's VRF takes the largest MTU (IP6_MAX_MTU): it only
+     * hands packets on to its ports */
+    .default_mtu = 65575,
+    .keys = vrf_keys,
+    .parse = vrf_parse,
+    .declare = vrf_declare,
+    .validate = vrf_validate,
+    .plan = vrf_plan,
+    .probe_kind = "vrf",
+    .probe_module = "vrf",
+    .attrs = vrf_attrs,
+    .read_attrs = vrf_read_attrs,
+    .table = vrf_table,
+    .read_table = vrf_read_table,
+    .free = vrf_free,
 };

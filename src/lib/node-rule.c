@@ -9,8 +9,8 @@
 #include <netlink/route/rule.h>
 
 static const char *const rule_hint =
-	"write 'rule = [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/MASK]] [priority N] "
-	"lookup TABLE', TABLE being a number, main, local or default";
+    "write 'rule = [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/MASK]] [priority N] "
+    "lookup TABLE', TABLE being a number, main, local or default";
 
 /* A table by number or by the kernel's names, as ip rule takes it. */
 static int table_parse(const char *s, uint32_t *ret)
@@ -43,8 +43,8 @@ static int mark_parse(const char *s, uint32_t *ret)
 }
 
 /* from/to: a prefix without host bits, or a host; "all" is no selector. */
-static int prefix_parse(const char *what, const char *s, const struct topo_loc *loc,
-			struct diag *d, struct ipaddr *ret, bool *ret_has)
+static int prefix_parse(const char *what, const char *s, const struct topo_loc *loc, struct diag *d,
+			struct ipaddr *ret, bool *ret_has)
 {
 	char buf[IPADDR_STRLEN], hint[160];
 
@@ -61,7 +61,8 @@ static int prefix_parse(const char *what, const char *s, const struct topo_loc *
 	}
 	if (!ipaddr_is_network(ret)) {
 		struct ipaddr net = ipaddr_network(ret);
-		snprintf(hint, sizeof(hint), "write '%s' (the kernel keeps host bits a rule never matches on)",
+		snprintf(hint, sizeof(hint),
+			 "write '%s' (the kernel keeps host bits a rule never matches on)",
 			 ipaddr_cidr(&net, buf));
 		diag_add(d, loc, hint, "'%s' prefix '%s' has host bits set", what, s);
 		return -EINVAL;
@@ -102,23 +103,29 @@ static int parse_rule(struct topo_node *n, char *value, const struct topo_loc *l
 			char *slash = strchr(w[++i], '/');
 			if (slash)
 				*slash++ = '\0';
-			if (mark_parse(w[i], &r.mark) < 0 || (slash && mark_parse(slash, &r.mask) < 0)) {
+			if (mark_parse(w[i], &r.mark) < 0 ||
+			    (slash && mark_parse(slash, &r.mask) < 0)) {
 				diag_add(d, loc, "write 'fwmark 0x10' or 'fwmark 0x10/0xff'",
-					 "bad fwmark '%s%s%s'", w[i], slash ? "/" : "", slash ? slash : "");
+					 "bad fwmark '%s%s%s'", w[i], slash ? "/" : "",
+					 slash ? slash : "");
 				return -EINVAL;
 			}
 			r.has_mark = true;
 			r.has_mask = slash != NULL;
 		} else if ((streq(k, "priority") || streq(k, "pref")) && arg) {
 			if (parse_u32(w[++i], 0, UINT32_MAX, &r.prio) < 0) {
-				diag_add(d, loc, "a priority is a number from 0 to 4294967295 (lower first)",
-					 "bad priority '%s'", w[i]);
+				diag_add(
+				    d, loc,
+				    "a priority is a number from 0 to 4294967295 (lower first)",
+				    "bad priority '%s'", w[i]);
 				return -EINVAL;
 			}
 			r.has_prio = true;
 		} else if ((streq(k, "lookup") || streq(k, "table")) && arg) {
 			if (table_parse(w[++i], &r.table) < 0) {
-				diag_add(d, loc, "a table is a number from 1 to 4294967295, main, local or default",
+				diag_add(d, loc,
+					 "a table is a number from 1 to 4294967295, main, local or "
+					 "default",
 					 "bad table '%s'", w[i]);
 				return -EINVAL;
 			}
@@ -151,7 +158,10 @@ bad:
 static void table_str(uint32_t t, char buf[16])
 {
 	if (t == RT_TABLE_MAIN || t == RT_TABLE_LOCAL || t == RT_TABLE_DEFAULT)
-		snprintf(buf, 16, "%s", t == RT_TABLE_MAIN ? "main" : t == RT_TABLE_LOCAL ? "local" : "default");
+		snprintf(buf, 16, "%s",
+			 t == RT_TABLE_MAIN    ? "main"
+			 : t == RT_TABLE_LOCAL ? "local"
+					       : "default");
 	else
 		snprintf(buf, 16, "%u", t);
 }
@@ -230,22 +240,22 @@ static int apply_rule(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 }
 
 static const struct step_type step_rule = {
-	.name = "rule",
-	.group = STEP_GROUP_NODE,
-	.print = print_rule,
-	.describe = describe_rule,
-	.apply = apply_rule,
+    .name = "rule",
+    .group = STEP_GROUP_NODE,
+    .print = print_rule,
+    .describe = describe_rule,
+    .apply = apply_rule,
 };
 
 static void plan_rules(struct plan *p, struct topo_node *n)
 {
-	vec_foreach(r, &n->rules) plan_add(p, &step_rule, n, r)->loc = &r->loc;
+	vec_foreach (r, &n->rules)
+		plan_add(p, &step_rule, n, r)->loc = &r->loc;
 }
 
 static void free_rules(struct topo_node *n)
 {
-	vec_foreach(r, &n->rules)
-	{
+	vec_foreach (r, &n->rules) {
 		free(r->iif);
 		free(r->oif);
 	}
@@ -266,7 +276,8 @@ static bool same_prefix(bool ha, const struct ipaddr *a, bool hb, const struct i
  * (EEXIST); without priorities each gets its own, and both match alike. */
 static bool same_rule(const struct topo_rule *a, const struct topo_rule *b)
 {
-	return a->family == b->family && same_prefix(a->has_from, &a->from, b->has_from, &b->from) &&
+	return a->family == b->family &&
+	       same_prefix(a->has_from, &a->from, b->has_from, &b->from) &&
 	       same_prefix(a->has_to, &a->to, b->has_to, &b->to) && same_str(a->iif, b->iif) &&
 	       same_str(a->oif, b->oif) && a->has_mark == b->has_mark && a->mark == b->mark &&
 	       a->has_mask == b->has_mask && a->mask == b->mask && a->table == b->table &&
@@ -275,8 +286,7 @@ static bool same_rule(const struct topo_rule *a, const struct topo_rule *b)
 
 static void validate_rules(struct topo_lab *lab, struct diag *d)
 {
-	vec_foreach(np, &lab->nodes)
-	{
+	vec_foreach (np, &lab->nodes) {
 		struct topo_node *n = *np;
 		for (size_t i = 0; i < n->rules.n; i++) {
 			struct topo_rule *r = &n->rules.v[i];
@@ -290,8 +300,8 @@ static void validate_rules(struct topo_lab *lab, struct diag *d)
 				char hint[96];
 				snprintf(hint, sizeof(hint), "remove one (first at line %u)",
 					 n->rules.v[j].loc.line);
-				diag_add(d, &r->loc, hint, "the same rule is given twice in node '%s'",
-					 n->name);
+				diag_add(d, &r->loc, hint,
+					 "the same rule is given twice in node '%s'", n->name);
 				break;
 			}
 		}
@@ -299,10 +309,10 @@ static void validate_rules(struct topo_lab *lab, struct diag *d)
 }
 
 const struct node_key node_key_rule = {
-	.key = "rule",
-	.repeatable = true,
-	.parse = parse_rule,
-	.validate = validate_rules,
-	.free = free_rules,
-	.plan = plan_rules,
+    .key = "rule",
+    .repeatable = true,
+    .parse = parse_rule,
+    .validate = validate_rules,
+    .free = free_rules,
+    .plan = plan_rules,
 };
