@@ -82,7 +82,7 @@ static void vrf_ports(struct topo_dev *dev, struct vrf *v, struct diag *d)
 				 w[i]);
 			continue;
 		}
-		if (kind_table_of(port)) {
+		if (port != v->iface && kind_table_of(port)) {
 			diag_add(d, &v->ports_loc,
 				 "a VRF's ports are its node's links, not other VRFs",
 				 "port '%s' is a VRF itself", w[i]);
