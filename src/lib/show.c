@@ -91,7 +91,11 @@ static void read_rules(struct show_node *n, struct nl_sock *sk)
 		struct rtnl_rule *r = (struct rtnl_rule *)o;
 		struct sbuf b = {0};
 		uint32_t t = rtnl_rule_get_table(r), mark = rtnl_rule_get_mark(r), mask = rtnl_rule_get_mask(r);
-		if (rtnl_rule_get_action(r) != FR_ACT_TO_TBL || own_rule(r))
+		/* IPv4 and IPv6 only: multicast routing has rules of its own
+		 * (RTNL_FAMILY_IPMR, IP6MR) where the kernel has it */
+		int family = rtnl_rule_get_family(r);
+		if ((family != AF_INET && family != AF_INET6) || rtnl_rule_get_action(r) != FR_ACT_TO_TBL ||
+		    own_rule(r))
 			continue;
 		if (rtnl_rule_get_family(r) == AF_INET6)
 			sbuf_adds(&b, " -6");

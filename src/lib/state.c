@@ -282,6 +282,13 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 #define KEY(what) (free(key), key = xasprintf("%s %s", i->name, what))
 			if (i->ifindex == 1) {
 				facts_add(ret, node, "lo state", "%s", i->up ? "up" : "down");
+				/* a node's own addresses (show leaves out 127.0.0.1, ::1) */
+				vec_foreach(a, &i->addrs)
+				{
+					free(key);
+					key = xasprintf("addr lo %s%s", *a, host_len(*a));
+					facts_add(ret, node, key, "%s", "");
+				}
 				continue;
 			}
 			if (state_is_fallback(i->name))
