@@ -161,6 +161,11 @@ int check_route_parse(const char *s, struct check_route *ret, const char **why, 
 				*why = "is not a route protocol (kernel, static, boot, ospf, bgp, rip, isis, zebra, ...)";
 				return -1;
 			}
+		} else if ((streq(w[i], "table") || (kind_by_name(w[i]) && kind_by_name(w[i])->table)) &&
+			   (ret->table != RT_TABLE_MAIN || *ret->table_dev)) {
+			snprintf(word, wordlen, "%s", w[i]);
+			*why = "names a second table: a route is in one ('table N' or 'vrf NAME')";
+			return -1;
 		} else if (streq(w[i], "table")) {
 			if (!streq(w[i + 1], "main") &&
 			    parse_u32(w[i + 1], 1, UINT32_MAX, &ret->table) < 0) {

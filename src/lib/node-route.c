@@ -16,7 +16,7 @@ static int parse_route(struct topo_node *n, char *value, const struct topo_loc *
 	char *w[16];
 	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
 	struct topo_route rt = {.loc = *loc};
-	const char *dev = NULL;
+	const char *dev = NULL, *table_dev = NULL;
 	int r;
 
 	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
@@ -89,7 +89,7 @@ static int parse_route(struct topo_node *n, char *value, const struct topo_loc *
 			rt.table_kind = kind_by_name(w[i]);
 			if (node_key_ifname(loc, d, rt.table_kind->noun, w[++i]) < 0)
 				return -EINVAL;
-			rt.table_dev = xstrdup(w[i]);
+			table_dev = w[i];
 		} else {
 			diag_add(d, loc, hint, "unexpected '%s' in 'route'", w[i]);
 			return -EINVAL;
@@ -120,6 +120,7 @@ static int parse_route(struct topo_node *n, char *value, const struct topo_loc *
 			return -EINVAL;
 		rt.ifname = xstrdup(dev);
 	}
+	rt.table_dev = table_dev ? xstrdup(table_dev) : NULL;
 	vec_push(&n->routes, rt);
 	return 0;
 }

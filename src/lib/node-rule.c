@@ -76,6 +76,7 @@ static int parse_rule(struct topo_node *n, char *value, const struct topo_loc *l
 	char *w[24];
 	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
 	struct topo_rule r = {.loc = *loc};
+	const char *iif = NULL, *oif = NULL; /* copied once the line is good */
 	bool v6 = false, has_table = false;
 
 	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
@@ -94,11 +95,9 @@ static int parse_rule(struct topo_node *n, char *value, const struct topo_loc *l
 			if (prefix_parse("to", w[++i], loc, d, &r.to, &r.has_to) < 0)
 				return -EINVAL;
 		} else if ((streq(k, "iif") || streq(k, "oif")) && arg) {
-			char **slot = streq(k, "iif") ? &r.iif : &r.oif;
 			if (node_key_ifname(loc, d, "interface", w[++i]) < 0)
 				return -EINVAL;
-			free(*slot);
-			*slot = xstrdup(w[i]);
+			*(streq(k, "iif") ? &iif : &oif) = w[i];
 		} else if (streq(k, "fwmark") && arg) {
 			char *slash = strchr(w[++i], '/');
 			if (slash)
@@ -140,19 +139,17 @@ static int parse_rule(struct topo_node *n, char *value, const struct topo_loc *l
 	    (v6 && fam != AF_INET6)) {
 		diag_add(d, loc, "a rule is IPv4 or IPv6: use prefixes of one family",
 			 "'rule' mixes IPv4 and IPv6");
-		goto bad;
+		return -EINVAL;
 	}
 	if (!has_table) {
 		diag_add(d, loc, rule_hint, "'rule' needs 'lookup TABLE'");
-		goto bad;
+		return -EINVAL;
 	}
 	r.family = fam;
+	r.iif = iif ? xstrdup(iif) : NULL;
+	r.oif = oif ? xstrdup(oif) : NULL;
 	vec_push(&n->rules, r);
 	return 0;
-bad:
-	free(r.iif);
-	free(r.oif);
-	return -EINVAL;
 }
 
 static void table_str(uint32_t t, char buf[16])
