@@ -344,8 +344,8 @@ static void test_check_route_words(void **state)
 	assert_int_equal(want.table, 254);
 	assert_int_equal(check_route_parse("default table 0", &want, &why, word, sizeof(word)), -1);
 	assert_string_equal(word, "0");
-	assert_int_equal(check_route_parse("default vrf red table 10", &want, &why, word, sizeof(word)),
-			 -1);
+	assert_int_equal(
+	    check_route_parse("default vrf red table 10", &want, &why, word, sizeof(word)), -1);
 	assert_string_equal(word, "table");
 	assert_int_equal(check_route_parse("default bridge br0", &want, &why, word, sizeof(word)),
 			 -1);
