@@ -161,7 +161,8 @@ int check_route_parse(const char *s, struct check_route *ret, const char **why, 
 				*why = "is not a route protocol (kernel, static, boot, ospf, bgp, rip, isis, zebra, ...)";
 				return -1;
 			}
-		} else if ((streq(w[i], "table") || (kind_by_name(w[i]) && kind_by_name(w[i])->table)) &&
+		} else if ((streq(w[i], "table") ||
+			    (kind_by_name(w[i]) && kind_by_name(w[i])->table)) &&
 			   (ret->table != RT_TABLE_MAIN || *ret->table_dev)) {
 			snprintf(word, wordlen, "%s", w[i]);
 			*why = "names a second table: a route is in one ('table N' or 'vrf NAME')";
@@ -210,7 +211,8 @@ static int route_probe(char **argv)
 	}
 	if (*want.table_dev) {
 		struct rtnl_link *l = rtnl_link_get_by_name(links, want.table_dev);
-		const struct link_kind *k = l ? kind_by_name(rtnl_link_get_type(l) ? rtnl_link_get_type(l) : "") : NULL;
+		const char *type = l ? rtnl_link_get_type(l) : NULL;
+		const struct link_kind *k = type ? kind_by_name(type) : NULL;
 		want.table = k && k->read_table ? k->read_table(l) : 0;
 		if (l)
 			rtnl_link_put(l);

@@ -150,7 +150,8 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 			_cleanup_free_ char *in = table ? table_words(n, table + 7) : NULL;
 			if (table)
 				*table = '\0';
-			sbuf_addf(out, "route = %s%s%s%s\n", dst, v.s ? v.s : "", in ? " " : "", in ? in : "");
+			sbuf_addf(out, "route = %s%s%s%s\n", dst, v.s ? v.s : "", in ? " " : "",
+				  in ? in : "");
 			sbuf_free(&v);
 		} else if (strncmp(f->key, "neigh ", 6) == 0) {
 			char addr[64], dev[IFNAMSIZ + 1];

@@ -90,7 +90,8 @@ static void read_rules(struct show_node *n, struct nl_sock *sk)
 	for (struct nl_object *o = nl_cache_get_first(rules); o; o = nl_cache_get_next(o)) {
 		struct rtnl_rule *r = (struct rtnl_rule *)o;
 		struct sbuf b = {0};
-		uint32_t t = rtnl_rule_get_table(r), mark = rtnl_rule_get_mark(r), mask = rtnl_rule_get_mask(r);
+		uint32_t t = rtnl_rule_get_table(r), mark = rtnl_rule_get_mark(r);
+		uint32_t mask = rtnl_rule_get_mask(r);
 		/* IPv4 and IPv6 only: multicast routing has rules of its own
 		 * (RTNL_FAMILY_IPMR, IP6MR) where the kernel has it */
 		int family = rtnl_rule_get_family(r);
@@ -117,7 +118,9 @@ static void read_rules(struct show_node *n, struct nl_sock *sk)
 		if ((mark || mask) && mask != UINT32_MAX)
 			sbuf_addf(&b, "/0x%x", mask);
 		if (t == RT_TABLE_MAIN || t == RT_TABLE_LOCAL || t == RT_TABLE_DEFAULT)
-			sbuf_addf(&b, " lookup %s", t == RT_TABLE_MAIN ? "main" : t == RT_TABLE_LOCAL ? "local" : "default");
+			sbuf_addf(&b, " lookup %s", t == RT_TABLE_MAIN    ? "main"
+						    : t == RT_TABLE_LOCAL ? "local"
+									  : "default");
 		else
 			sbuf_addf(&b, " lookup %u", t);
 		sbuf_addf(&b, " priority %u", rtnl_rule_get_prio(r));

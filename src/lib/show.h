@@ -31,7 +31,8 @@ struct show_node {
 	struct strvec routes; /* in ip route's words */
 	struct strvec neighs; /* SHOW_TABLES: permanent entries, "ADDR lladdr MAC dev IF" */
 	struct strvec fdbs;   /* SHOW_TABLES: static entries, "MAC dev IF [dst ADDR]" */
-	struct strvec rules;  /* SHOW_TABLES: policy rules not the kernel's own, "from P lookup T priority N" */
+	/* SHOW_TABLES: policy rules, not the kernel's own: "from P lookup T priority N" */
+	struct strvec rules;
 	int nsfd;
 };
 

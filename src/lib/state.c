@@ -345,8 +345,9 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 			_cleanup_free_ char *in = table ? xasprintf(" %s", table) : xstrdup("");
 			if (table)
 				*(table == v.s ? table : table - 1) = '\0';
-			_cleanup_free_ char *key = xasprintf("route %s%s%s", streq(dst, "default") && v6 ? "default6" : dst,
-							     streq(dst, "default") ? "" : host_len(dst), in);
+			bool def = streq(dst, "default");
+			_cleanup_free_ char *key = xasprintf("route %s%s%s", def && v6 ? "default6" : dst,
+							     def ? "" : host_len(dst), in);
 			facts_add(ret, node, key, "%s", v.s ? v.s : "");
 			sbuf_free(&v);
 		}
@@ -354,7 +355,8 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 		{
 			/* "WORDS priority N": the priority is the value */
 			char *p = strstr(*x, " priority ");
-			_cleanup_free_ char *key = xasprintf("rule %.*s", p ? (int)(p - *x) : (int)strlen(*x), *x);
+			int len = p ? (int)(p - *x) : (int)strlen(*x);
+			_cleanup_free_ char *key = xasprintf("rule %.*s", len, *x);
 			facts_add(ret, node, key, "%s", p ? p + 1 : "");
 		}
 		vec_foreach(x, &n->neighs)
