@@ -11,6 +11,7 @@
 #include "validate.h"
 #include "words.h"
 #include "interrupt.h"
+#include "kind.h"
 
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -121,14 +122,15 @@ int check_route_parse(const char *s, struct check_route *ret, const char **why, 
 		      size_t wordlen)
 {
 	_cleanup_free_ char *copy = xstrdup(s);
-	char *w[9];
-	size_t n = split_words(copy, w, 8);
+	char *w[11];
+	size_t n = split_words(copy, w, 10);
 
 	memset(ret, 0, sizeof(*ret));
 	ret->proto = -1;
+	ret->table = RT_TABLE_MAIN;
 	*word = '\0';
-	if (n == 0 || n > 7 || n % 2 == 0) {
-		*why = "is not 'PREFIX [via GW] [dev IF] [proto P]'";
+	if (n == 0 || n > 9 || n % 2 == 0) {
+		*why = "is not 'PREFIX [via GW] [dev IF] [proto P] [table N]'";
 		snprintf(word, wordlen, "%s", s);
 		return -1;
 	}
@@ -159,9 +161,29 @@ int check_route_parse(const char *s, struct check_route *ret, const char **why, 
 				*why = "is not a route protocol (kernel, static, boot, ospf, bgp, rip, isis, zebra, ...)";
 				return -1;
 			}
+		} else if ((streq(w[i], "table") ||
+			    (kind_by_name(w[i]) && kind_by_name(w[i])->table)) &&
+			   (ret->table != RT_TABLE_MAIN || *ret->table_dev)) {
+			snprintf(word, wordlen, "%s", w[i]);
+			*why = "names a second table: a route is in one ('table N' or 'vrf NAME')";
+			return -1;
+		} else if (streq(w[i], "table")) {
+			if (!streq(w[i + 1], "main") &&
+			    parse_u32(w[i + 1], 1, UINT32_MAX, &ret->table) < 0) {
+				*why = "is not a table (main, or a number from 1 to 4294967295)";
+				return -1;
+			}
+		} else if (kind_by_name(w[i]) && kind_by_name(w[i])->table) {
+			/* `vrf NAME`: its table, read in the node when checked */
+			if (topo_ifname_error(w[i + 1])) {
+				*why = "is not an interface name";
+				return -1;
+			}
+			snprintf(ret->table_dev, sizeof(ret->table_dev), "%s", w[i + 1]);
+			ret->table_kind = kind_by_name(w[i]);
 		} else {
 			snprintf(word, wordlen, "%s", w[i]);
-			*why = "is not 'via', 'dev' or 'proto'";
+			*why = "is not 'via', 'dev', 'proto' or 'table'";
 			return -1;
 		}
 	}
@@ -187,10 +209,23 @@ static int route_probe(char **argv)
 		dprintf(STDERR_FILENO, "cannot read the node's routes\n");
 		return 2;
 	}
+	if (*want.table_dev) {
+		struct rtnl_link *l = rtnl_link_get_by_name(links, want.table_dev);
+		const char *type = l ? rtnl_link_get_type(l) : NULL;
+		const struct link_kind *k = type ? kind_by_name(type) : NULL;
+		want.table = k && k->read_table ? k->read_table(l) : 0;
+		if (l)
+			rtnl_link_put(l);
+		if (!want.table) {
+			dprintf(STDERR_FILENO, "no %s '%s' in the node\n", kind_title(want.table_kind),
+				want.table_dev);
+			return 1;
+		}
+	}
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
 		struct nl_addr *dst = rtnl_route_get_dst(r);
-		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST ||
+		if (rtnl_route_get_table(r) != want.table || rtnl_route_get_type(r) != RTN_UNICAST ||
 		    nl_addr_get_prefixlen(dst) != want.dst.len ||
 		    (want.dst.len && memcmp(nl_addr_get_binary_addr(dst), want.dst.a,
 					    nl_addr_get_len(dst)) != 0))
@@ -204,8 +239,11 @@ static int route_probe(char **argv)
 		nl_addr2str(dst, buf, sizeof(buf));
 		if (via)
 			nl_addr2str(via, gw, sizeof(gw));
-		dprintf(STDERR_FILENO, "%s%s%s dev %s proto %s\n", want.dst.len ? buf : "default",
+		dprintf(STDERR_FILENO, "%s%s%s dev %s proto %s", want.dst.len ? buf : "default",
 			via ? " via " : "", via ? gw : "", name, proto);
+		if (want.table != RT_TABLE_MAIN)
+			dprintf(STDERR_FILENO, " table %u", want.table);
+		dprintf(STDERR_FILENO, "\n");
 		bool ok = (!want.has_via || (via && nl_addr_get_len(via) &&
 					      memcmp(nl_addr_get_binary_addr(via), want.via.a,
 						     nl_addr_get_len(via)) == 0)) &&

@@ -19,13 +19,17 @@ struct check_results {
 };
 
 /* What a route or noroute expectation asks: PREFIX [via GW] [dev IF]
- * [proto P] ("default" and "default6" for the default routes). */
+ * [proto P] [table N | vrf NAME] ("default" and "default6" for the
+ * default routes; the main table unless one is named). */
 struct check_route {
 	struct ipaddr dst;
 	bool has_via;
 	struct ipaddr via;
 	char dev[16];
-	int proto; /* -1: any */
+	int proto;      /* -1: any */
+	uint32_t table; /* RT_TABLE_MAIN unless `table N` */
+	char table_dev[16]; /* `vrf NAME`: the table of that device (in the probe) */
+	const struct link_kind *table_kind; /* its kind */
 };
 /* 0, or -1 with *why (and the word) for a message. */
 int check_route_parse(const char *s, struct check_route *ret, const char **why, char *word,

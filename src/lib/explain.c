@@ -50,6 +50,9 @@ struct pkt {
 	int proto;
 	uint16_t port;
 	int ttl;
+	/* sent by a node in a VRF (its device's index there): looked up in
+	 * the VRF's table, as a socket bound to it is (ip route get ... vrf) */
+	uint32_t vrf;
 };
 
 struct ctx {
@@ -63,6 +66,7 @@ struct ctx {
 	 * checked; without it, or when it is wrong, every namespace is asked. */
 	struct topo_lab *topo;
 	size_t *by_topo; /* xnode index by topo node index */
+	uint32_t delivered_vrf; /* the VRF of the last delivery, where its reply starts */
 };
 
 struct rt {
@@ -176,6 +180,41 @@ static const char *kind_of(struct rtnl_link *l)
 static bool is_up(struct rtnl_link *l)
 {
 	return rtnl_link_get_flags(l) & IFF_UP;
+}
+
+/* The bridge l is a port of, or 0: a VRF's port routes, in the VRF's
+ * table, and does not switch. */
+static uint32_t bridge_of(const struct xnode *n, struct rtnl_link *l)
+{
+	int master = rtnl_link_get_master(l);
+	struct rtnl_link *m = master > 0 ? link_of(n, (uint32_t)master) : NULL;
+	const struct link_kind *k = m ? kind_by_name(kind_of(m)) : NULL;
+
+	return m && (!k || k->is_bridge) ? (uint32_t)master : 0;
+}
+
+/* The device of n whose routing table is `table` (a VRF), or NULL. */
+static struct rtnl_link *table_owner(const struct xnode *n, uint32_t table)
+{
+	for (struct nl_object *o = nl_cache_get_first(n->links); o && table; o = nl_cache_get_next(o)) {
+		struct rtnl_link *l = (struct rtnl_link *)o;
+		const struct link_kind *k = kind_by_name(kind_of(l));
+		if (k && k->read_table && k->read_table(l) == table)
+			return l;
+	}
+	return NULL;
+}
+
+/* The VRF a packet arriving on iif is routed in (its master with a table
+ * of its own), or NULL. */
+static struct rtnl_link *vrf_of_iif(const struct xnode *n, uint32_t iif)
+{
+	struct rtnl_link *in = iif ? link_of(n, iif) : NULL;
+	int master = in ? rtnl_link_get_master(in) : 0;
+	struct rtnl_link *m = master > 0 ? link_of(n, (uint32_t)master) : NULL;
+	const struct link_kind *k = m ? kind_by_name(kind_of(m)) : NULL;
+
+	return k && k->read_table && k->read_table(m) ? m : NULL;
 }
 
 static bool has_carrier(struct rtnl_link *l)
@@ -292,6 +331,7 @@ static int route_get(struct ctx *c, struct xnode *n, const struct pkt *k, uint32
 	    nla_put(msg, RTA_DST, (int)ipaddr_bytes(&k->dst), k->dst.a) < 0 ||
 	    (k->has_src && nla_put(msg, RTA_SRC, (int)ipaddr_bytes(&k->src), k->src.a) < 0) ||
 	    (iif && nla_put_u32(msg, RTA_IIF, iif) < 0) ||
+	    (!iif && k->vrf && nla_put_u32(msg, RTA_OIF, k->vrf) < 0) ||
 	    /* the kernel takes only these (EOPNOTSUPP for GRE's) */
 	    ((k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) &&
 	     nla_put_u8(msg, RTA_IP_PROTO, (uint8_t)k->proto) < 0) ||
@@ -611,9 +651,9 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 		step(c, EXPLAIN_DECAP, depth, d, "%s unwraps it", rtnl_link_get_name(e));
 		if (!is_up(e))
 			return drop(c, depth, d, NULL, "%s of %s is down", rtnl_link_get_name(e), d->name);
-		int master = rtnl_link_get_master(e);
-		if (master > 0)
-			return bridge_in(c, dn, (uint32_t)master, end, nh, mac, k, depth, rn, riif);
+		uint32_t master = bridge_of(d, e);
+		if (master)
+			return bridge_in(c, dn, master, end, nh, mac, k, depth, rn, riif);
 		*rn = dn;
 		*riif = end;
 		return 0;
@@ -643,7 +683,7 @@ static bool leads_to(const struct topo_iface *port, const struct topo_node *to, 
 		return false;
 	if (p->node == to)
 		return true;
-	if (!p->master)
+	if (!p->master || !p->master->is_bridge)
 		return false;
 	vec_foreach(i, &p->node->ifaces) if (*i != p && (*i)->master == p->master &&
 					     leads_to(*i, to, depth + 1)) return true;
@@ -799,9 +839,9 @@ static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *n
 			    rtnl_link_get_name(l), p->name, rtnl_link_get_name(pl), is_up(pl) ? "down" : "down");
 	}
 	step(c, EXPLAIN_CROSS, depth, n, "%s -> %s:%s", rtnl_link_get_name(l), p->name, rtnl_link_get_name(pl));
-	int master = rtnl_link_get_master(pl);
-	if (master > 0)
-		return bridge_in(c, pn, (uint32_t)master, pif, nh, mac, k, depth, rn, riif);
+	uint32_t master = bridge_of(p, pl);
+	if (master)
+		return bridge_in(c, pn, master, pif, nh, mac, k, depth, rn, riif);
 	if (!mac && !owns(p, pif, nh) && proxies(c, p, pif, nh)) {
 		step(c, EXPLAIN_NOTE, depth, p, "%s:%s answers for the next hop by proxy %s",
 		     p->name, rtnl_link_get_name(pl), nh->family == AF_INET ? "ARP" : "NDP");
@@ -851,6 +891,9 @@ static const char *route_words(const struct rt *fm, const struct xnode *n, struc
 		sbuf_addf(b, " table %s", fm->table == RT_TABLE_LOCAL ? "local" : "");
 	if (fm->table != RT_TABLE_MAIN && fm->table != RT_TABLE_LOCAL)
 		sbuf_addf(b, "%u", fm->table);
+	struct rtnl_link *vrf = table_owner(n, fm->table);
+	if (vrf)
+		sbuf_addf(b, " (%s %s)", kind_of(vrf), rtnl_link_get_name(vrf));
 	return b->s;
 }
 
@@ -885,11 +928,17 @@ static int lookup_failed(struct ctx *c, struct xnode *n, uint32_t iif, const str
 		struct ipaddr net = k->dst;
 		net.len = k->dst.family == AF_INET ? 24 : 64;
 		net = ipaddr_network(&net);
+		/* what comes in by a VRF's port is looked up in its table only */
+		struct rtnl_link *vrf = vrf_of_iif(n, iif);
+		const char *kind = vrf ? kind_of(vrf) : "", *name = vrf ? rtnl_link_get_name(vrf) : "";
 		_cleanup_free_ char *fix =
-			xasprintf("give %s a route: 'route = %s via GATEWAY' in [node %s]", n->name,
-				  ipaddr_cidr(&net, b2), n->name);
-		return drop(c, depth, n, fix, "Network is unreachable: %s has no route to %s", n->name,
-			    ipaddr_str(&k->dst, b1));
+			xasprintf("give %s a route: 'route = %s via GATEWAY%s%s%s%s' in [node %s]", n->name,
+				  ipaddr_cidr(&net, b2), vrf ? " " : "", kind, vrf ? " " : "", name, n->name);
+		_cleanup_free_ char *in = vrf ? xasprintf(" in %s %s (table %u)", kind, name,
+							   kind_by_name(kind)->read_table(vrf))
+					      : xstrdup("");
+		return drop(c, depth, n, fix, "Network is unreachable: %s has no route to %s%s", n->name,
+			    ipaddr_str(&k->dst, b1), in);
 	}
 	if (e == -EHOSTUNREACH && iif) {
 		struct netconf nc = netconf_get(c, n, k->dst.family, (int32_t)iif);
@@ -1009,6 +1058,8 @@ static int walk(struct ctx *c, size_t ni, uint32_t iif, struct pkt *k, unsigned 
 			}
 			step(c, EXPLAIN_DELIVER, depth, n, "%s is %s's own address (%s): delivered",
 			     ipaddr_str(&k->dst, b1), n->name, route_words(&fm, n, &words));
+			struct rtnl_link *vrf = iif ? vrf_of_iif(n, iif) : NULL;
+			c->delivered_vrf = vrf ? (uint32_t)rtnl_link_get_ifindex(vrf) : iif ? 0 : k->vrf;
 			*ret_node = ni;
 			r = 0;
 			break;
@@ -1222,6 +1273,13 @@ int explain_run(const char *lab, const char *from, const char *to, const struct 
 		}
 		k.src.len = (uint8_t)ipaddr_maxlen(&k.src);
 		k.has_src = true;
+		/* from a VRF's port, or the VRF device: in its table */
+		struct xnode *an = node(&c, a);
+		struct rtnl_link *al = an ? link_of(an, aif) : NULL, *vrf = an ? vrf_of_iif(an, aif) : NULL;
+		const struct link_kind *ak = al ? kind_by_name(kind_of(al)) : NULL;
+		if (!vrf && ak && ak->read_table && ak->read_table(al))
+			vrf = al;
+		k.vrf = vrf ? (uint32_t)rtnl_link_get_ifindex(vrf) : 0;
 	}
 	to_name = to_node ? xstrdup(to_node) : NULL;
 	path_init(&ret->fwd, c.nodes.v[a].name, to_name);
@@ -1229,7 +1287,7 @@ int explain_run(const char *lab, const char *from, const char *to, const struct 
 	if (ret->fwd.reached && k.has_src) {
 		size_t back_from = (size_t)find_node(&c, ret->fwd.reached_node);
 		struct pkt back = {.src = k.dst, .has_src = true, .dst = k.src, .proto = k.proto, .ttl = 64,
-				     .reply = true};
+				     .reply = true, .vrf = c.delivered_vrf};
 		path_init(&ret->back, ret->fwd.reached_node, c.nodes.v[a].name);
 		trace(&c, &ret->back, back_from, &back);
 		ret->has_back = true;

@@ -248,3 +248,17 @@ int kind_probe(const struct topo_lab *lab, struct sbuf *err)
 	}
 	return 0;
 }
+
+uint32_t kind_table_of(const struct topo_iface *i)
+{
+	return i && i->dev && i->dev->kind->table ? i->dev->kind->table(i) : 0;
+}
+
+const struct topo_iface *kind_l3_master(const struct topo_iface *i)
+{
+	/* a bridge in a VRF takes its ports' traffic into it: two levels */
+	for (int depth = 0; i && depth < 3; depth++, i = i->master)
+		if (kind_table_of(i))
+			return i;
+	return NULL;
+}

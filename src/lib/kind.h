@@ -83,6 +83,11 @@ struct link_kind {
 	void (*port_attrs)(const struct topo_dev *master, const struct topo_iface *port,
 			   struct strvec *ret);
 	void (*read_node)(struct nl_sock *sk, struct show_node *n);
+	/* A device that owns a routing table (a VRF): the table of its
+	 * interface i, from the file, and of a kernel link l (0: none).
+	 * `route = ... KIND NAME` (the kind's name as the word) routes in it. */
+	uint32_t (*table)(const struct topo_iface *i);
+	uint32_t (*read_table)(struct rtnl_link *l);
 	void (*free)(struct topo_dev *dev);
 };
 
@@ -108,6 +113,12 @@ const struct link_kind *kind_by_section(const char *section);
 bool kind_has_peer(const char *name);
 /* The kind whose rtnl kind is name ("vxlan"), or NULL. */
 const struct link_kind *kind_by_name(const char *name);
+/* The routing table of interface i when a kind gives it one (a VRF), or 0. */
+uint32_t kind_table_of(const struct topo_iface *i);
+/* The VRF (a device with a table of its own) whose table interface i's
+ * routes go in: i itself, its master, or its bridge's master; NULL: the
+ * main table. */
+const struct topo_iface *kind_l3_master(const struct topo_iface *i);
 /* The kind's name for messages: title, or name. */
 static inline const char *kind_title(const struct link_kind *k)
 {

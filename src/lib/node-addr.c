@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* [node] key 'addr': addr = ADDRESS[/LEN] [peer ADDRESS/LEN] dev IF; one step per address. */
 #include "node-key.h"
+#include "kind.h"
 #include "nl.h"
 
 #include <netlink/route/addr.h>
@@ -124,8 +125,108 @@ static void free_addrs(struct topo_node *n)
 	vec_free(&n->addrs);
 }
 
-static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap *seen,
-			struct strvec *keys, struct diag *d)
+/* Address spaces. Addresses are unique in the lab, except across VRFs:
+ * a VRF's ports, and what lies behind them, are a network of their own
+ * (two customers' 10.0.1.0/24 on one provider router). Interfaces are
+ * joined when one cable, tunnel or bridge joins them, and when they route
+ * in one table of one node; a group that holds a VRF is a space of its
+ * own, every other group is the lab's one space. */
+struct spaces {
+	struct topo_iface **ifs; /* sorted by address, for the index of an interface */
+	size_t n_ifs, n;         /* elements: interfaces, then each node's main table */
+	size_t *parent;
+	bool *vrf;
+};
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t) * (void *const *)a, y = (uintptr_t) * (void *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int dev_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)(*(struct topo_iface *const *)a)->dev;
+	uintptr_t y = (uintptr_t)(*(struct topo_iface *const *)b)->dev;
+	return x < y ? -1 : x > y;
+}
+
+static size_t sp_index(const struct spaces *s, const struct topo_iface *i)
+{
+	struct topo_iface **p = bsearch(&i, s->ifs, s->n_ifs, sizeof(*s->ifs), ptr_cmp);
+	return (size_t)(p - s->ifs);
+}
+
+static size_t sp_find(struct spaces *s, size_t x)
+{
+	while (s->parent[x] != x)
+		x = s->parent[x] = s->parent[s->parent[x]];
+	return x;
+}
+
+static void sp_join(struct spaces *s, size_t a, size_t b)
+{
+	a = sp_find(s, a);
+	b = sp_find(s, b);
+	if (a != b) {
+		s->parent[b] = a;
+		s->vrf[a] |= s->vrf[b];
+	}
+}
+
+/* The element where routes of interface i (NULL: lo) of n are looked up. */
+static size_t sp_table(struct spaces *s, const struct topo_node *n, const struct topo_iface *i)
+{
+	const struct topo_iface *vrf = i ? kind_l3_master(i) : NULL;
+	return vrf ? sp_index(s, vrf) : s->n_ifs + n->index;
+}
+
+static void spaces_build(const struct topo_lab *lab, struct spaces *s)
+{
+	size_t k = 0;
+
+	memset(s, 0, sizeof(*s));
+	vec_foreach(np, &lab->nodes) s->n_ifs += (*np)->ifaces.n;
+	s->n = s->n_ifs + lab->nodes.n;
+	s->ifs = xcalloc(s->n_ifs + 1, sizeof(*s->ifs));
+	s->parent = xcalloc(s->n, sizeof(*s->parent));
+	s->vrf = xcalloc(s->n, sizeof(*s->vrf));
+	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) s->ifs[k++] = *ip;
+	qsort(s->ifs, s->n_ifs, sizeof(*s->ifs), ptr_cmp);
+	for (size_t x = 0; x < s->n; x++)
+		s->parent[x] = x;
+	for (size_t x = 0; x < s->n_ifs; x++)
+		s->vrf[x] = kind_table_of(s->ifs[x]) != 0;
+	/* the members of one device (a tunnel's): sorted by device, then joined */
+	struct topo_iface **by_dev = xcalloc(s->n_ifs + 1, sizeof(*by_dev));
+	size_t nd = 0;
+	for (size_t x = 0; x < s->n_ifs; x++) {
+		const struct topo_iface *i = s->ifs[x];
+		if (i->peer)
+			sp_join(s, x, sp_index(s, i->peer)); /* a veth's ends */
+		if (i->master && i->master->is_bridge)
+			sp_join(s, x, sp_index(s, i->master)); /* a bridge's port switches */
+		else if (!i->node->is_switch)
+			sp_join(s, x, sp_table(s, i->node, i));
+		if (i->dev && !i->dev->kind->is_link)
+			by_dev[nd++] = s->ifs[x];
+	}
+	qsort(by_dev, nd, sizeof(*by_dev), dev_cmp);
+	for (size_t x = 1; x < nd; x++)
+		if (by_dev[x]->dev == by_dev[x - 1]->dev)
+			sp_join(s, sp_index(s, by_dev[x - 1]), sp_index(s, by_dev[x]));
+	free(by_dev);
+}
+
+static void spaces_free(struct spaces *s)
+{
+	free(s->ifs);
+	free(s->parent);
+	free(s->vrf);
+}
+
+static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct spaces *sp,
+			struct strmap *seen, struct strvec *keys, struct diag *d)
 {
 	char buf[IPADDR_STRLEN];
 
@@ -137,12 +238,17 @@ static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap
 		}
 		a->iface = topo_iface_find(n, a->ifname);
 		lab->uses_ipv6 |= a->local.family == AF_INET6;
-		char *key = xasprintf("%d/%s", a->local.family, ipaddr_str(&a->local, buf));
+		size_t space = sp_find(sp, sp_table(sp, n, a->iface));
+		char *key = sp->vrf[space] ? xasprintf("%zu %d/%s", space, a->local.family,
+						       ipaddr_str(&a->local, buf))
+					   : xasprintf("%d/%s", a->local.family, ipaddr_str(&a->local, buf));
 		struct topo_addr *prev = strmap_put(seen, key, a);
 		if (prev) {
-			char hint[128];
-			snprintf(hint, sizeof(hint), "first assigned at line %u; give each interface its own address",
-				 prev->loc.line);
+			char hint[160];
+			snprintf(hint, sizeof(hint),
+				 "first assigned at line %u; give each interface its own address%s",
+				 prev->loc.line,
+				 sp->vrf[space] ? " (in one VRF's network)" : " (or keep them apart in VRFs)");
 			diag_add(d, &a->loc, hint, "address %s is already assigned to %s:%s", buf,
 				 prev->node->name, prev->ifname);
 			free(key);
@@ -152,13 +258,17 @@ static void check_addrs(struct topo_lab *lab, struct topo_node *n, struct strmap
 	}
 }
 
-/* Every address on an interface of its node, none given twice in the lab. */
+/* Every address on an interface of its node, none given twice in one
+ * address space (the lab's, or a VRF's network). */
 static void validate_addrs(struct topo_lab *lab, struct diag *d)
 {
 	struct strmap seen = {0};
 	struct strvec keys = {0};
+	struct spaces sp;
 
-	vec_foreach(np, &lab->nodes) check_addrs(lab, *np, &seen, &keys, d);
+	spaces_build(lab, &sp);
+	vec_foreach(np, &lab->nodes) check_addrs(lab, *np, &sp, &seen, &keys, d);
+	spaces_free(&sp);
 	vec_foreach(k, &keys) free(*k);
 	vec_free(&keys);
 	strmap_free(&seen);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
-/* [node] key 'route': route = DEST [via GW] [dev IF] [onlink] [metric N] [src ADDR]. */
+/* [node] key 'route': route = DEST [via GW] [dev IF] [onlink] [metric N] [src ADDR]
+ * [table N | vrf NAME]. */
 #include "node-key.h"
+#include "kind.h"
 #include "nl.h"
 
 #include <linux/rtnetlink.h>
@@ -9,12 +11,12 @@
 static int parse_route(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
 {
 	const char *hint =
-		"write 'route = DEST [via GW] [dev IF] [onlink] [metric N] [src ADDR]', DEST being "
-		"'default' or a prefix";
+		"write 'route = DEST [via GW] [dev IF] [onlink] [metric N] [src ADDR] [table N | vrf "
+		"NAME]', DEST being 'default' or a prefix";
 	char *w[16];
 	size_t cnt = split_words(value, w, ARRAY_SIZE(w));
 	struct topo_route rt = {.loc = *loc};
-	const char *dev = NULL;
+	const char *dev = NULL, *table_dev = NULL;
 	int r;
 
 	if (cnt == 0 || cnt > ARRAY_SIZE(w)) {
@@ -64,6 +66,30 @@ static int parse_route(struct topo_node *n, char *value, const struct topo_loc *
 				return -EINVAL;
 			}
 			rt.has_src = true;
+		} else if (streq(w[i], "table") && i + 1 < cnt) {
+			if (rt.table || rt.table_kind) {
+				diag_add(d, loc, hint, "a route goes in one table");
+				return -EINVAL;
+			}
+			if (streq(w[++i], "main"))
+				continue;
+			if (parse_u32(w[i], 1, UINT32_MAX, &rt.table) < 0) {
+				diag_add(d, loc, "a table is 'main' or a number from 1 to 4294967295",
+					 "bad table '%s'", w[i]);
+				return -EINVAL;
+			}
+			if (rt.table == RT_TABLE_MAIN)
+				rt.table = 0;
+		} else if (kind_by_name(w[i]) && kind_by_name(w[i])->table && i + 1 < cnt) {
+			/* `vrf NAME`: the table of a device of that kind */
+			if (rt.table || rt.table_kind) {
+				diag_add(d, loc, hint, "a route goes in one table");
+				return -EINVAL;
+			}
+			rt.table_kind = kind_by_name(w[i]);
+			if (node_key_ifname(loc, d, rt.table_kind->noun, w[++i]) < 0)
+				return -EINVAL;
+			table_dev = w[i];
 		} else {
 			diag_add(d, loc, hint, "unexpected '%s' in 'route'", w[i]);
 			return -EINVAL;
@@ -94,6 +120,7 @@ static int parse_route(struct topo_node *n, char *value, const struct topo_loc *
 			return -EINVAL;
 		rt.ifname = xstrdup(dev);
 	}
+	rt.table_dev = table_dev ? xstrdup(table_dev) : NULL;
 	vec_push(&n->routes, rt);
 	return 0;
 }
@@ -119,6 +146,10 @@ static void print_route(const struct plan *p, const struct step *s, struct sbuf 
 		sbuf_addf(out, " metric %u", r->metric);
 	if (r->has_src)
 		sbuf_addf(out, " src %s", ipaddr_str(&r->src, buf));
+	if (r->table_kind)
+		sbuf_addf(out, " %s %s", r->table_kind->name, r->table_dev);
+	else if (r->table)
+		sbuf_addf(out, " table %u", r->table);
 	sbuf_adds(out, "\n");
 }
 
@@ -132,6 +163,10 @@ static void describe_route(const struct plan *p, const struct step *s, struct sb
 		sbuf_addf(out, " via %s", ipaddr_str(&r->via, via));
 	if (r->ifname)
 		sbuf_addf(out, " dev %s", r->ifname);
+	if (r->table_kind)
+		sbuf_addf(out, " %s %s", r->table_kind->name, r->table_dev);
+	else if (r->table)
+		sbuf_addf(out, " table %u", r->table);
 	sbuf_adds(out, "'");
 }
 
@@ -152,7 +187,8 @@ static int apply_route(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	}
 	rtnl_route_set_family(route, rt->dst.family);
 	rtnl_route_set_dst(route, dst);
-	rtnl_route_set_table(route, RT_TABLE_MAIN);
+	/* a VRF's table is known here: validate took it from the VRF */
+	rtnl_route_set_table(route, rt->table ? rt->table : RT_TABLE_MAIN);
 	/* what `ip route add` sends; libnl would say "static" */
 	rtnl_route_set_protocol(route, RTPROT_BOOT);
 	rtnl_route_set_scope(route, rt->has_via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
@@ -207,8 +243,28 @@ static void plan_routes(struct plan *p, struct topo_node *n)
 
 static void free_routes(struct topo_node *n)
 {
-	vec_foreach(r, &n->routes) free(r->ifname);
+	vec_foreach(r, &n->routes)
+	{
+		free(r->ifname);
+		free(r->table_dev);
+	}
 	vec_free(&n->routes);
+}
+
+/* The VRF of n whose table is `table` (0: main), or NULL. */
+static const struct topo_iface *vrf_of_table(const struct topo_node *n, uint32_t table)
+{
+	vec_foreach(ip, &n->ifaces) if (table && kind_table_of(*ip) == table) return *ip;
+	return NULL;
+}
+
+/* Does address a count for a gateway in route r's table? The kernel
+ * checks a gateway in the route's table, then with the node's rules: a
+ * VRF's table sees the VRF's own subnets, any other table the main
+ * table's (those of interfaces in no VRF). */
+static bool in_context(const struct topo_addr *a, const struct topo_iface *vrf)
+{
+	return kind_l3_master(a->iface) == vrf;
 }
 
 /* Is gw on a subnet the node reaches directly (through dev, if given)? A
@@ -216,16 +272,20 @@ static void free_routes(struct topo_node *n)
  * "default via 169.254.1.1 dev eth0". */
 static bool gateway_connected(const struct topo_node *n, const struct topo_route *r)
 {
+	const struct topo_iface *vrf = vrf_of_table(n, r->table);
+
 	vec_foreach(o, &n->routes)
 	{
 		if (o->has_via || !o->ifname || (r->ifname && !streq(o->ifname, r->ifname)))
+			continue;
+		if (o->table != r->table && (vrf || o->table))
 			continue;
 		if (o->dst.len && ipaddr_contains(&o->dst, &r->via))
 			return true;
 	}
 	vec_foreach(a, &n->addrs)
 	{
-		if (r->ifname && !streq(a->ifname, r->ifname))
+		if ((r->ifname && !streq(a->ifname, r->ifname)) || (!r->ifname && !in_context(a, vrf)))
 			continue;
 		if (a->has_peer) {
 			if (ipaddr_contains(&a->peer, &r->via))
@@ -238,10 +298,36 @@ static bool gateway_connected(const struct topo_node *n, const struct topo_route
 	return false;
 }
 
-static const struct topo_addr *own_address(const struct topo_node *n, const struct ipaddr *ip)
+static const struct topo_addr *own_address(const struct topo_node *n, const struct topo_route *r)
 {
-	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, ip)) return a;
+	const struct topo_iface *vrf = vrf_of_table(n, r->table);
+
+	vec_foreach(a, &n->addrs) if (ipaddr_equal(&a->local, &r->via) && in_context(a, vrf)) return a;
 	return NULL;
+}
+
+/* `vrf NAME`: a device of that kind in n; its table is the route's. */
+static void resolve_table(struct topo_node *n, struct topo_route *r, struct diag *d)
+{
+	const struct topo_iface *i = topo_iface_find(n, r->table_dev);
+	char hint[320];
+
+	if (i && i->dev && i->dev->kind == r->table_kind) {
+		r->table = r->table_kind->table(i);
+		return;
+	}
+	struct sbuf list = {0};
+	vec_foreach(ip, &n->ifaces) if ((*ip)->dev && (*ip)->dev->kind == r->table_kind)
+		sbuf_addf(&list, "%s%s", list.s ? ", " : "", (*ip)->name);
+	if (list.s)
+		snprintf(hint, sizeof(hint), "%ss of '%s': %s", kind_title(r->table_kind), n->name,
+			 list.s);
+	else
+		snprintf(hint, sizeof(hint), "declare it with [%s %s:%s]", r->table_kind->section,
+			 n->name, r->table_dev);
+	diag_add(d, &r->loc, hint, "node '%s' has no %s '%s'", n->name, kind_title(r->table_kind),
+		 r->table_dev);
+	sbuf_free(&list);
 }
 
 /* The node's own address as the gateway. The kernel takes it for IPv4 when
@@ -289,10 +375,13 @@ static void check_routes(struct topo_node *n, struct diag *d)
 			}
 			r->iface = topo_iface_find(n, r->ifname);
 		}
+		if (r->table_kind)
+			resolve_table(n, r, d);
 		for (size_t j = 0; j < i; j++) {
 			const struct topo_route *o = &n->routes.v[j];
 			if (o->dst.family == r->dst.family && o->dst.len == r->dst.len &&
-			    ipaddr_equal(&o->dst, &r->dst) && o->metric == r->metric) {
+			    ipaddr_equal(&o->dst, &r->dst) && o->metric == r->metric &&
+			    o->table == r->table) {
 				snprintf(hint, sizeof(hint),
 					 "remove one, or give them different 'metric's (first at line %u)",
 					 o->loc.line);
@@ -304,7 +393,7 @@ static void check_routes(struct topo_node *n, struct diag *d)
 		if (!r->has_via)
 			continue;
 		ipaddr_str(&r->via, via);
-		const struct topo_addr *own = own_address(n, &r->via);
+		const struct topo_addr *own = own_address(n, r);
 		if (own) {
 			/* an accepted one is on-link through its own local route */
 			check_own_gateway(n, r, own, d);
@@ -329,9 +418,13 @@ static void check_routes(struct topo_node *n, struct diag *d)
 				snprintf(hint, sizeof(hint),
 					 "add 'dev IF onlink' to use it anyway (ip route would say "
 					 "\"Network is unreachable\"), or an address whose subnet holds it");
+			const struct topo_iface *vrf = vrf_of_table(n, r->table);
+			_cleanup_free_ char *in =
+				vrf ? xasprintf(" in %s '%s'", kind_title(vrf->dev->kind), vrf->name)
+				    : xstrdup("");
 			diag_add(d, &r->loc, hint,
-				 "gateway %s of route '%s' is not on a connected subnet of node '%s'%s%s",
-				 via, r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name,
+				 "gateway %s of route '%s' is not on a connected subnet of node '%s'%s%s%s",
+				 via, r->dst.len ? ipaddr_cidr(&r->dst, dst) : "default", n->name, in,
 				 r->ifname ? " via " : "", r->ifname ? r->ifname : "");
 		}
 	}

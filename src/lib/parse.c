@@ -312,9 +312,9 @@ static void expect_key(struct parser *p, const char *key, char *value)
 			how_resolve,
 			how_exec,
 			"write 'tcp = FROM TO PORT', e.g. 'tcp = client web 80'",
-			"write 'route = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. 'route = r1 "
+			"write 'route = NODE PREFIX [via GW] [dev IF] [proto P] [table N]', e.g. 'route = r1 "
 			"10.0.3.0/24 via 10.0.12.2 proto ospf'",
-			"write 'noroute = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. 'noroute = r1 "
+			"write 'noroute = NODE PREFIX [via GW] [dev IF] [proto P] [table N]', e.g. 'noroute = r1 "
 			"10.0.3.0/24 via 10.0.13.3'",
 		};
 		diag_add(p->d, &loc, how[kind], "'%s' needs a node and what to check", key);

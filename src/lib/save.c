@@ -158,6 +158,21 @@ static bool mac_of_lower(const struct show_node *n, const struct show_iface *i)
 	return false;
 }
 
+/* `vrf NAME` for the table of a device of n that has it (a VRF), else
+ * `table N`. */
+static char *table_words(const struct show_node *n, const char *table)
+{
+	_cleanup_free_ char *want = xasprintf("table %s", table);
+	vec_foreach(i, &n->ifaces)
+	{
+		const struct link_kind *k = kind_by_name(i->kind);
+		if (!k || !k->table)
+			continue;
+		vec_foreach(a, &i->attrs) if (streq(*a, want)) return xasprintf("%s %s", k->name, i->name);
+	}
+	return xasprintf("table %s", table);
+}
+
 static void save_node(const struct show_lab *s, const struct show_node *n, const struct facts *kernel,
 		      const struct save_opts *o, struct sbuf *out, struct strvec *notes)
 {
@@ -172,7 +187,9 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 	{
 		if (!streq(f->node, n->name))
 			continue;
-		if (strncmp(f->key, "route ", 6) == 0) {
+		if (strncmp(f->key, "rule ", 5) == 0) {
+			sbuf_addf(out, "rule = %s%s%s\n", f->key + 5, *f->value ? " " : "", f->value);
+		} else if (strncmp(f->key, "route ", 6) == 0) {
 			/* IPv6's default metric is the kernel's, not the file's */
 			struct sbuf v = {0};
 			_cleanup_free_ char *words = xstrdup(f->value);
@@ -187,7 +204,14 @@ static void save_node(const struct show_lab *s, const struct show_node *n, const
 				}
 				sbuf_addf(&v, " %s", w);
 			}
-			sbuf_addf(out, "route = %s%s\n", f->key + 6, v.s ? v.s : "");
+			/* "route DST table N": the table last, by its VRF's name if one has it */
+			_cleanup_free_ char *dst = xstrdup(f->key + 6);
+			char *table = strstr(dst, " table ");
+			_cleanup_free_ char *in = table ? table_words(n, table + 7) : NULL;
+			if (table)
+				*table = '\0';
+			sbuf_addf(out, "route = %s%s%s%s\n", dst, v.s ? v.s : "", in ? " " : "",
+				  in ? in : "");
 			sbuf_free(&v);
 		} else if (strncmp(f->key, "neigh ", 6) == 0) {
 			char addr[64], dev[IFNAMSIZ + 1];

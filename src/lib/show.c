@@ -18,6 +18,8 @@
 #include <netlink/route/neighbour.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/route.h>
+#include <netlink/route/rule.h>
+#include <linux/fib_rules.h>
 
 static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf *out)
 {
@@ -45,6 +47,88 @@ static void fmt_route(struct rtnl_route *r, struct nl_cache *links, struct sbuf 
 		sbuf_adds(out, " scope link");
 	if (rtnl_route_get_priority(r))
 		sbuf_addf(out, " metric %u", rtnl_route_get_priority(r));
+	if (rtnl_route_get_table(r) != RT_TABLE_MAIN)
+		sbuf_addf(out, " table %u", rtnl_route_get_table(r));
+}
+
+/* A prefix as a topology writes it, with its length always. */
+static void fmt_prefix(struct nl_addr *a, struct sbuf *out)
+{
+	struct ipaddr ip = {.family = (uint8_t)nl_addr_get_family(a),
+			    .len = (uint8_t)nl_addr_get_prefixlen(a)};
+	char buf[IPADDR_STRLEN];
+
+	if ((ip.family != AF_INET && ip.family != AF_INET6) || nl_addr_get_len(a) != ipaddr_bytes(&ip))
+		return;
+	memcpy(ip.a, nl_addr_get_binary_addr(a), ipaddr_bytes(&ip));
+	sbuf_adds(out, ipaddr_cidr(&ip, buf));
+}
+
+/* The kernel's own rules: local, main and default at 0, 32766 and 32767,
+ * and the l3mdev rule the first VRF adds (priority 1000). */
+static bool own_rule(struct rtnl_rule *r)
+{
+	uint32_t prio = rtnl_rule_get_prio(r), t = rtnl_rule_get_table(r);
+
+	if (rtnl_rule_get_l3mdev(r) > 0)
+		return true;
+	if (rtnl_rule_get_src(r) || rtnl_rule_get_dst(r) || rtnl_rule_get_iif(r) ||
+	    rtnl_rule_get_oif(r) || rtnl_rule_get_mark(r) || rtnl_rule_get_mask(r))
+		return false;
+	return (prio == 0 && t == RT_TABLE_LOCAL) || (prio == 32766 && t == RT_TABLE_MAIN) ||
+	       (prio == 32767 && t == RT_TABLE_DEFAULT);
+}
+
+/* The rules that send packets to a table (ip rule's lookup), in the
+ * words of a topology's 'rule' line: "[-6] [from P] [to P] [iif IF]
+ * [oif IF] [fwmark 0xM[/0xK]] lookup T priority N". */
+static void read_rules(struct show_node *n, struct nl_sock *sk)
+{
+	struct nl_cache *rules = NULL;
+
+	if (rtnl_rule_alloc_cache(sk, AF_UNSPEC, &rules) < 0)
+		return;
+	for (struct nl_object *o = nl_cache_get_first(rules); o; o = nl_cache_get_next(o)) {
+		struct rtnl_rule *r = (struct rtnl_rule *)o;
+		struct sbuf b = {0};
+		uint32_t t = rtnl_rule_get_table(r), mark = rtnl_rule_get_mark(r);
+		uint32_t mask = rtnl_rule_get_mask(r);
+		/* IPv4 and IPv6 only: multicast routing has rules of its own
+		 * (RTNL_FAMILY_IPMR, IP6MR) where the kernel has it */
+		int family = rtnl_rule_get_family(r);
+		if ((family != AF_INET && family != AF_INET6) || rtnl_rule_get_action(r) != FR_ACT_TO_TBL ||
+		    own_rule(r))
+			continue;
+		if (rtnl_rule_get_family(r) == AF_INET6)
+			sbuf_adds(&b, " -6");
+		if (rtnl_rule_get_src(r)) {
+			sbuf_adds(&b, " from ");
+			fmt_prefix(rtnl_rule_get_src(r), &b);
+		}
+		if (rtnl_rule_get_dst(r)) {
+			sbuf_adds(&b, " to ");
+			fmt_prefix(rtnl_rule_get_dst(r), &b);
+		}
+		if (rtnl_rule_get_iif(r))
+			sbuf_addf(&b, " iif %s", rtnl_rule_get_iif(r));
+		if (rtnl_rule_get_oif(r))
+			sbuf_addf(&b, " oif %s", rtnl_rule_get_oif(r));
+		/* a mark alone has the kernel's mask 0xffffffff, as ip rule shows it */
+		if (mark || mask)
+			sbuf_addf(&b, " fwmark 0x%x", mark);
+		if ((mark || mask) && mask != UINT32_MAX)
+			sbuf_addf(&b, "/0x%x", mask);
+		if (t == RT_TABLE_MAIN || t == RT_TABLE_LOCAL || t == RT_TABLE_DEFAULT)
+			sbuf_addf(&b, " lookup %s", t == RT_TABLE_MAIN    ? "main"
+						    : t == RT_TABLE_LOCAL ? "local"
+									  : "default");
+		else
+			sbuf_addf(&b, " lookup %u", t);
+		sbuf_addf(&b, " priority %u", rtnl_rule_get_prio(r));
+		vec_push(&n->rules, xstrdup(b.s + 1));
+		sbuf_free(&b);
+	}
+	nl_cache_free(rules);
 }
 
 static bool is_multicast_mac(const uint8_t *m)
@@ -179,14 +263,18 @@ static void read_node(struct show_node *n, unsigned flags)
 	 * labs that impair nothing. */
 	if (impaired && rtnl_qdisc_alloc_cache(sk, &qdiscs) == 0)
 		vec_foreach(i, &n->ifaces) impair_read(qdiscs, (int)i->ifindex, &i->impair);
-	if (flags & SHOW_TABLES)
+	if (flags & SHOW_TABLES) {
 		read_tables(n, sk, links);
+		read_rules(n, sk);
+	}
 	if (flags & (SHOW_TABLES | SHOW_ATTRS))
 		read_kind_attrs(n, sk, links);
 	for (struct nl_object *o = nl_cache_get_first(routes); o; o = nl_cache_get_next(o)) {
 		struct rtnl_route *r = (struct rtnl_route *)o;
 		struct sbuf b = {0};
-		if (rtnl_route_get_table(r) != RT_TABLE_MAIN || rtnl_route_get_type(r) != RTN_UNICAST)
+		/* main, and the tables of VRFs and policy rules; the local
+		 * table is the kernel's own */
+		if (rtnl_route_get_table(r) == RT_TABLE_LOCAL || rtnl_route_get_type(r) != RTN_UNICAST)
 			continue;
 		/* SHOW_TABLES: not the routes daemons install (ospf, bgp, ra...) */
 		int proto = rtnl_route_get_protocol(r);
@@ -298,6 +386,7 @@ static void node_free(struct show_node *n)
 	}
 	vec_free(&n->ifaces);
 	strvec_free(&n->routes);
+	strvec_free(&n->rules);
 	strvec_free(&n->neighs);
 	strvec_free(&n->fdbs);
 	free(n->name);

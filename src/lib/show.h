@@ -31,6 +31,8 @@ struct show_node {
 	struct strvec routes; /* in ip route's words */
 	struct strvec neighs; /* SHOW_TABLES: permanent entries, "ADDR lladdr MAC dev IF" */
 	struct strvec fdbs;   /* SHOW_TABLES: static entries, "MAC dev IF [dst ADDR]" */
+	/* SHOW_TABLES: policy rules, not the kernel's own: "from P lookup T priority N" */
+	struct strvec rules;
 	int nsfd;
 };
 

@@ -5,6 +5,7 @@
 #include "plan.h"
 
 #include <fcntl.h>
+#include <linux/rtnetlink.h>
 #include <unistd.h>
 
 void facts_add(struct facts *f, const char *node, const char *key, const char *fmt, ...)
@@ -130,6 +131,43 @@ static void expected_iface(const struct topo_iface *i, const char *node, struct 
 #undef KEY
 }
 
+/* "rule [-6] [from P] [to P] [iif IF] [oif IF] [fwmark 0xM[/0xK]] lookup T",
+ * as show reads the kernel's; the priority is the value, given or not. */
+static void expected_rule(const struct topo_rule *r, const char *node, struct facts *f)
+{
+	struct sbuf k = {0};
+	char buf[IPADDR_STRLEN];
+
+	sbuf_adds(&k, "rule");
+	if (r->family == AF_INET6)
+		sbuf_adds(&k, " -6");
+	if (r->has_from)
+		sbuf_addf(&k, " from %s", ipaddr_cidr(&r->from, buf));
+	if (r->has_to)
+		sbuf_addf(&k, " to %s", ipaddr_cidr(&r->to, buf));
+	if (r->iif)
+		sbuf_addf(&k, " iif %s", r->iif);
+	if (r->oif)
+		sbuf_addf(&k, " oif %s", r->oif);
+	/* the kernel matches a mark alone whole (mask 0xffffffff), and
+	 * keeps a mark of 0 only with a mask */
+	if (r->has_mark && (r->mark || (r->has_mask && r->mask)))
+		sbuf_addf(&k, " fwmark 0x%x", r->mark);
+	if (r->has_mark && r->has_mask && r->mask != UINT32_MAX && (r->mark || r->mask))
+		sbuf_addf(&k, "/0x%x", r->mask);
+	if (r->table == RT_TABLE_MAIN || r->table == RT_TABLE_LOCAL || r->table == RT_TABLE_DEFAULT)
+		sbuf_addf(&k, " lookup %s", r->table == RT_TABLE_MAIN    ? "main"
+					    : r->table == RT_TABLE_LOCAL ? "local"
+									 : "default");
+	else
+		sbuf_addf(&k, " lookup %u", r->table);
+	if (r->has_prio)
+		facts_add(f, node, k.s, "priority %u", r->prio);
+	else
+		facts_add(f, node, k.s, "%s", "");
+	sbuf_free(&k);
+}
+
 /* A sysctl of the node whose facts start at f->v.v[from]: the last line
  * that sets it wins. */
 static void set_sysctl(struct facts *f, size_t from, const char *node, const char *key, const char *value)
@@ -167,10 +205,12 @@ void state_expected(const struct topo_lab *lab, struct facts *ret)
 		vec_foreach(r, &n->routes)
 		{
 			struct sbuf v = {0};
+			_cleanup_free_ char *table = r->table ? xasprintf(" table %u", r->table) : xstrdup("");
 			_cleanup_free_ char *key = xasprintf(
-				"route %s", r->dst.len ? ipaddr_cidr(&r->dst, b1)
-					    : r->dst.family == AF_INET6 ? "default6"
-									: "default");
+				"route %s%s", r->dst.len ? ipaddr_cidr(&r->dst, b1)
+					      : r->dst.family == AF_INET6 ? "default6"
+									  : "default",
+				table);
 			if (r->has_via)
 				sbuf_addf(&v, " via %s", ipaddr_str(&r->via, b2));
 			if (r->ifname)
@@ -182,6 +222,7 @@ void state_expected(const struct topo_lab *lab, struct facts *ret)
 			facts_add(ret, node, key, "%s", v.s ? v.s + 1 : "");
 			sbuf_free(&v);
 		}
+		vec_foreach(x, &n->rules) expected_rule(x, node, ret);
 		vec_foreach(x, &n->neighs)
 		{
 			_cleanup_free_ char *key = xasprintf("neigh %s dev %s", ipaddr_str(&x->addr, b1), x->ifname);
@@ -274,6 +315,13 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 #define KEY(what) (free(key), key = xasprintf("%s %s", i->name, what))
 			if (i->ifindex == 1) {
 				facts_add(ret, node, "lo state", "%s", i->up ? "up" : "down");
+				/* a node's own addresses (show leaves out 127.0.0.1, ::1) */
+				vec_foreach(a, &i->addrs)
+				{
+					free(key);
+					key = xasprintf("addr lo %s%s", *a, host_len(*a));
+					facts_add(ret, node, key, "%s", "");
+				}
 				continue;
 			}
 			if (state_is_fallback(i->name))
@@ -324,10 +372,25 @@ void state_kernel(const struct show_lab *s, const struct facts *want, struct fac
 				sbuf_addf(&v, "%s%s", v.s ? " " : "", w);
 			}
 			bool v6 = strchr(dst, ':') || (v.s && strchr(v.s, ':'));
-			_cleanup_free_ char *key = xasprintf("route %s%s", streq(dst, "default") && v6 ? "default6" : dst,
-							     streq(dst, "default") ? "" : host_len(dst));
+			/* a table other than main is part of the key: "route
+			 * 10.0.3.0/24 table 10" is another route than main's */
+			char *table = v.s ? strstr(v.s, "table ") : NULL;
+			_cleanup_free_ char *in = table ? xasprintf(" %s", table) : xstrdup("");
+			if (table)
+				*(table == v.s ? table : table - 1) = '\0';
+			bool def = streq(dst, "default");
+			_cleanup_free_ char *key = xasprintf("route %s%s%s", def && v6 ? "default6" : dst,
+							     def ? "" : host_len(dst), in);
 			facts_add(ret, node, key, "%s", v.s ? v.s : "");
 			sbuf_free(&v);
+		}
+		vec_foreach(x, &n->rules)
+		{
+			/* "WORDS priority N": the priority is the value */
+			char *p = strstr(*x, " priority ");
+			int len = p ? (int)(p - *x) : (int)strlen(*x);
+			_cleanup_free_ char *key = xasprintf("rule %.*s", len, *x);
+			facts_add(ret, node, key, "%s", p ? p + 1 : "");
 		}
 		vec_foreach(x, &n->neighs)
 		{
@@ -384,7 +447,8 @@ static bool route_agrees(const char *file, const char *kernel)
 	char *save = NULL;
 
 	for (char *w = strtok_r(f, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
-		bool keyed = streq(w, "via") || streq(w, "dev") || streq(w, "metric");
+		bool keyed = streq(w, "via") || streq(w, "dev") || streq(w, "metric") ||
+			     streq(w, "priority");
 		char *val = keyed ? strtok_r(NULL, " ", &save) : NULL;
 		_cleanup_free_ char *want = keyed ? xasprintf(" %s %s ", w, val ? val : "") : xasprintf(" %s ", w);
 		_cleanup_free_ char *k = xasprintf(" %s ", kernel);
@@ -396,8 +460,8 @@ static bool route_agrees(const char *file, const char *kernel)
 
 static bool agrees(const struct fact *f, const struct fact *k)
 {
-	return strncmp(f->key, "route ", 6) == 0 ? route_agrees(f->value, k->value)
-						 : streq(f->value, k->value);
+	bool words = strncmp(f->key, "route ", 6) == 0 || strncmp(f->key, "rule ", 5) == 0;
+	return words ? route_agrees(f->value, k->value) : streq(f->value, k->value);
 }
 
 /* Kernel facts the file need not state: the kernel always has a MAC

@@ -63,6 +63,21 @@ struct topo_route {
 	uint32_t metric;
 	bool has_src;
 	struct ipaddr src;
+	/* `table N`, or `KIND NAME` (vrf red: a device of a kind with a table
+	 * of its own, whose table validate sets); 0: main */
+	uint32_t table;
+	char *table_dev;
+	const struct link_kind *table_kind;
+};
+
+/* rule = [from P] [to P] [iif IF] [oif IF] [fwmark N[/M]] [priority N] lookup T */
+struct topo_rule {
+	struct topo_loc loc;
+	int family;
+	bool has_from, has_to, has_mark, has_mask, has_prio;
+	struct ipaddr from, to;
+	char *iif, *oif;
+	uint32_t mark, mask, prio, table;
 };
 
 struct topo_neigh {
@@ -136,6 +151,7 @@ struct topo_node {
 	VEC(struct topo_iface *) ifaces;
 	VEC(struct topo_addr) addrs;
 	VEC(struct topo_route) routes;
+	VEC(struct topo_rule) rules;
 	VEC(struct topo_neigh) neighs;
 	VEC(struct topo_fdb) fdbs;
 	VEC(struct topo_sysctl) sysctls;

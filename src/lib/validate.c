@@ -162,7 +162,7 @@ static void check_expects(struct topo_lab *lab, struct diag *d)
 			char word[128];
 			if (check_route_parse(e->rest, &want, &why, word, sizeof(word)) < 0)
 				diag_add(d, &e->loc,
-					 "write 'route = NODE PREFIX [via GW] [dev IF] [proto P]', e.g. "
+					 "write 'route = NODE PREFIX [via GW] [dev IF] [proto P] [table N]', e.g. "
 					 "'route = r1 10.0.3.0/24 via 10.0.12.2 proto ospf'",
 					 "%s: '%s' %s", topo_expect_kind_to_string(e->kind), word, why);
 		} else if (e->kind == EXPECT_TCP) {
