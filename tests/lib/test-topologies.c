@@ -18,7 +18,8 @@ static const char *srcdir(void)
 
 static const char *const scenarios[] = {"two-nodes", "lan",   "router",
 					"onlink",    "gre",   "vxlan",
-					"k8s-flannel-vxlan", "k8s-host-gw", "dns"};
+					"k8s-flannel-vxlan", "k8s-host-gw", "dns",
+					"vlan", "vrf", "evpn-static", "ipip"};
 
 static void test_scenarios_present(void **state)
 {
