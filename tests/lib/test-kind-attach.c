@@ -4,22 +4,8 @@
  * error, with its line, message and hint; good ones give the plan's ip
  * commands and the facts diff compares, in the words the kernel's side
  * reads back. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
+#include "kind-cases.h"
 
-#include "parse.h"
-#include "plan.h"
-#include "state.h"
-#include "validate.h"
-
-struct one {
-	const char *ini;
-	unsigned line;
-	const char *msg;
-	const char *hint;
-};
 
 /* Two linked nodes: h1's eth0 is what the devices sit on. */
 #define BASE                                                                         \
@@ -28,7 +14,7 @@ struct one {
 	"link = h1:eth0 h2:eth0\n"
 #define MAC_HINT "write a unicast MAC such as 02:00:00:00:00:01"
 
-static const struct one cases[] = {
+static const struct kind_case cases[] = {
     /* macvlan (line 7 is the section) */
     {BASE "[macvlan mv0]\nlink = eth0\n", 7, "[macvlan mv0] names no node",
      "write '[macvlan NODE:mv0]', the node that has it"},
@@ -161,70 +147,6 @@ static const struct one cases[] = {
      "'ttl' is a whole number from 1 to 255"},
 };
 
-static void print_all(const struct diag *d)
-{
-	vec_foreach (m, &d->msgs)
-		fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line, m->msg,
-			m->hint ? m->hint : "no hint");
-}
-
-static void test_one_error(void **state)
-{
-	const struct one *c = *state;
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	if (diag_count(&d) != 1 || d.msgs.v[0].loc.line != c->line ||
-	    !streq(d.msgs.v[0].msg, c->msg)) {
-		fprintf(stderr, "# expected only t.ini:%u: %s\n", c->line, c->msg);
-		print_all(&d);
-	}
-	assert_int_equal(diag_count(&d), 1);
-	assert_string_equal(d.msgs.v[0].loc.file, "t.ini");
-	assert_int_equal(d.msgs.v[0].loc.line, c->line);
-	assert_string_equal(d.msgs.v[0].msg, c->msg);
-	assert_non_null(d.msgs.v[0].hint);
-	assert_string_equal(d.msgs.v[0].hint, c->hint);
-	topo_lab_free(lab);
-	diag_free(&d);
-}
-
-static struct topo_lab *load(const char *ini)
-{
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	print_all(&d);
-	assert_int_equal(diag_count(&d), 0);
-	diag_free(&d);
-	return lab;
-}
-
-/* The lab's plan as `nslab plan` prints it. */
-static char *plan_text(struct topo_lab *lab)
-{
-	struct plan p;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	plan_build(lab, &p);
-	plan_print(&p, f);
-	fclose(f);
-	plan_free(&p);
-	return text;
-}
-
-static void assert_has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fprintf(stderr, "# missing: %s# in:\n%s", want, text);
-	assert_non_null(strstr(text, want));
-}
-
 /* Sections in the file's order; the plan makes each kind after the ones it
  * can sit on (dummy, geneve before macvlan, ipvlan), in the list's order. */
 #define LAB                                                                         \
@@ -244,30 +166,30 @@ static void assert_has(const char *text, const char *want)
 
 static void test_plan(void **state)
 {
-	struct topo_lab *lab = load(LAB);
-	_cleanup_free_ char *text = plan_text(lab);
+	struct topo_lab *lab = kind_load(LAB);
+	_cleanup_free_ char *text = kind_plan_text(lab);
 
-	assert_has(text, "ip -n att-h link add dum0 mtu 9000 up type dummy\n");
+	kind_assert_has(text, "ip -n att-h link add dum0 mtu 9000 up type dummy\n");
 	/* the geneve MTU leaves room for the outer headers below the underlay's */
-	assert_has(text, "ip -n att-h link add gn0 mtu 1450 up type geneve id 5 remote 10.0.0.2 "
+	kind_assert_has(text, "ip -n att-h link add gn0 mtu 1450 up type geneve id 5 remote 10.0.0.2 "
 			 "dstport 6081 ttl 64\n");
-	assert_has(text,
+	kind_assert_has(text,
 		   "ip -n att-p link add gn0 address 02:00:00:00:00:05 mtu 8950 up type geneve "
 		   "id 5 remote 10.0.0.1 dstport 6081 ttl 64\n");
-	assert_has(text,
+	kind_assert_has(text,
 		   "ip -n att-p link add gn6 mtu 1430 up type geneve id 7 remote fd00::1 dstport "
 		   "6082\n");
-	assert_has(text,
+	kind_assert_has(text,
 		   "ip -n att-h link add mv0 link eth0 address 02:00:00:00:00:11 up type macvlan "
 		   "mode bridge\n");
 	/* sorted: the kernel keeps them in a hash table */
-	assert_has(text,
+	kind_assert_has(text,
 		   "ip -n att-h link add mv1 link dum0 up type macvlan mode source macaddr set "
 		   "02:00:00:00:00:98 02:00:00:00:00:99\n");
-	assert_has(text,
+	kind_assert_has(text,
 		   "ip -n att-h link add mv2 link eth0 mtu 1400 up type macvlan mode private\n");
-	assert_has(text, "ip -n att-h link add ipv0 link eth1 up type ipvlan mode l3 private\n");
-	assert_has(text, "ip -n att-p link add ipv0 link gn0 up type ipvlan mode l2\n");
+	kind_assert_has(text, "ip -n att-h link add ipv0 link eth1 up type ipvlan mode l3 private\n");
+	kind_assert_has(text, "ip -n att-p link add ipv0 link gn0 up type ipvlan mode l2\n");
 	/* creation order: veths, dummy, geneve, then what sits on them */
 	const char *order[] = {"link add eth0 ", "link add dum0 ", "link add gn0 ",
 			       "link add mv0 ",	 "link add mv2 ",  "link add ipv0 "};
@@ -287,24 +209,15 @@ static void test_plan(void **state)
 	topo_lab_free(lab);
 }
 
-/* "NODE|KEY|VALUE" lines of the facts. */
-static char *facts_text(const struct facts *f)
-{
-	struct sbuf b = {0};
-	vec_foreach (x, &f->v)
-		sbuf_addf(&b, "%s|%s|%s\n", x->node, x->key, x->value);
-	return b.s ? sbuf_steal(&b) : xstrdup("");
-}
-
 /* What diff compares: each kind's settings in its section's words (read
  * back from the kernel in the same words), MTU only where it is known. */
 static void test_facts(void **state)
 {
-	struct topo_lab *lab = load(LAB);
+	struct topo_lab *lab = kind_load(LAB);
 	struct facts f = {0};
 
 	state_expected(lab, &f);
-	_cleanup_free_ char *t = facts_text(&f);
+	_cleanup_free_ char *t = kind_facts_text(&f);
 	const char *want[] = {
 	    "h|mv0|macvlan\n",
 	    "h|mv0 link|eth0\n",
@@ -331,7 +244,7 @@ static void test_facts(void **state)
 	    "p|gn6 port|6082\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		assert_has(t, want[i]);
+		kind_assert_has(t, want[i]);
 	/* no MTU of its own: the kernel gives it its lower device's */
 	assert_null(strstr(t, "h|mv0 mtu|"));
 	assert_null(strstr(t, "h|ipv0 mtu|"));
@@ -343,15 +256,15 @@ static void test_facts(void **state)
 /* The dummy kind's MTU is the kernel's 1500 when not set: a change shows. */
 static void test_dummy_default_mtu(void **state)
 {
-	struct topo_lab *lab = load("[node r]\naddr = 192.0.2.1/32 dev lo0\n[dummy r:lo0]\n");
+	struct topo_lab *lab = kind_load("[node r]\naddr = 192.0.2.1/32 dev lo0\n[dummy r:lo0]\n");
 	struct facts f = {0};
 
 	state_expected(lab, &f);
-	_cleanup_free_ char *t = facts_text(&f);
-	assert_has(t, "r|lo0|dummy\nr|lo0 mtu|1500\n");
-	_cleanup_free_ char *text = plan_text(lab);
-	assert_has(text, "ip -n t-r link add lo0 up type dummy\n");
-	assert_has(text, "ip -n t-r addr add 192.0.2.1/32 dev lo0\n");
+	_cleanup_free_ char *t = kind_facts_text(&f);
+	kind_assert_has(t, "r|lo0|dummy\nr|lo0 mtu|1500\n");
+	_cleanup_free_ char *text = kind_plan_text(lab);
+	kind_assert_has(text, "ip -n t-r link add lo0 up type dummy\n");
+	kind_assert_has(text, "ip -n t-r addr add 192.0.2.1/32 dev lo0\n");
 	facts_free(&f);
 	topo_lab_free(lab);
 }
@@ -359,24 +272,9 @@ static void test_dummy_default_mtu(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_plan),
-	    cmocka_unit_test(test_facts),
-	    cmocka_unit_test(test_dummy_default_mtu),
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_facts),
+		cmocka_unit_test(test_dummy_default_mtu),
 	};
-	size_t n = 0;
-	struct CMUnitTest *tests = xcalloc(ARRAY_SIZE(cases) + ARRAY_SIZE(fixed), sizeof(*tests));
-	char(*names)[80] = xcalloc(ARRAY_SIZE(cases), sizeof(*names));
-
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		snprintf(names[i], sizeof(names[i]), "one error %zu: %.60s", i, cases[i].msg);
-		tests[n++] = (struct CMUnitTest){.name = names[i],
-						 .test_func = test_one_error,
-						 .initial_state = (void *)&cases[i]};
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
-		tests[n++] = fixed[i];
-	int r = _cmocka_run_group_tests("kind-attach", tests, n, NULL, NULL);
-	free(tests);
-	free(names);
-	return r;
+	return kind_run_group("kind-attach", cases, ARRAY_SIZE(cases), fixed, ARRAY_SIZE(fixed));
 }

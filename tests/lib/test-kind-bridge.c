@@ -2,22 +2,8 @@
 /* Bridges' settings, ports and port lines, and VLAN subinterfaces: each bad
  * topology gives exactly one error with its line, message and hint; good
  * ones give the plan's ip and bridge commands and the facts diff compares. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
+#include "kind-cases.h"
 
-#include "parse.h"
-#include "plan.h"
-#include "state.h"
-#include "validate.h"
-
-struct one {
-	const char *ini;
-	unsigned line;
-	const char *msg;
-	const char *hint;
-};
 
 /* sw has eth1 and eth2, linked to h1 and h2 (lines 1-5) */
 #define BASE "[node sw]\n[node h1]\n[node h2]\n[links]\nlink = h1:eth0 sw:eth1\nlink = h2:eth0 sw:eth2\n"
@@ -26,7 +12,7 @@ struct one {
 	"[hairpin on|off] [isolated on|off] [cost N] [priority N] [pvid N [untagged]] [untagged " \
 	"VIDS] [tagged VIDS]', VIDS such as '10 20 30-40'"
 
-static const struct one cases[] = {
+static const struct kind_case cases[] = {
     {BASE "[bridge sw:br0]\nports = eth1 eth9\n", 8, "[bridge sw:br0]: node 'sw' has no interface 'eth9'",
      "name an interface that a link or a section makes in 'sw': lo, br0, eth1, eth2"},
     {BASE "[bridge lan]\nports = eth1\n", 8, "'ports' is for a bridge in a node ([bridge NODE:lan])",
@@ -89,68 +75,6 @@ static const struct one cases[] = {
      "a VLAN's parent chain must end at a real device"},
 };
 
-static void print_all(const struct diag *d)
-{
-	vec_foreach (m, &d->msgs)
-		fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line, m->msg,
-			m->hint ? m->hint : "no hint");
-}
-
-static void test_one_error(void **state)
-{
-	const struct one *c = *state;
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	if (diag_count(&d) != 1 || d.msgs.v[0].loc.line != c->line || !streq(d.msgs.v[0].msg, c->msg) ||
-	    !d.msgs.v[0].hint || !streq(d.msgs.v[0].hint, c->hint)) {
-		fprintf(stderr, "# expected only t.ini:%u: %s (%s)\n", c->line, c->msg, c->hint);
-		print_all(&d);
-	}
-	assert_int_equal(diag_count(&d), 1);
-	assert_int_equal(d.msgs.v[0].loc.line, c->line);
-	assert_string_equal(d.msgs.v[0].msg, c->msg);
-	assert_non_null(d.msgs.v[0].hint);
-	assert_string_equal(d.msgs.v[0].hint, c->hint);
-	topo_lab_free(lab);
-	diag_free(&d);
-}
-
-static struct topo_lab *load(const char *ini)
-{
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	print_all(&d);
-	assert_int_equal(diag_count(&d), 0);
-	diag_free(&d);
-	return lab;
-}
-
-static char *plan_text(struct topo_lab *lab)
-{
-	struct plan p;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	plan_build(lab, &p);
-	plan_print(&p, f);
-	fclose(f);
-	plan_free(&p);
-	return text;
-}
-
-static void assert_has(const char *text, const char *want)
-{
-	if (!strstr(text, want))
-		fprintf(stderr, "# missing: %s# in:\n%s", want, text);
-	assert_non_null(strstr(text, want));
-}
-
 /* the VLAN sections come first in the file, the QinQ child before its parent */
 #define LAB                                                                        \
 	"[lab]\nname = brt\n"                                                      \
@@ -165,16 +89,16 @@ static void assert_has(const char *text, const char *want)
 
 static void test_plan(void **state)
 {
-	struct topo_lab *lab = load(LAB);
-	_cleanup_free_ char *text = plan_text(lab);
+	struct topo_lab *lab = kind_load(LAB);
+	_cleanup_free_ char *text = kind_plan_text(lab);
 
-	assert_has(text, "ip -n brt-sw link add br0 up type bridge ageing_time 12000 mcast_snooping 0 "
+	kind_assert_has(text, "ip -n brt-sw link add br0 up type bridge ageing_time 12000 mcast_snooping 0 "
 			 "vlan_default_pvid 1 vlan_filtering 1\n");
 	/* the parent first, whatever the order of the sections */
-	assert_has(text, "ip -n brt-r link add link eth0 name eth0.100 up type vlan protocol 802.1ad id 100\n"
+	kind_assert_has(text, "ip -n brt-r link add link eth0 name eth0.100 up type vlan protocol 802.1ad id 100\n"
 			 "ip -n brt-r link add link eth0.100 name eth0.100.7 up type vlan id 7\n");
 	/* every device exists before a port goes in; then the ports' settings */
-	assert_has(text, "\n# ports: interfaces into their bridges and VRFs, port settings\n"
+	kind_assert_has(text, "\n# ports: interfaces into their bridges and VRFs, port settings\n"
 			 "ip -n brt-sw link set eth1 master br0\n"
 			 "ip -n brt-sw link set eth2 master br0\n"
 			 "ip -n brt-sw link set trunk master br0\n"
@@ -184,31 +108,22 @@ static void test_plan(void **state)
 			 "bridge -n brt-sw vlan add vid 10 dev eth1 pvid untagged\n"
 			 "bridge -n brt-sw vlan del vid 1 dev eth1\n"
 			 "ip -n brt-sw link set eth2 type bridge_slave hairpin on cost 9\n");
-	assert_has(text, "bridge -n brt-sw vlan add vid 10 dev trunk\n"
+	kind_assert_has(text, "bridge -n brt-sw vlan add vid 10 dev trunk\n"
 			 "bridge -n brt-sw vlan add vid 20 dev trunk\n"
 			 "bridge -n brt-sw vlan add vid 30-40 dev trunk\n"
 			 "bridge -n brt-sw vlan del vid 1 dev trunk\n");
 	/* a port nslab names still goes in at creation */
-	assert_has(text, "ip -n brt-.sw link add r-eth1 master lan up type veth");
+	kind_assert_has(text, "ip -n brt-.sw link add r-eth1 master lan up type veth");
 	topo_lab_free(lab);
-}
-
-/* "NODE|KEY|VALUE" lines of the facts. */
-static char *facts_text(const struct facts *f)
-{
-	struct sbuf b = {0};
-	vec_foreach (x, &f->v)
-		sbuf_addf(&b, "%s|%s|%s\n", x->node, x->key, x->value);
-	return b.s ? sbuf_steal(&b) : xstrdup("");
 }
 
 static void test_facts(void **state)
 {
-	struct topo_lab *lab = load(LAB);
+	struct topo_lab *lab = kind_load(LAB);
 	struct facts f = {0};
 
 	state_expected(lab, &f);
-	_cleanup_free_ char *t = facts_text(&f);
+	_cleanup_free_ char *t = kind_facts_text(&f);
 	const char *want[] = {
 	    "sw|br0 ageing_time|120s\n",
 	    "sw|br0 mcast_snooping|no\n",
@@ -225,7 +140,7 @@ static void test_facts(void **state)
 	    "r|eth0.100.7 id|7\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++)
-		assert_has(t, want[i]);
+		kind_assert_has(t, want[i]);
 	/* the kernel's defaults are not facts: no port-learning for eth2 */
 	assert_null(strstr(t, "sw|eth2 port-learning"));
 	facts_free(&f);
@@ -234,14 +149,9 @@ static void test_facts(void **state)
 
 int main(void)
 {
-	struct CMUnitTest tests[ARRAY_SIZE(cases) + 2];
-	size_t n = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
-		tests[n++] = (struct CMUnitTest){.name = cases[i].msg,
-						 .test_func = test_one_error,
-						 .initial_state = (void *)&cases[i]};
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_plan);
-	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_facts);
-	return _cmocka_run_group_tests("kind-bridge", tests, n, NULL, NULL);
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_facts),
+	};
+	return kind_run_group("kind-bridge", cases, ARRAY_SIZE(cases), fixed, ARRAY_SIZE(fixed));
 }

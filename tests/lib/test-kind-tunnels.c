@@ -4,15 +4,9 @@
  * words of diff from the file and from a kernel link as libnl holds it,
  * and the ends explain reads. The VM suite (tests/vm/tunnels.sh) builds
  * them for real. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
+#include "kind-cases.h"
 
 #include "kind.h"
-#include "parse.h"
-#include "plan.h"
-#include "validate.h"
 
 /* after <net/if.h> (topology.h): <linux/if.h> yields to it in this order */
 #include <arpa/inet.h>
@@ -29,14 +23,7 @@
 	"[node h1]\naddr = 10.0.0.1/24 dev eth0\n[node h2]\naddr = 10.0.0.2/24 dev eth0\n" \
 	"[links]\nlink = h1:eth0 h2:eth0\n"
 
-struct one {
-	const char *ini;
-	unsigned line;
-	const char *msg;
-	const char *hint; /* NULL: any hint, but one */
-};
-
-static const struct one cases[] = {
+static const struct kind_case cases[] = {
     {BASE "[ipip t0]\ndev = eth0\n", 7, "[ipip t0] has no 'members'",
      "add 'members = A B', the two tunnel ends"},
     {BASE "[sit t0]\nmembers = h1 h2\n", 7, "[sit t0] has no 'dev'",
@@ -94,35 +81,6 @@ static const struct one cases[] = {
      3, "ip6gre tunnel 't0' has no MAC address", NULL},
 };
 
-static void print_all(const struct diag *d)
-{
-	vec_foreach (m, &d->msgs)
-		fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line, m->msg,
-			m->hint ? m->hint : "no hint");
-}
-
-static void test_one_error(void **state)
-{
-	const struct one *c = *state;
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	if (diag_count(&d) != 1) {
-		fprintf(stderr, "# expected only t.ini:%u: %s\n", c->line, c->msg);
-		print_all(&d);
-	}
-	assert_int_equal(diag_count(&d), 1);
-	assert_string_equal(d.msgs.v[0].loc.file, "t.ini");
-	assert_int_equal(d.msgs.v[0].loc.line, c->line);
-	assert_string_equal(d.msgs.v[0].msg, c->msg);
-	assert_non_null(d.msgs.v[0].hint);
-	if (c->hint)
-		assert_string_equal(d.msgs.v[0].hint, c->hint);
-	topo_lab_free(lab);
-	diag_free(&d);
-}
-
 /* Every kind, both forms, with the keys each takes. */
 static const char all_kinds[] =
     "[lab]\nname = t\n"
@@ -137,23 +95,11 @@ static const char all_kinds[] =
     "[gretap tap1]\nmembers = a b\ndev = eth0\nkey = 7\n"
     "[ip6gre a:g6]\nlocal = fd00::1\nremote = fd00::2\nkey = 4294967295\n";
 
-static struct topo_lab *load(const char *ini)
-{
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	print_all(&d);
-	assert_int_equal(diag_count(&d), 0);
-	diag_free(&d);
-	return lab;
-}
-
 /* The plan's ip(8) lines: a mode wherever ip(8)'s default ('any') would
  * differ from up's; the key; a MAC and an MTU from 'iface' and 'mtu'. */
 static void test_plan_lines(void **state)
 {
-	struct topo_lab *lab = load(all_kinds);
+	struct topo_lab *lab = kind_load(all_kinds);
 	struct plan p;
 	char *text = NULL;
 	size_t len = 0;
@@ -219,7 +165,7 @@ static char *attrs_of(const struct topo_lab *lab, const char *node, const char *
 
 static void test_attrs(void **state)
 {
-	struct topo_lab *lab = load(all_kinds);
+	struct topo_lab *lab = kind_load(all_kinds);
 	static const struct {
 		const char *node, *ifname, *words;
 	} want[] = {
@@ -374,24 +320,11 @@ static void test_flags(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-	    cmocka_unit_test(test_plan_lines),	 cmocka_unit_test(test_attrs),
-	    cmocka_unit_test(test_kernel_words), cmocka_unit_test(test_fallback_has_no_ends),
-	    cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_plan_lines),
+		cmocka_unit_test(test_attrs),
+		cmocka_unit_test(test_kernel_words),
+		cmocka_unit_test(test_fallback_has_no_ends),
+		cmocka_unit_test(test_flags),
 	};
-	size_t n = 0;
-	struct CMUnitTest *tests = xcalloc(ARRAY_SIZE(cases) + ARRAY_SIZE(fixed), sizeof(*tests));
-	char(*names)[96] = xcalloc(ARRAY_SIZE(cases), sizeof(*names));
-
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		snprintf(names[i], sizeof(names[i]), "error %zu: %.70s", i, cases[i].msg);
-		tests[n++] = (struct CMUnitTest){.name = names[i],
-						 .test_func = test_one_error,
-						 .initial_state = (void *)&cases[i]};
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
-		tests[n++] = fixed[i];
-	int r = _cmocka_run_group_tests("kind-tunnels", tests, n, NULL, NULL);
-	free(tests);
-	free(names);
-	return r;
+	return kind_run_group("kind-tunnels", cases, ARRAY_SIZE(cases), fixed, ARRAY_SIZE(fixed));
 }

@@ -2,16 +2,9 @@
 /* VRFs, routes in tables and policy rules, without a kernel: each bad
  * line's error (line, message, hint), the plan's ip(8) commands, address
  * spaces split by VRFs, and the facts diff compares. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <cmocka.h>
+#include "kind-cases.h"
 
 #include "check.h"
-#include "parse.h"
-#include "plan.h"
-#include "state.h"
-#include "validate.h"
 
 /* Router r with VRFs red (eth0, eth1) and blue (eth2, eth3), hosts behind
  * each port; 21 lines, [node r] last. */
@@ -105,13 +98,6 @@ static const struct bad cases[] = {
      "route: 'x' is not a table (main, or a number from 1 to 4294967295)", NULL},
 };
 
-static void print_all(const struct diag *d)
-{
-	vec_foreach (m, &d->msgs)
-		fprintf(stderr, "#   got %s:%u: %s (%s)\n", m->loc.file, m->loc.line, m->msg,
-			m->hint ? m->hint : "");
-}
-
 static void test_bad_case(void **state)
 {
 	const struct bad *c = *state;
@@ -127,23 +113,11 @@ static void test_bad_case(void **state)
 	if (!found) {
 		fprintf(stderr, "# expected t.ini:%u: %s (%s)\n", c->line, c->msg,
 			c->hint ? c->hint : "");
-		print_all(&d);
+		kind_print_diags(&d);
 	}
 	assert_true(found);
 	topo_lab_free(lab);
 	diag_free(&d);
-}
-
-static struct topo_lab *load(const char *ini)
-{
-	struct diag d = {0};
-	struct topo_lab *lab = topo_parse_string(ini, "t.ini", &d);
-
-	topo_validate(lab, &d);
-	print_all(&d);
-	assert_int_equal(diag_count(&d), 0);
-	diag_free(&d);
-	return lab;
 }
 
 /* The errors of ini, one "LINE: MESSAGE\n" each. */
@@ -159,21 +133,6 @@ static char *errors_of(const char *ini)
 	topo_lab_free(lab);
 	diag_free(&d);
 	return b.s ? sbuf_steal(&b) : xstrdup("");
-}
-
-static char *plan_text(struct topo_lab *lab)
-{
-	struct plan p;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	assert_non_null(f);
-	plan_build(lab, &p);
-	plan_print(&p, f);
-	fclose(f);
-	plan_free(&p);
-	return text;
 }
 
 /* The same address in two VRFs' networks is fine; twice in one VRF's
@@ -211,14 +170,14 @@ static void test_address_spaces(void **state)
 static void test_plan(void **state)
 {
 	struct topo_lab *lab =
-	    load(VRF_BASE "addr = 10.0.100.1/32 dev blue\n"
+	    kind_load(VRF_BASE "addr = 10.0.100.1/32 dev blue\n"
 			  "route = 10.0.3.0/24 via 10.0.2.10 vrf red\n"
 			  "route = 10.0.3.0/24 via 10.0.2.10 table 20\n"
 			  "route = 10.0.4.0/24 dev eth1 table main\n"
 			  "rule = from 10.0.1.0/24 lookup 100 priority 100\n"
 			  "rule = -6 iif eth1 oif eth2 fwmark 16/0xff lookup main\n"
 			  "rule = to fd00::/64 fwmark 0x7 lookup default\n");
-	_cleanup_free_ char *text = plan_text(lab);
+	_cleanup_free_ char *text = kind_plan_text(lab);
 	const char *want[] = {
 	    "ip -n t-r link add red up type vrf table 10\n"
 	    "ip -n t-r link add blue up type vrf table 20\n\n"
@@ -281,7 +240,7 @@ static char *facts_text(const struct topo_lab *lab, const char *node, const char
 
 static void test_facts(void **state)
 {
-	struct topo_lab *lab = load(VRF_BASE "route = 10.0.3.0/24 via 10.0.2.10 vrf red\n"
+	struct topo_lab *lab = kind_load(VRF_BASE "route = 10.0.3.0/24 via 10.0.2.10 vrf red\n"
 					     "rule = from 10.0.1.0/24 lookup 100 priority 100\n"
 					     "rule = fwmark 16 lookup 7\n"
 					     "rule = fwmark 0 lookup 8\n"
