@@ -30,6 +30,9 @@ struct link_kind {
 	const char *line_key;
 	const char *line_usage; /* "link = NODE:IF NODE:IF" */
 	const char *const *keys; /* NULL-terminated, for hints */
+	/* Keys that may be given more than once in a section (NULL-terminated,
+	 * or NULL: none): WireGuard's 'peer' lines. */
+	const char *const *multi_keys;
 	bool layer3;     /* no link-layer address: 'iface ... mac' is refused */
 	bool fdb_remote; /* FDB entries on it need 'dst' (the remote end), as VXLAN's */
 	bool is_link;    /* counted in `nslab ls` LINKS: a point-to-point cable */
@@ -63,6 +66,11 @@ struct link_kind {
 	 * (veth) hand frames to their other end. */
 	bool is_bridge;
 	bool (*tunnel)(struct rtnl_link *l, struct kind_tunnel *ret);
+	/* In tunnel's place, for a tunnel whose remotes the rtnl link does not
+	 * hold (WireGuard's peers are in its generic netlink family): called
+	 * inside the link's namespace, with the packet's inner destination
+	 * (NULL when there is none) to choose the remote by. */
+	bool (*tunnel_here)(struct rtnl_link *l, const struct ipaddr *inner, struct kind_tunnel *ret);
 	void (*free)(struct topo_dev *dev);
 };
 

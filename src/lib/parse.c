@@ -127,6 +127,10 @@ static bool first_time(struct parser *p, const char *key)
 			return true;
 	if (p->st == SECT_LINES && streq(key, p->kind->line_key))
 		return true;
+	const char *const *multi = p->st == SECT_DEV ? p->dev->kind->multi_keys : NULL;
+	for (; multi && *multi; multi++)
+		if (streq(key, *multi))
+			return true;
 	if ((p->st == SECT_NODE || p->st == SECT_DEFAULTS) && node_key_find(key) &&
 	    node_key_find(key)->repeatable)
 		return true;
