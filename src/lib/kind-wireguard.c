@@ -27,7 +27,7 @@ struct wg_ips {
 struct wg_end {
 	struct topo_node *node;
 	struct topo_iface *iface;
-	bool key_given, has_key; /* has_key: priv and pub hold it (given, or made at up) */
+	bool key_given; /* else made at up */
 	uint8_t priv[WGNL_KEY_LEN], pub[WGNL_KEY_LEN];
 	bool has_endpoint; /* a mesh member's address on dev */
 	struct ipaddr endpoint;
@@ -272,7 +272,7 @@ static void wg_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, str
 			e->iface->mtu = w->mtu;
 	}
 	if (w->key_given) {
-		w->ends[0].key_given = w->ends[0].has_key = true;
+		w->ends[0].key_given = true;
 		memcpy(w->ends[0].priv, w->key, WGNL_KEY_LEN);
 		wgnl_key_public(w->ends[0].pub, w->key);
 	}
@@ -581,7 +581,8 @@ static void wg_print_keys(const struct plan *p, const struct step *s, struct sbu
 	const struct wg *w = s->dev->priv;
 	char b64[WGNL_KEY_B64_LEN + 1];
 
-	sbuf_addf(out, "\n# WireGuard keys of %s, kept in this shell only (wg genkey unless given)\n",
+	sbuf_addf(out,
+		  "\n# WireGuard keys of %s, kept in this shell only (wg genkey unless given)\n",
 		  s->dev->name);
 	for (size_t i = 0; i < w->n; i++) {
 		const struct wg_end *e = &w->ends[i];
@@ -620,7 +621,6 @@ static int wg_apply_keys(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 			return r;
 		}
 		wgnl_key_public(e->pub, e->priv);
-		e->has_key = true;
 		/* wg genkey's form, for 'wg set IF private-key FILE' and 'wg pubkey' */
 		wgnl_key_to_base64(e->priv, b64);
 		strcat(b64, "\n");
@@ -650,9 +650,11 @@ static void wg_print(const struct plan *p, const struct step *s, struct sbuf *ou
 		sbuf_adds(out, " up type wireguard\n");
 		return;
 	}
+	/* the key on a pipe, never in a file or on a command line;
+	 * /proc/self/fd/0, since a minimal root has no /dev/stdin */
 	sbuf_adds(out, "printf '%s\\n' \"$");
 	wg_var(out, e);
-	sbuf_addf(out, "\" | ip netns exec %s wg set %s private-key /dev/stdin listen-port %u",
+	sbuf_addf(out, "\" | ip netns exec %s wg set %s private-key /proc/self/fd/0 listen-port %u",
 		  s->node->netns, e->iface->name, w->port);
 	for (size_t k = 0; k < wg_npeers(w); k++) {
 		struct wgnl_peer v;
@@ -778,7 +780,7 @@ static void wg_read_attrs(struct rtnl_link *l, struct nl_cache *links, struct st
 static bool wg_tunnel_here(struct rtnl_link *l, const struct ipaddr *inner, struct kind_tunnel *t)
 {
 	struct wgnl_device d = {0};
-	char b64[WGNL_KEY_B64_LEN + 1], key[9], buf[IPADDR_STRLEN];
+	char b64[WGNL_KEY_B64_LEN + 1], buf[IPADDR_STRLEN];
 
 	memset(t, 0, sizeof(*t));
 	t->outer_proto = IPPROTO_UDP;
@@ -795,13 +797,20 @@ static bool wg_tunnel_here(struct rtnl_link *l, const struct ipaddr *inner, stru
 		snprintf(t->what, sizeof(t->what), "WireGuard (no peer allows %s)",
 			 ipaddr_str(inner, buf));
 	} else {
+		/* the lab's device, else its key's start, as wg show's "peer: xTIB..." */
+		_cleanup_free_ char *name =
+		    wgnl_peer_name_here(kind_wireguard.name, &d, (size_t)(p - d.peers.v));
+		char who[32];
 		wgnl_key_to_base64(p->pub, b64);
-		snprintf(key, sizeof(key), "%.8s", b64); /* as wg show's "peer: xTIB..." */
-		t->has_remote = p->has_endpoint;
+		if (name)
+			snprintf(who, sizeof(who), "%.24s", name);
+		else
+			snprintf(who, sizeof(who), "%.8s...", b64);
+		t->has_remote = p->has_endpoint; /* none: "has no remote address" */
 		t->remote = p->endpoint;
 		t->port = t->outer_port = p->endpoint_port;
-		snprintf(t->what, sizeof(t->what), "WireGuard (peer %s..., UDP %u)%s", key,
-			 p->endpoint_port, p->has_endpoint ? "" : " without endpoint");
+		snprintf(t->what, sizeof(t->what), "WireGuard (peer %s, UDP %u)", who,
+			 p->endpoint_port);
 	}
 	wgnl_device_free(&d);
 	return true;

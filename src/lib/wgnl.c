@@ -694,6 +694,27 @@ void wgnl_name_peers(struct nl_cache *links, const char *kind, const struct wgnl
 	lab_info_free(&info);
 }
 
+char *wgnl_peer_name_here(const char *kind, const struct wgnl_device *d, size_t k)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_cache *links = NULL;
+	char **names = xcalloc(d->peers.n, sizeof(*names)), *ret = NULL;
+
+	if (sk && nl_connect(sk, NETLINK_ROUTE) == 0 &&
+	    rtnl_link_alloc_cache(sk, AF_UNSPEC, &links) == 0)
+		wgnl_name_peers(links, kind, d, names);
+	for (size_t i = 0; i < d->peers.n; i++)
+		if (i == k)
+			ret = names[i];
+		else
+			free(names[i]);
+	free(names);
+	nl_cache_free(links);
+	if (sk)
+		nl_socket_free(sk);
+	return ret;
+}
+
 int wgnl_endpoint_parse(const char *s, struct ipaddr *ret, uint16_t *ret_port)
 {
 	_cleanup_free_ char *copy = xstrdup(s);

@@ -81,6 +81,9 @@ const struct wgnl_peer *wgnl_route(const struct wgnl_device *d, const struct ipa
  * entered, and the current one again after. */
 void wgnl_name_peers(struct nl_cache *links, const char *kind, const struct wgnl_device *d,
 		     char **names);
+/* The same for peer k of d alone, from the current namespace: NODE:NAME
+ * (free it), or NULL. */
+char *wgnl_peer_name_here(const char *kind, const struct wgnl_device *d, size_t k);
 /* ADDR:PORT, "192.0.2.1:51820" or "[fd00::1]:51820". */
 #define WGNL_ENDPOINT_STRLEN (IPADDR_STRLEN + 8)
 int wgnl_endpoint_parse(const char *s, struct ipaddr *ret, uint16_t *ret_port);

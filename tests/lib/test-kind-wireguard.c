@@ -329,7 +329,7 @@ static void test_plan_mesh(void **state)
 	assert_true(strstr(t, "wg_c__wg0_pub=") < strstr(t, "link add"));
 	assert_has(t, "ip -n t-a link add wg0 mtu 1380 up type wireguard\n"
 		      "printf '%s\\n' \"$wg_a__wg0\" | ip netns exec t-a wg set wg0 private-key "
-		      "/dev/stdin listen-port 51000 \\\n"
+		      "/proc/self/fd/0 listen-port 51000 \\\n"
 		      "\tpeer \"$wg_b__wg0_pub\" endpoint 192.0.2.2:51000 allowed-ips 10.9.0.2/32 "
 		      "persistent-keepalive 25 \\\n"
 		      "\tpeer \"$wg_c__wg0_pub\" endpoint 192.0.2.3:51000 allowed-ips "
@@ -354,14 +354,14 @@ static void test_plan_single(void **state)
 	assert_has(t, "wg_b__t0=$(wg genkey)\n");
 	assert_has(t, "ip -n t-a link add t0 up type wireguard\n"
 		      "printf '%s\\n' \"$wg_a__t0\" | ip netns exec t-a wg set t0 private-key "
-		      "/dev/stdin listen-port 51821 \\\n"
+		      "/proc/self/fd/0 listen-port 51821 \\\n"
 		      "\tpeer \"$wg_b__t0_pub\" endpoint 192.0.2.2:51820 allowed-ips 10.8.0.2/32 "
 		      "persistent-keepalive 10 \\\n"
 		      "\tpeer " PUB_B
 		      " endpoint [fd00::9]:4500 allowed-ips 10.7.0.0/16,10.6.0.0/16\n");
 	/* b's key is made; its peer a is named by a's variable */
 	assert_has(t,
-		   "ip netns exec t-b wg set t0 private-key /dev/stdin listen-port 51820 \\\n"
+		   "ip netns exec t-b wg set t0 private-key /proc/self/fd/0 listen-port 51820 \\\n"
 		   "\tpeer \"$wg_a__t0_pub\" endpoint 192.0.2.1:51820 allowed-ips 10.8.0.1/32\n");
 	topo_lab_free(lab);
 }

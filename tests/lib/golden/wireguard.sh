@@ -43,15 +43,15 @@ ip -n wireguard-r1 link set eth1 up
 ip -n wireguard-h3 link add eth0 up type veth peer name eth1 netns wireguard-r3
 ip -n wireguard-r3 link set eth1 up
 ip -n wireguard-r1 link add wg0 up type wireguard
-printf '%s\n' "$wg_r1__wg0" | ip netns exec wireguard-r1 wg set wg0 private-key /dev/stdin listen-port 51820 \
+printf '%s\n' "$wg_r1__wg0" | ip netns exec wireguard-r1 wg set wg0 private-key /proc/self/fd/0 listen-port 51820 \
 	peer "$wg_r2__wg0_pub" endpoint 192.168.2.2:51820 allowed-ips 10.9.0.2/32 \
 	peer "$wg_r3__wg0_pub" endpoint 192.168.3.2:51820 allowed-ips 10.9.0.3/32,10.3.0.0/24
 ip -n wireguard-r2 link add wg0 up type wireguard
-printf '%s\n' "$wg_r2__wg0" | ip netns exec wireguard-r2 wg set wg0 private-key /dev/stdin listen-port 51820 \
+printf '%s\n' "$wg_r2__wg0" | ip netns exec wireguard-r2 wg set wg0 private-key /proc/self/fd/0 listen-port 51820 \
 	peer "$wg_r1__wg0_pub" endpoint 192.168.1.2:51820 allowed-ips 10.9.0.1/32,10.1.0.0/24 \
 	peer "$wg_r3__wg0_pub" endpoint 192.168.3.2:51820 allowed-ips 10.9.0.3/32,10.3.0.0/24
 ip -n wireguard-r3 link add wg0 up type wireguard
-printf '%s\n' "$wg_r3__wg0" | ip netns exec wireguard-r3 wg set wg0 private-key /dev/stdin listen-port 51820 \
+printf '%s\n' "$wg_r3__wg0" | ip netns exec wireguard-r3 wg set wg0 private-key /proc/self/fd/0 listen-port 51820 \
 	peer "$wg_r1__wg0_pub" endpoint 192.168.1.2:51820 allowed-ips 10.9.0.1/32,10.1.0.0/24 \
 	peer "$wg_r2__wg0_pub" endpoint 192.168.2.2:51820 allowed-ips 10.9.0.2/32
 
