@@ -493,8 +493,11 @@ int wgnl_set_in(struct nl_ctx *nl, const struct topo_node *n, uint32_t ifindex,
 	} else {
 		struct nl_msg *m = wgnl_set_msg(family, ifindex, d);
 		r = m ? nl_request(nl, sk, m, err) : -ENOMEM;
-		if (m)
+		if (m) {
+			/* it holds the private key */
+			explicit_bzero(nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
 			nlmsg_free(m);
+		}
 	}
 	if (sk)
 		nl_socket_free(sk);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* WireGuard's keys and its generic netlink family, for kind-wireguard.c:
  * X25519 (RFC 7748) for public keys, keys as base64 text as wg(8) writes
- * them, and the WG_CMD_SET_DEVICE and WG_CMD_GET_DEVICE messages of
+ * them, the WG_CMD_SET_DEVICE and WG_CMD_GET_DEVICE messages of
  * <linux/wireguard.h> over plain libnl-3 (the family's id is resolved by
- * hand through the generic netlink controller). */
+ * hand through the generic netlink controller), and what reading a lab
+ * back needs: peers named by the lab's devices, endpoints and a peer's
+ * words in a topology's form. */
 #pragma once
 
 #include "inet.h"
