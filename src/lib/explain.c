@@ -504,11 +504,20 @@ static const struct link_kind *kind_of_link(struct rtnl_link *l)
 	return kind_by_name(kind_of(l));
 }
 
-/* Its tunnel ends, when its kind is a tunnel. */
-static bool tunnel_of(struct rtnl_link *l, struct kind_tunnel *t)
+/* Its tunnel ends, when its kind is a tunnel (link l of node n; inner:
+ * the packet's destination, which some tunnels choose their remote by). */
+static bool tunnel_of(struct ctx *c, const struct xnode *n, struct rtnl_link *l,
+		      const struct ipaddr *inner, struct kind_tunnel *t)
 {
 	const struct link_kind *k = kind_of_link(l);
-	return k && k->tunnel && k->tunnel(l, t);
+	if (!k || !k->tunnel_here)
+		return k && k->tunnel && k->tunnel(l, t);
+	if (netns_enter(n->fd) < 0)
+		return false;
+	bool r = k->tunnel_here(l, inner, t);
+	if (netns_enter(c->orig) < 0)
+		abort(); /* never carry on in the wrong namespace */
+	return r;
 }
 
 /* A tunnel FDB's answer for mac on device ifindex: its remotes (one for a
@@ -544,8 +553,9 @@ static size_t fdb_remotes(struct ctx *c, struct xnode *n, uint32_t ifindex, cons
  * to outer_dst: one of the same kind, id and port whose ends fit, the most
  * specific first, as the kernel demultiplexes (a GRE module's fallback
  * device gre0, with no ends, takes only what no other tunnel does). */
-static uint32_t tunnel_end(struct xnode *n, const struct link_kind *kind, const struct kind_tunnel *t,
-			   const struct ipaddr *outer_src, const struct ipaddr *outer_dst)
+static uint32_t tunnel_end(struct ctx *c, struct xnode *n, const struct link_kind *kind,
+			   const struct kind_tunnel *t, const struct ipaddr *outer_src,
+			   const struct ipaddr *outer_dst)
 {
 	uint32_t best = 0;
 	int best_score = -1;
@@ -553,7 +563,8 @@ static uint32_t tunnel_end(struct xnode *n, const struct link_kind *kind, const 
 	for (struct nl_object *o = nl_cache_get_first(n->links); o; o = nl_cache_get_next(o)) {
 		struct rtnl_link *l = (struct rtnl_link *)o;
 		struct kind_tunnel u;
-		if (kind_of_link(l) != kind || !tunnel_of(l, &u) || u.id != t->id || u.port != t->port)
+		if (kind_of_link(l) != kind || !tunnel_of(c, n, l, NULL, &u) || u.id != t->id ||
+		    u.port != t->port)
 			continue;
 		bool remote_fits = !u.has_remote || u.fdb_remotes || ipaddr_equal(&u.remote, outer_src);
 		if ((u.has_local && !ipaddr_equal(&u.local, outer_dst)) || !remote_fits)
@@ -580,7 +591,7 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 	const struct link_kind *kind = kind_of_link(l);
 	struct kind_tunnel t;
 
-	(void)tunnel_of(l, &t);
+	(void)tunnel_of(c, n, l, &k->dst, &t);
 	if (depth >= MAX_DEPTH)
 		return drop(c, depth, n, NULL, "%s: tunnels nested more than %d deep", dev, MAX_DEPTH);
 	if (t.fdb_remotes) {
@@ -634,7 +645,7 @@ static int tunnel_out(struct ctx *c, size_t ni, struct rtnl_link *l, const struc
 			return r;
 		}
 		struct xnode *d = &c->nodes.v[dn];
-		uint32_t end = tunnel_end(d, kind, &t, &outer.src, &outer.dst);
+		uint32_t end = tunnel_end(c, d, kind, &t, &outer.src, &outer.dst);
 		if (!end) {
 			if (nr > 1 && i + 1 < nr) {
 				truncate_steps(c, mark);
@@ -771,7 +782,7 @@ static int bridge_in(struct ctx *c, size_t ni, uint32_t br, uint32_t inport, con
 		       : kind_has_peer(kind_of(l)) && veth_peer(c, ni, l, &pn, &pif) &&
 				 owns(&c->nodes.v[pn], 0, nh))
 			best = idx;
-		else if (!tunnel && tunnel_of(l, &(struct kind_tunnel){0}))
+		else if (!tunnel && tunnel_of(c, n, l, NULL, &(struct kind_tunnel){0}))
 			tunnel = idx;
 	}
 	if (!best && inport && owns(n, br, nh)) {
@@ -822,7 +833,7 @@ static int egress(struct ctx *c, size_t ni, uint32_t oif, const struct ipaddr *n
 	const struct link_kind *lk = kind_by_name(kind);
 	if (lk && lk->is_bridge)
 		return bridge_in(c, ni, oif, 0, nh, mac, k, depth, rn, riif);
-	if (tunnel_of(l, &(struct kind_tunnel){0}))
+	if (tunnel_of(c, n, l, NULL, &(struct kind_tunnel){0}))
 		return tunnel_out(c, ni, l, nh, mac, k, depth, rn, riif);
 	if (!kind_has_peer(kind))
 		return drop(c, depth, n, NULL, "it leaves by %s (%s), which nslab cannot follow",

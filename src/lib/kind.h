@@ -88,6 +88,11 @@ struct link_kind {
 	 * `route = ... KIND NAME` (the kind's name as the word) routes in it. */
 	uint32_t (*table)(const struct topo_iface *i);
 	uint32_t (*read_table)(struct rtnl_link *l);
+	/* In tunnel's place, for a tunnel whose remotes the rtnl link does not
+	 * hold (WireGuard's peers are in its generic netlink family): called
+	 * inside the link's namespace, with the packet's inner destination
+	 * (NULL when there is none) to choose the remote by. */
+	bool (*tunnel_here)(struct rtnl_link *l, const struct ipaddr *inner, struct kind_tunnel *ret);
 	void (*free)(struct topo_dev *dev);
 };
 

@@ -49,6 +49,11 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 struct nl_sock *nl_open_here(struct nl_ctx *nl, int *ret_err)
 {
+	return nl_open_proto_here(nl, NETLINK_ROUTE, ret_err);
+}
+
+struct nl_sock *nl_open_proto_here(struct nl_ctx *nl, int protocol, int *ret_err)
+{
 	struct nl_sock *sk = nl_socket_alloc();
 	int one = 1, r;
 
@@ -56,7 +61,7 @@ struct nl_sock *nl_open_here(struct nl_ctx *nl, int *ret_err)
 		*ret_err = -ENOMEM;
 		return NULL;
 	}
-	r = nl_connect(sk, NETLINK_ROUTE);
+	r = nl_connect(sk, protocol);
 	if (r < 0) {
 		nl_socket_free(sk);
 		*ret_err = -ENOTCONN;

@@ -29,6 +29,8 @@ void nl_ctx_free(struct nl_ctx *nl);
 
 /* A socket on the current network namespace, wired for error capture. */
 struct nl_sock *nl_open_here(struct nl_ctx *nl, int *ret_err);
+/* The same for another netlink protocol (NETLINK_GENERIC). */
+struct nl_sock *nl_open_proto_here(struct nl_ctx *nl, int protocol, int *ret_err);
 
 static inline struct nl_sock *nl_sk(const struct nl_ctx *nl, const struct topo_node *n)
 {

@@ -216,6 +216,32 @@ int rundir_write_file(const char *lab, const char *file, const char *text)
 	return r;
 }
 
+char *rundir_secret_path(const char *lab, const char *name)
+{
+	return xasprintf("%s/%s/%s/%s", NSLAB_RUNDIR, lab, RUNDIR_KEYS, name);
+}
+
+int rundir_write_secret(const char *lab, const char *name, const char *text)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_KEYS);
+	_cleanup_free_ char *path = rundir_secret_path(lab, name);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+	size_t n = strlen(text);
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	/* 0600 from the start: never a moment readable by others */
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -errno;
+	int r = fchmod(fd, 0600) < 0 ? -errno : write(fd, text, n) != (ssize_t)n ? -EIO : 0;
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
 int rundir_write_info(const char *lab, const struct rundir_info *i)
 {
 	_cleanup_free_ char *text = xasprintf("file=%s\nnodes=%u\nlinks=%u\nsince=%lld\n", i->file,

@@ -8,6 +8,8 @@
  *   RUNDIR/LAB/root/NODE/    the upper layers of a node's private dirs
  *   RUNDIR/LAB/logs/NODE.log what ran in the node printed
  *   RUNDIR/LAB/services      the services started, one a line
+ *   RUNDIR/LAB/keys/NAME     secrets made for the lab (WireGuard private
+ *                            keys), mode 0600 in a 0700 folder
  *   LOCKDIR/LAB.lock         the lab's lock; never deleted, so a lock is
  *                            always taken on the file that others open
  * RUNDIR goes when its last lab does: no trace of nslab stays but the
@@ -26,6 +28,7 @@
 #define RUNDIR_ROOT "root"
 #define RUNDIR_LOGS "logs"
 #define RUNDIR_SERVICES "services"
+#define RUNDIR_KEYS "keys"
 
 /* RUNDIR/LAB/FILE, or RUNDIR/LAB when file is NULL. */
 char *rundir_path(const char *lab, const char *file);
@@ -76,6 +79,12 @@ int rundir_write_info(const char *lab, const struct rundir_info *i);
 int rundir_read_info(const char *lab, struct rundir_info *ret);
 /* Write RUNDIR/LAB/FILE, replacing it atomically. */
 int rundir_write_file(const char *lab, const char *file, const char *text);
+
+/* Write RUNDIR/LAB/keys/NAME, readable by its owner only (0600, in a 0700
+ * folder), replacing it: a secret the lab made, gone with the lab. */
+int rundir_write_secret(const char *lab, const char *name, const char *text);
+/* Its path, RUNDIR/LAB/keys/NAME, for messages and tests. */
+char *rundir_secret_path(const char *lab, const char *name);
 
 /* A service on record: written when it starts, read by `ps` and `down`. */
 struct rundir_service {
