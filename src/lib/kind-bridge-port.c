@@ -22,11 +22,11 @@ static const struct {
 	int attr;  /* IFLA_BRPORT_* */
 	bool dflt; /* the kernel's value for a new port */
 } flags[_BRF_MAX] = {
-	[BRF_LEARNING] = {"learning", IFLA_BRPORT_LEARNING, true},
-	[BRF_FLOOD] = {"flood", IFLA_BRPORT_UNICAST_FLOOD, true},
-	[BRF_NEIGH_SUPPRESS] = {"neigh_suppress", IFLA_BRPORT_NEIGH_SUPPRESS, false},
-	[BRF_HAIRPIN] = {"hairpin", IFLA_BRPORT_MODE, false},
-	[BRF_ISOLATED] = {"isolated", IFLA_BRPORT_ISOLATED, false},
+    [BRF_LEARNING] = {"learning", IFLA_BRPORT_LEARNING, true},
+    [BRF_FLOOD] = {"flood", IFLA_BRPORT_UNICAST_FLOOD, true},
+    [BRF_NEIGH_SUPPRESS] = {"neigh_suppress", IFLA_BRPORT_NEIGH_SUPPRESS, false},
+    [BRF_HAIRPIN] = {"hairpin", IFLA_BRPORT_MODE, false},
+    [BRF_ISOLATED] = {"isolated", IFLA_BRPORT_ISOLATED, false},
 };
 /* The costs the kernel gives a port by itself: 2 for a 10 Gbit/s device
  * (a veth), 100 when it knows no speed (VXLAN, ...). Left out of diff. */
@@ -34,9 +34,9 @@ static const struct {
 #define PRIORITY_DEFAULT 32
 
 static const char *const port_hint =
-	"write 'port = IF|NODE:IF|* [learning on|off] [flood on|off] [neigh_suppress on|off] "
-	"[hairpin on|off] [isolated on|off] [cost N] [priority N] [pvid N [untagged]] "
-	"[untagged VIDS] [tagged VIDS]', VIDS such as '10 20 30-40'";
+    "write 'port = IF|NODE:IF|* [learning on|off] [flood on|off] [neigh_suppress on|off] "
+    "[hairpin on|off] [isolated on|off] [cost N] [priority N] [pvid N [untagged]] "
+    "[untagged VIDS] [tagged VIDS]', VIDS such as '10 20 30-40'";
 
 /* "10" or "30-40" -> from, to; 1..4094 */
 static int parse_vids(const char *w, uint32_t *from, uint32_t *to)
@@ -123,8 +123,8 @@ static int parse_words(char **w, size_t n, struct bridge_port_opts *o, const str
 					vids_of(o)[v] |= BRV_MEMBER | (untagged ? BRV_UNTAGGED : 0);
 			}
 			if (k == i + 1) {
-				diag_add(d, loc, port_hint, "'%s' needs VLAN ids (1 to 4094)%s", w[i],
-					 untagged ? ", or follows 'pvid N'" : "");
+				diag_add(d, loc, port_hint, "'%s' needs VLAN ids (1 to 4094)%s",
+					 w[i], untagged ? ", or follows 'pvid N'" : "");
 				return -EINVAL;
 			}
 			i = k - 1;
@@ -143,8 +143,9 @@ void bridge_port_parse(struct bridge *b, char *value, const struct topo_loc *loc
 	struct bridge_port_line l = {.loc = *loc};
 
 	if (n < 2 || n > ARRAY_SIZE(w)) {
-		diag_add(d, loc, port_hint, n < 2 ? "'port' needs a port and its settings"
-						  : "too many words in 'port'");
+		diag_add(d, loc, port_hint,
+			 n < 2 ? "'port' needs a port and its settings"
+			       : "too many words in 'port'");
 		return;
 	}
 	memset(l.o.flag, -1, sizeof(l.o.flag));
@@ -175,8 +176,9 @@ void bridge_take_ports(struct topo_dev *dev, struct bridge *b, struct diag *d)
 			snprintf(hint, sizeof(hint),
 				 "name an interface that a link or a section makes in '%s'%s%s",
 				 dev->node->name, *have ? ": " : " (it has none yet)", have);
-			diag_add(d, &b->ports_loc, hint, "[bridge %s:%s]: node '%s' has no interface '%s'",
-				 dev->node->name, dev->name, dev->node->name, w[k]);
+			diag_add(d, &b->ports_loc, hint,
+				 "[bridge %s:%s]: node '%s' has no interface '%s'", dev->node->name,
+				 dev->name, dev->node->name, w[k]);
 			continue;
 		}
 		if (p->is_bridge && p != b->iface) {
@@ -194,8 +196,7 @@ static struct topo_iface *port_linked_to(const struct bridge *b, const char *spe
 {
 	const char *colon = strchr(spec, ':');
 
-	vec_foreach(ip, &b->iface->node->ifaces)
-	{
+	vec_foreach (ip, &b->iface->node->ifaces) {
 		const struct topo_iface *p = *ip, *q = p->peer;
 		if (p->master == b->iface && q && !q->node->is_switch &&
 		    strlen(q->node->name) == (size_t)(colon - spec) &&
@@ -208,16 +209,17 @@ static struct topo_iface *port_linked_to(const struct bridge *b, const char *spe
 
 void bridge_port_validate(struct topo_dev *dev, struct bridge *b, struct diag *d)
 {
-	vec_foreach(l, &b->lines)
-	{
+	vec_foreach (l, &b->lines) {
 		if (l->o.vids && !b->vlan_filtering) {
 			char hint[160];
 			snprintf(hint, sizeof(hint),
 				 "add 'vlan_filtering = yes' to [bridge %s]: without it the bridge "
 				 "ignores VLANs",
 				 dev->name);
-			diag_add(d, &l->loc, hint, "port '%s': VLAN membership on a bridge that does not "
-						   "filter VLANs", l->name);
+			diag_add(d, &l->loc, hint,
+				 "port '%s': VLAN membership on a bridge that does not "
+				 "filter VLANs",
+				 l->name);
 		}
 		if (streq(l->name, "*"))
 			continue;
@@ -227,16 +229,19 @@ void bridge_port_validate(struct topo_dev *dev, struct bridge *b, struct diag *d
 			for (int f = 0; f < _BRF_MAX; f++)
 				other |= l->o.flag[f] >= 0;
 			if (other)
-				diag_add(d, &l->loc, "the bridge itself takes only VLAN words (pvid, "
-						     "untagged, tagged)",
+				diag_add(d, &l->loc,
+					 "the bridge itself takes only VLAN words (pvid, "
+					 "untagged, tagged)",
 					 "port '%s' is the bridge itself", l->name);
 			continue;
 		}
 		if (strchr(l->name, ':')) {
 			l->iface = port_linked_to(b, l->name);
 			if (!l->iface)
-				diag_add(d, &l->loc, "name the other end of a link to this bridge, or a port",
-					 "no port of bridge '%s' is linked to '%s'", dev->name, l->name);
+				diag_add(d, &l->loc,
+					 "name the other end of a link to this bridge, or a port",
+					 "no port of bridge '%s' is linked to '%s'", dev->name,
+					 l->name);
 			continue;
 		}
 		struct topo_iface *p = topo_iface_find(b->iface->node, l->name);
@@ -251,7 +256,8 @@ void bridge_port_validate(struct topo_dev *dev, struct bridge *b, struct diag *d
 				 dev->name);
 		else
 			snprintf(hint, sizeof(hint),
-				 "name a port (IF), the other end of its link (NODE:IF), or '*' for all");
+				 "name a port (IF), the other end of its link (NODE:IF), or '*' "
+				 "for all");
 		diag_add(d, &l->loc, hint, "'%s' is not a port of bridge '%s'", l->name, dev->name);
 	}
 }
@@ -263,8 +269,7 @@ static void merged(const struct bridge *b, const struct topo_iface *port, bool s
 	memset(ret, 0, sizeof(*ret));
 	memset(ret->flag, -1, sizeof(ret->flag));
 	for (int pass = 0; pass < 2; pass++)
-		vec_foreach(l, &b->lines)
-		{
+		vec_foreach (l, &b->lines) {
 			bool star = streq(l->name, "*");
 			if (pass == 0 ? !star || self : self ? !l->self : l->iface != port)
 				continue;
@@ -326,7 +331,8 @@ static void port_describe(const struct plan *p, const struct step *s, struct sbu
 static int flags_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct port_step *ps = s->data;
-	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC, .ifi_index = (int)nl_ifindex(nl, ps->port)};
+	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC,
+				.ifi_index = (int)nl_ifindex(nl, ps->port)};
 	_cleanup_nlmsg_ struct nl_msg *msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
 	struct nlattr *info, *data;
 
@@ -338,10 +344,12 @@ static int flags_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 	    !(data = nla_nest_start(msg, IFLA_INFO_SLAVE_DATA)))
 		return -ENOMEM;
 	for (int f = 0; f < _BRF_MAX; f++)
-		if (ps->o.flag[f] >= 0 && nla_put_u8(msg, flags[f].attr, (uint8_t)ps->o.flag[f]) < 0)
+		if (ps->o.flag[f] >= 0 &&
+		    nla_put_u8(msg, flags[f].attr, (uint8_t)ps->o.flag[f]) < 0)
 			return -ENOMEM;
 	if ((ps->o.has_cost && nla_put_u32(msg, IFLA_BRPORT_COST, ps->o.cost) < 0) ||
-	    (ps->o.has_priority && nla_put_u16(msg, IFLA_BRPORT_PRIORITY, (uint16_t)ps->o.priority) < 0))
+	    (ps->o.has_priority &&
+	     nla_put_u16(msg, IFLA_BRPORT_PRIORITY, (uint16_t)ps->o.priority) < 0))
 		return -ENOMEM;
 	nla_nest_end(msg, data);
 	nla_nest_end(msg, info);
@@ -349,11 +357,11 @@ static int flags_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 }
 
 static const struct step_type flags_step = {
-	.name = "settings",
-	.group = STEP_GROUP_PORTS,
-	.print = flags_print,
-	.describe = port_describe,
-	.apply = flags_apply,
+    .name = "settings",
+    .group = STEP_GROUP_PORTS,
+    .print = flags_print,
+    .describe = port_describe,
+    .apply = flags_apply,
 };
 
 /* Runs of equal membership: each calls fn(from, to, bits). A PVID stands
@@ -434,7 +442,8 @@ static void put_run(uint16_t from, uint16_t to, uint8_t bits, void *arg)
 static int vlan_request(struct nl_ctx *nl, const struct step *s, int type, uint16_t del)
 {
 	const struct port_step *ps = s->data;
-	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE, .ifi_index = (int)nl_ifindex(nl, ps->port)};
+	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE,
+				.ifi_index = (int)nl_ifindex(nl, ps->port)};
 	_cleanup_nlmsg_ struct nl_msg *msg = nlmsg_alloc_simple(type, 0);
 	struct vlan_msg vm = {msg, 0};
 	struct nlattr *spec;
@@ -469,11 +478,11 @@ static int vlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 }
 
 static const struct step_type vlan_step = {
-	.name = "VLANs",
-	.group = STEP_GROUP_PORTS,
-	.print = vlan_print,
-	.describe = port_describe,
-	.apply = vlan_apply,
+    .name = "VLANs",
+    .group = STEP_GROUP_PORTS,
+    .print = vlan_print,
+    .describe = port_describe,
+    .apply = vlan_apply,
 };
 
 static void plan_port(struct plan *p, struct topo_dev *dev, struct bridge *b,
@@ -507,8 +516,9 @@ void bridge_port_plan(struct plan *p, struct topo_dev *dev, struct bridge *b)
 	if (!b->lines.n)
 		return;
 	plan_port(p, dev, b, b->iface, true);
-	vec_foreach(ip, &b->iface->node->ifaces) if ((*ip)->master == b->iface)
-		plan_port(p, dev, b, *ip, false);
+	vec_foreach (ip, &b->iface->node->ifaces)
+		if ((*ip)->master == b->iface)
+			plan_port(p, dev, b, *ip, false);
 }
 
 /* "1 pvid untagged, 10-20, 30 untagged" or "none" */
@@ -519,7 +529,8 @@ static void fmt_run(uint16_t from, uint16_t to, uint8_t bits, void *arg)
 	if (out->len)
 		sbuf_adds(out, ", ");
 	vid_text(from, to, out);
-	sbuf_addf(out, "%s%s", bits & BRV_PVID ? " pvid" : "", bits & BRV_UNTAGGED ? " untagged" : "");
+	sbuf_addf(out, "%s%s", bits & BRV_PVID ? " pvid" : "",
+		  bits & BRV_UNTAGGED ? " untagged" : "");
 }
 
 static char *vids_text(const uint8_t *m)
@@ -548,7 +559,8 @@ void bridge_port_attrs(const struct topo_dev *master, const struct topo_iface *p
 	merged(b, port, false, &o);
 	for (int f = 0; f < _BRF_MAX; f++)
 		if (o.flag[f] >= 0 && o.flag[f] != flags[f].dflt)
-			vec_push(ret, xasprintf("port-%s %s", flags[f].word, o.flag[f] ? "on" : "off"));
+			vec_push(ret,
+				 xasprintf("port-%s %s", flags[f].word, o.flag[f] ? "on" : "off"));
 	if (o.has_cost && !COST_AUTO(o.cost))
 		vec_push(ret, xasprintf("port-cost %u", o.cost));
 	if (o.has_priority && o.priority != PRIORITY_DEFAULT)
@@ -572,8 +584,7 @@ void bridge_port_attrs_self(const struct bridge *b, struct strvec *ret)
 
 void bridge_port_free(struct bridge *b)
 {
-	vec_foreach(l, &b->lines)
-	{
+	vec_foreach (l, &b->lines) {
 		free(l->name);
 		free(l->o.vids);
 	}
@@ -591,7 +602,9 @@ struct read_ctx {
 
 static struct show_iface *iface_by_index(struct show_node *n, uint32_t idx)
 {
-	vec_foreach(i, &n->ifaces) if (i->ifindex == idx) return i;
+	vec_foreach (i, &n->ifaces)
+		if (i->ifindex == idx)
+			return i;
 	return NULL;
 }
 
@@ -613,13 +626,15 @@ static int on_bridge_link(struct nl_msg *msg, void *arg)
 
 	if (!i || nlmsg_parse(h, sizeof(*ifi), tb, IFLA_MAX, NULL) < 0 || !tb[IFLA_LINKINFO] ||
 	    nla_parse_nested(info, IFLA_INFO_MAX, tb[IFLA_LINKINFO], NULL) < 0 ||
-	    !info[IFLA_INFO_DATA] || nla_parse_nested(br, IFLA_BR_MAX, info[IFLA_INFO_DATA], NULL) < 0)
+	    !info[IFLA_INFO_DATA] ||
+	    nla_parse_nested(br, IFLA_BR_MAX, info[IFLA_INFO_DATA], NULL) < 0)
 		return NL_OK;
 	if (br[IFLA_BR_STP_STATE] && nla_get_u32(br[IFLA_BR_STP_STATE]))
 		vec_push(&i->attrs, xstrdup("stp yes"));
-	if (br[IFLA_BR_AGEING_TIME] && nla_get_u32(br[IFLA_BR_AGEING_TIME]) != BRIDGE_AGEING_DEFAULT)
-		vec_push(&i->attrs,
-			 xasprintf("ageing_time %gs", nla_get_u32(br[IFLA_BR_AGEING_TIME]) / 100.0));
+	if (br[IFLA_BR_AGEING_TIME] &&
+	    nla_get_u32(br[IFLA_BR_AGEING_TIME]) != BRIDGE_AGEING_DEFAULT)
+		vec_push(&i->attrs, xasprintf("ageing_time %gs",
+					      nla_get_u32(br[IFLA_BR_AGEING_TIME]) / 100.0));
 	if (br[IFLA_BR_FORWARD_DELAY] &&
 	    nla_get_u32(br[IFLA_BR_FORWARD_DELAY]) != BRIDGE_FWD_DELAY_DEFAULT)
 		vec_push(&i->attrs, xasprintf("forward_delay %gs",
@@ -629,7 +644,8 @@ static int on_bridge_link(struct nl_msg *msg, void *arg)
 	bool filtering = br[IFLA_BR_VLAN_FILTERING] && nla_get_u8(br[IFLA_BR_VLAN_FILTERING]);
 	if (filtering) {
 		vec_push(&i->attrs, xstrdup("vlan_filtering yes"));
-		uint16_t pvid = br[IFLA_BR_VLAN_DEFAULT_PVID] ? nla_get_u16(br[IFLA_BR_VLAN_DEFAULT_PVID]) : 1;
+		uint16_t pvid =
+		    br[IFLA_BR_VLAN_DEFAULT_PVID] ? nla_get_u16(br[IFLA_BR_VLAN_DEFAULT_PVID]) : 1;
 		if (pvid != 1)
 			vec_push(&i->attrs, xasprintf("vlan_default_pvid %u", pvid));
 	}
@@ -660,14 +676,17 @@ static int on_port(struct nl_msg *msg, void *arg)
 	if (!self && tb[IFLA_PROTINFO] &&
 	    nla_parse_nested(pi, IFLA_BRPORT_MAX, tb[IFLA_PROTINFO], NULL) == 0) {
 		for (int f = 0; f < _BRF_MAX; f++)
-			if (pi[flags[f].attr] && (bool)nla_get_u8(pi[flags[f].attr]) != flags[f].dflt)
+			if (pi[flags[f].attr] &&
+			    (bool)nla_get_u8(pi[flags[f].attr]) != flags[f].dflt)
 				vec_push(&i->attrs, xasprintf("port-%s %s", flags[f].word,
 							      flags[f].dflt ? "off" : "on"));
 		if (pi[IFLA_BRPORT_COST] && !COST_AUTO(nla_get_u32(pi[IFLA_BRPORT_COST])))
-			vec_push(&i->attrs, xasprintf("port-cost %u", nla_get_u32(pi[IFLA_BRPORT_COST])));
-		if (pi[IFLA_BRPORT_PRIORITY] && nla_get_u16(pi[IFLA_BRPORT_PRIORITY]) != PRIORITY_DEFAULT)
 			vec_push(&i->attrs,
-				 xasprintf("port-priority %u", nla_get_u16(pi[IFLA_BRPORT_PRIORITY])));
+				 xasprintf("port-cost %u", nla_get_u32(pi[IFLA_BRPORT_COST])));
+		if (pi[IFLA_BRPORT_PRIORITY] &&
+		    nla_get_u16(pi[IFLA_BRPORT_PRIORITY]) != PRIORITY_DEFAULT)
+			vec_push(&i->attrs, xasprintf("port-priority %u",
+						      nla_get_u16(pi[IFLA_BRPORT_PRIORITY])));
 	}
 	if (!bridge_filters(c, br))
 		return NL_OK;
@@ -692,12 +711,13 @@ static void dump(struct nl_sock *sk, int family, uint32_t ifindex, nl_recvmsg_ms
 {
 	struct ifinfomsg ifi = {.ifi_family = (uint8_t)family, .ifi_index = (int)ifindex};
 	_cleanup_nlmsg_ struct nl_msg *msg =
-		nlmsg_alloc_simple(RTM_GETLINK, ifindex ? 0 : NLM_F_DUMP);
+	    nlmsg_alloc_simple(RTM_GETLINK, ifindex ? 0 : NLM_F_DUMP);
 
 	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    (family == AF_BRIDGE && nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_BRVLAN) < 0))
 		return;
-	if (nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, c) < 0 || nl_send_auto(sk, msg) < 0)
+	if (nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, c) < 0 ||
+	    nl_send_auto(sk, msg) < 0)
 		return;
 	(void)nl_recvmsgs_default(sk);
 	/* a single answer ends the receive before libnl's ack: take it too,
@@ -715,11 +735,11 @@ void bridge_read_node(struct nl_sock *sk, struct show_node *n)
 	/* libnl 3.7 parses neither IFLA_BR_* nor a port's slave data: one
 	 * request per bridge for its settings, one dump of the node's bridge
 	 * ports (AF_BRIDGE: flags and VLANs) when it has a bridge. */
-	vec_foreach(i, &n->ifaces) if (streq(i->kind, "bridge"))
-	{
-		any = true;
-		dump(sk, AF_UNSPEC, i->ifindex, on_bridge_link, &c);
-	}
+	vec_foreach (i, &n->ifaces)
+		if (streq(i->kind, "bridge")) {
+			any = true;
+			dump(sk, AF_UNSPEC, i->ifindex, on_bridge_link, &c);
+		}
 	if (any)
 		dump(sk, AF_BRIDGE, 0, on_port, &c);
 }

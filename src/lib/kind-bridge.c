@@ -16,9 +16,17 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
-static const char *const bridge_keys[] = {
-	"stp", "mtu", "ports", "port", "ageing_time", "forward_delay", "vlan_filtering",
-	"vlan_default_pvid", "vlan_protocol", "mcast_snooping", NULL};
+static const char *const bridge_keys[] = {"stp",
+					  "mtu",
+					  "ports",
+					  "port",
+					  "ageing_time",
+					  "forward_delay",
+					  "vlan_filtering",
+					  "vlan_default_pvid",
+					  "vlan_protocol",
+					  "mcast_snooping",
+					  NULL};
 
 static const char *const bridge_repeatable[] = {"port", NULL};
 
@@ -159,11 +167,11 @@ static void bridge_print(const struct plan *p, const struct step *s, struct sbuf
 static int bridge_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type bridge_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = bridge_print,
-	.describe = plan_describe_link,
-	.apply = bridge_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = bridge_print,
+    .describe = plan_describe_link,
+    .apply = bridge_apply,
 };
 
 static void bridge_plan(struct plan *p, struct topo_dev *dev)
@@ -217,18 +225,18 @@ static void bridge_print(const struct plan *p, const struct step *s, struct sbuf
 static int put_settings(struct nl_msg *msg, const struct bridge *b)
 {
 	return (b->stp && nla_put_u32(msg, IFLA_BR_STP_STATE, 1) < 0) ||
-			       (b->has_ageing && nla_put_u32(msg, IFLA_BR_AGEING_TIME, b->ageing) < 0) ||
-			       (b->has_fwd_delay &&
-				nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, b->fwd_delay) < 0) ||
-			       (b->has_mcast_snooping &&
-				nla_put_u8(msg, IFLA_BR_MCAST_SNOOPING, (uint8_t)b->mcast_snooping) < 0) ||
-			       (b->vlan_protocol &&
-				nla_put_u16(msg, IFLA_BR_VLAN_PROTOCOL, htons(b->vlan_protocol)) < 0) ||
-			       (b->has_default_pvid &&
-				nla_put_u16(msg, IFLA_BR_VLAN_DEFAULT_PVID, b->default_pvid) < 0) ||
-			       (b->vlan_filtering && nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0)
-		       ? -ENOMEM
-		       : 0;
+		       (b->has_ageing && nla_put_u32(msg, IFLA_BR_AGEING_TIME, b->ageing) < 0) ||
+		       (b->has_fwd_delay &&
+			nla_put_u32(msg, IFLA_BR_FORWARD_DELAY, b->fwd_delay) < 0) ||
+		       (b->has_mcast_snooping &&
+			nla_put_u8(msg, IFLA_BR_MCAST_SNOOPING, (uint8_t)b->mcast_snooping) < 0) ||
+		       (b->vlan_protocol &&
+			nla_put_u16(msg, IFLA_BR_VLAN_PROTOCOL, htons(b->vlan_protocol)) < 0) ||
+		       (b->has_default_pvid &&
+			nla_put_u16(msg, IFLA_BR_VLAN_DEFAULT_PVID, b->default_pvid) < 0) ||
+		       (b->vlan_filtering && nla_put_u8(msg, IFLA_BR_VLAN_FILTERING, 1) < 0)
+		   ? -ENOMEM
+		   : 0;
 }
 
 static int bridge_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
@@ -240,7 +248,7 @@ static int bridge_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *er
 				.ifi_flags = IFF_UP,
 				.ifi_change = IFF_UP};
 	_cleanup_nlmsg_ struct nl_msg *msg =
-		nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	    nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
 	struct nlattr *info, *data;
 
 	/* libnl 3.7 has no setter for IFLA_BR_*, so this one message is
@@ -266,7 +274,7 @@ static bool lacks_vlan_filtering(struct nl_sock *sk, const void *arg)
 {
 	struct ifinfomsg ifi = {.ifi_family = AF_UNSPEC};
 	_cleanup_nlmsg_ struct nl_msg *msg =
-		nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
+	    nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK);
 	struct nlattr *info, *data;
 
 	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
@@ -285,25 +293,25 @@ static bool lacks_vlan_filtering(struct nl_sock *sk, const void *arg)
 
 static int bridge_probe(const struct topo_lab *lab, struct sbuf *err)
 {
-	vec_foreach(dp, &lab->devs)
-	{
+	vec_foreach (dp, &lab->devs) {
 		const struct topo_dev *dev = *dp;
 		const struct bridge *b = dev->priv;
 		if (dev->kind != &kind_bridge || !b || !b->vlan_filtering)
 			continue;
 		if (apply_probe(lacks_vlan_filtering, NULL) != -EOPNOTSUPP)
 			return 0;
-		sbuf_addf(err,
-			  "kernel lacks bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): bridge "
-			  "'%s' asks for 'vlan_filtering = yes' (%s:%u); nothing was created",
-			  dev->name, b->vlan_filtering_loc.file, b->vlan_filtering_loc.line);
+		sbuf_addf(
+		    err,
+		    "kernel lacks bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): bridge "
+		    "'%s' asks for 'vlan_filtering = yes' (%s:%u); nothing was created",
+		    dev->name, b->vlan_filtering_loc.file, b->vlan_filtering_loc.line);
 		return -EOPNOTSUPP;
 	}
 	return 0;
 }
 
-static void bridge_attrs(const struct topo_dev *dev, const struct topo_iface *i,
-			 struct strvec *ret, struct strvec *fdbs)
+static void bridge_attrs(const struct topo_dev *dev, const struct topo_iface *i, struct strvec *ret,
+			 struct strvec *fdbs)
 {
 	const struct bridge *b = dev->priv;
 
@@ -338,20 +346,20 @@ static void bridge_free(struct topo_dev *dev)
 }
 
 const struct link_kind kind_bridge = {
-	.name = "bridge",
-	.default_mtu = 1500,
-	.is_bridge = true,
-	.section = "bridge",
-	.noun = "bridge",
-	.keys = bridge_keys,
-	.repeatable = bridge_repeatable,
-	.parse = bridge_parse,
-	.declare = bridge_declare,
-	.validate = bridge_validate,
-	.plan = bridge_plan,
-	.probe = bridge_probe,
-	.attrs = bridge_attrs,
-	.port_attrs = bridge_port_attrs,
-	.read_node = bridge_read_node,
-	.free = bridge_free,
+    .name = "bridge",
+    .default_mtu = 1500,
+    .is_bridge = true,
+    .section = "bridge",
+    .noun = "bridge",
+    .keys = bridge_keys,
+    .repeatable = bridge_repeatable,
+    .parse = bridge_parse,
+    .declare = bridge_declare,
+    .validate = bridge_validate,
+    .plan = bridge_plan,
+    .probe = bridge_probe,
+    .attrs = bridge_attrs,
+    .port_attrs = bridge_port_attrs,
+    .read_node = bridge_read_node,
+    .free = bridge_free,
 };

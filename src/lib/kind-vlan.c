@@ -83,7 +83,8 @@ static void vlan_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, s
 	if (pass != 0)
 		return;
 	if (!dev->node_name) {
-		diag_add(d, &dev->loc, "a VLAN subinterface belongs to a node: [vlan NODE:eth0.100]",
+		diag_add(d, &dev->loc,
+			 "a VLAN subinterface belongs to a node: [vlan NODE:eth0.100]",
 			 "[vlan %s] names no node", dev->name);
 		return;
 	}
@@ -105,31 +106,35 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 	if (!v->has_id) {
 		if (v->id_given)
 			return; /* a bad one, reported */
-		diag_add(d, &dev->loc, "add 'id = N' (1 to 4094), or name it IF.N: [vlan h1:eth0.100]",
+		diag_add(d, &dev->loc,
+			 "add 'id = N' (1 to 4094), or name it IF.N: [vlan h1:eth0.100]",
 			 "[vlan %s:%s] has no VLAN id", dev->node_name, dev->name);
 		return;
 	}
 	if (!v->link_name) {
-		diag_add(d, &dev->loc, "add 'link = IF', its parent, or name it IF.N: [vlan h1:eth0.100]",
+		diag_add(d, &dev->loc,
+			 "add 'link = IF', its parent, or name it IF.N: [vlan h1:eth0.100]",
 			 "[vlan %s:%s] has no parent", dev->node_name, dev->name);
 		return;
 	}
 	v->parent = topo_iface_find(dev->node, v->link_name);
 	if (!v->parent) {
 		struct sbuf have = {0};
-		vec_foreach(ip, &dev->node->ifaces) if (*ip != v->iface && (*ip)->dev &&
-							 !(*ip)->dev->kind->layer3)
-			sbuf_addf(&have, "%s%s", have.len ? ", " : "", (*ip)->name);
+		vec_foreach (ip, &dev->node->ifaces)
+			if (*ip != v->iface && (*ip)->dev && !(*ip)->dev->kind->layer3)
+				sbuf_addf(&have, "%s%s", have.len ? ", " : "", (*ip)->name);
 		snprintf(hint, sizeof(hint), "a link or a section must make '%s' in node '%s'%s%s",
 			 v->link_name, dev->node->name, have.len ? "; it has: " : "",
 			 have.len ? have.s : "");
 		sbuf_free(&have);
-		diag_add(d, &dev->loc, hint, "[vlan %s:%s]: parent '%s' is not an interface of '%s'",
-			 dev->node_name, dev->name, v->link_name, dev->node->name);
+		diag_add(d, &dev->loc, hint,
+			 "[vlan %s:%s]: parent '%s' is not an interface of '%s'", dev->node_name,
+			 dev->name, v->link_name, dev->node->name);
 		return;
 	}
 	if (v->parent->dev && v->parent->dev->kind->layer3) {
-		snprintf(hint, sizeof(hint), "put it on an Ethernet device (a veth, bridge, VXLAN)");
+		snprintf(hint, sizeof(hint),
+			 "put it on an Ethernet device (a veth, bridge, VXLAN)");
 		diag_add(d, &dev->loc, hint, "[vlan %s:%s]: '%s' carries no Ethernet frames to tag",
 			 dev->node_name, dev->name, v->parent->name);
 		v->parent = NULL;
@@ -145,24 +150,27 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 			for (const struct topo_iface *q = v->parent; q != v->iface;) {
 				struct vlan *qv = q->dev->priv;
 				qv->looped = true;
-				q = qv->parent ? qv->parent : topo_iface_find(q->node, qv->link_name);
+				q = qv->parent ? qv->parent
+					       : topo_iface_find(q->node, qv->link_name);
 			}
 			v->parent = NULL;
 			return;
 		}
-		p = pv->parent ? pv->parent : pv->link_name ? topo_iface_find(p->node, pv->link_name) : NULL;
+		p = pv->parent	    ? pv->parent
+		    : pv->link_name ? topo_iface_find(p->node, pv->link_name)
+				    : NULL;
 	}
-	vec_foreach(dp, &lab->devs)
-	{
+	vec_foreach (dp, &lab->devs) {
 		const struct vlan *o = (*dp)->priv;
 		if (*dp == dev)
 			break;
 		if ((*dp)->kind == &kind_vlan && o && o->parent == v->parent && o->id == v->id &&
 		    o->ad == v->ad) {
-			snprintf(hint, sizeof(hint), "one subinterface per VLAN id and parent; '%s' has it",
+			snprintf(hint, sizeof(hint),
+				 "one subinterface per VLAN id and parent; '%s' has it",
 				 (*dp)->name);
-			diag_add(d, &dev->loc, hint, "VLAN %u on '%s' is already made (line %u)", v->id,
-				 v->parent->name, (*dp)->loc.line);
+			diag_add(d, &dev->loc, hint, "VLAN %u on '%s' is already made (line %u)",
+				 v->id, v->parent->name, (*dp)->loc.line);
 			v->parent = NULL;
 			return;
 		}
@@ -173,11 +181,11 @@ static void vlan_print(const struct plan *p, const struct step *s, struct sbuf *
 static int vlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err);
 
 static const struct step_type vlan_step = {
-	.name = "link",
-	.group = STEP_GROUP_LINKS,
-	.print = vlan_print,
-	.describe = plan_describe_link,
-	.apply = vlan_apply,
+    .name = "link",
+    .group = STEP_GROUP_LINKS,
+    .print = vlan_print,
+    .describe = plan_describe_link,
+    .apply = vlan_apply,
 };
 
 static void vlan_plan(struct plan *p, struct topo_dev *dev)
@@ -262,18 +270,18 @@ static void vlan_free(struct topo_dev *dev)
 }
 
 const struct link_kind kind_vlan = {
-	.name = "vlan",
-	.section = "vlan",
-	.title = "VLAN (802.1Q)",
-	.noun = "VLAN subinterface",
-	.keys = vlan_keys,
-	.parse = vlan_parse,
-	.declare = vlan_declare,
-	.validate = vlan_validate,
-	.plan = vlan_plan,
-	.probe_kind = "vlan",
-	.probe_module = "8021q",
-	.attrs = vlan_attrs,
-	.read_attrs = vlan_read_attrs,
-	.free = vlan_free,
+    .name = "vlan",
+    .section = "vlan",
+    .title = "VLAN (802.1Q)",
+    .noun = "VLAN subinterface",
+    .keys = vlan_keys,
+    .parse = vlan_parse,
+    .declare = vlan_declare,
+    .validate = vlan_validate,
+    .plan = vlan_plan,
+    .probe_kind = "vlan",
+    .probe_module = "8021q",
+    .attrs = vlan_attrs,
+    .read_attrs = vlan_read_attrs,
+    .free = vlan_free,
 };

@@ -15,8 +15,9 @@ void kind_case_test(void **state)
 	struct topo_lab *lab = topo_parse_string(c->ini, "t.ini", &d);
 
 	topo_validate(lab, &d);
-	if (diag_count(&d) != 1 || d.msgs.v[0].loc.line != c->line || !streq(d.msgs.v[0].msg, c->msg) ||
-	    !d.msgs.v[0].hint || (c->hint && !streq(d.msgs.v[0].hint, c->hint))) {
+	if (diag_count(&d) != 1 || d.msgs.v[0].loc.line != c->line ||
+	    !streq(d.msgs.v[0].msg, c->msg) || !d.msgs.v[0].hint ||
+	    (c->hint && !streq(d.msgs.v[0].hint, c->hint))) {
 		fprintf(stderr, "# expected only t.ini:%u: %s (%s)\n", c->line, c->msg,
 			c->hint ? c->hint : "any hint");
 		kind_print_diags(&d);
