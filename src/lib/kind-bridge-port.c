@@ -157,38 +157,26 @@ void bridge_port_parse(struct bridge *b, char *value, const struct topo_loc *loc
 	vec_push(&b->lines, l);
 }
 
+/* Not every interface can be a bridge's port. */
+static bool refuse_port(const struct topo_iface *master, const struct topo_iface *p,
+			struct sbuf *why)
+{
+	if (p->dev && p->dev->kind->layer3)
+		sbuf_addf(why,
+			  "'%s' is a %s, which has no Ethernet header to bridge\na bridge forwards "
+			  "Ethernet frames: give it Ethernet devices (a link's end, VXLAN, gretap, a "
+			  "VLAN, a dummy)",
+			  p->name, p->dev->kind->noun);
+	else if (p->is_bridge)
+		sbuf_addf(why, "'%s' is a bridge; a bridge is not a port of another\njoin two "
+			       "bridges with a link: 'link = NODE:BR1 NODE:BR2'",
+			  p->name);
+	return why->len > 0;
+}
+
 void bridge_take_ports(struct topo_dev *dev, struct bridge *b, struct diag *d)
 {
-	_cleanup_free_ char *copy = xstrdup(b->ports_text);
-	char *w[256];
-	size_t n = split_words(copy, w, ARRAY_SIZE(w));
-
-	if (n == 0 || n > ARRAY_SIZE(w)) {
-		diag_add(d, &b->ports_loc, "write 'ports = eth0 eth1 vxlan100'",
-			 n ? "too many ports in one 'ports' line" : "'ports' lists no interface");
-		return;
-	}
-	for (size_t k = 0; k < n; k++) {
-		struct topo_iface *p = topo_iface_find(dev->node, w[k]);
-		if (!p) {
-			_cleanup_free_ char *have = topo_iface_list(dev->node);
-			char hint[256];
-			snprintf(hint, sizeof(hint),
-				 "name an interface that a link or a section makes in '%s'%s%s",
-				 dev->node->name, *have ? ": " : " (it has none yet)", have);
-			diag_add(d, &b->ports_loc, hint,
-				 "[bridge %s:%s]: node '%s' has no interface '%s'", dev->node->name,
-				 dev->name, dev->node->name, w[k]);
-			continue;
-		}
-		if (p->is_bridge && p != b->iface) {
-			diag_add(d, &b->ports_loc,
-				 "join two bridges with a link: 'link = NODE:BR1 NODE:BR2'",
-				 "'%s' is a bridge; a bridge is not a port of another", w[k]);
-			continue;
-		}
-		(void)topo_iface_enslave(p, b->iface, &b->ports_loc, d);
-	}
+	kind_take_ports(dev, b->iface, b->ports_text, &b->ports_loc, d, refuse_port);
 }
 
 /* The port of bridge b whose other end is NODE:IF. */
@@ -205,6 +193,37 @@ static struct topo_iface *port_linked_to(const struct bridge *b, const char *spe
 			return *ip;
 	}
 	return NULL;
+}
+
+/* A later line of the same port (or '*', or the bridge itself) goes into
+ * the first, setting by setting; its VLANs are added (a PVID moves). */
+static void fold(struct bridge *b, struct bridge_port_line *l)
+{
+	vec_foreach(f, &b->lines)
+	{
+		if (f == l)
+			return;
+		if (f->folded || f->self != l->self || f->iface != l->iface ||
+		    streq(f->name, "*") != streq(l->name, "*"))
+			continue;
+		for (int i = 0; i < _BRF_MAX; i++)
+			if (l->o.flag[i] >= 0)
+				f->o.flag[i] = l->o.flag[i];
+		if (l->o.has_cost)
+			f->o.has_cost = true, f->o.cost = l->o.cost;
+		if (l->o.has_priority)
+			f->o.has_priority = true, f->o.priority = l->o.priority;
+		if (l->o.vids) {
+			bool pvid = false;
+			for (size_t v = 1; v <= VID_MAX; v++)
+				pvid |= l->o.vids[v] & BRV_PVID;
+			uint8_t *m = vids_of(&f->o);
+			for (size_t v = 1; v <= VID_MAX; v++)
+				m[v] = (uint8_t)((pvid ? m[v] & ~BRV_PVID : m[v]) | l->o.vids[v]);
+		}
+		l->folded = true;
+		return;
+	}
 }
 
 void bridge_port_validate(struct topo_dev *dev, struct bridge *b, struct diag *d)
@@ -260,6 +279,7 @@ void bridge_port_validate(struct topo_dev *dev, struct bridge *b, struct diag *d
 				 "for all");
 		diag_add(d, &l->loc, hint, "'%s' is not a port of bridge '%s'", l->name, dev->name);
 	}
+	vec_foreach(l, &b->lines) if (l->self || l->iface || streq(l->name, "*")) fold(b, l);
 }
 
 /* What a port gets: the '*' lines, then its own, setting by setting. */
@@ -271,7 +291,7 @@ static void merged(const struct bridge *b, const struct topo_iface *port, bool s
 	for (int pass = 0; pass < 2; pass++)
 		vec_foreach (l, &b->lines) {
 			bool star = streq(l->name, "*");
-			if (pass == 0 ? !star || self : self ? !l->self : l->iface != port)
+			if (l->folded || (pass == 0 ? !star || self : self ? !l->self : l->iface != port))
 				continue;
 			for (int f = 0; f < _BRF_MAX; f++)
 				if (l->o.flag[f] >= 0)
@@ -439,7 +459,8 @@ static void put_run(uint16_t from, uint16_t to, uint8_t bits, void *arg)
 
 /* RTM_SETLINK (add) or RTM_DELLINK (del) of AF_BRIDGE: what `bridge vlan`
  * sends. One vid (del) or the whole map (add). */
-static int vlan_request(struct nl_ctx *nl, const struct step *s, int type, uint16_t del)
+static int vlan_request(struct nl_ctx *nl, const struct step *s, int type, uint16_t del,
+			struct sbuf *err)
 {
 	const struct port_step *ps = s->data;
 	struct ifinfomsg ifi = {.ifi_family = AF_BRIDGE,
@@ -462,18 +483,16 @@ static int vlan_request(struct nl_ctx *nl, const struct step *s, int type, uint1
 			return vm.r;
 	}
 	nla_nest_end(msg, spec);
-	return nl_request(nl, nl_sk(nl, s->node), msg, NULL);
+	return nl_request(nl, nl_sk(nl, s->node), msg, err);
 }
 
 static int vlan_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct port_step *ps = s->data;
-	int r = vlan_request(nl, s, RTM_SETLINK, 0);
+	int r = vlan_request(nl, s, RTM_SETLINK, 0, err);
 
 	if (r == 0 && ps->drop_pvid)
-		r = vlan_request(nl, s, RTM_DELLINK, ps->drop_pvid);
-	if (r < 0)
-		sbuf_addf(err, "%s", strerror(-r));
+		r = vlan_request(nl, s, RTM_DELLINK, ps->drop_pvid, err);
 	return r;
 }
 
@@ -719,10 +738,10 @@ static void dump(struct nl_sock *sk, int family, uint32_t ifindex, nl_recvmsg_ms
 	if (nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, c) < 0 ||
 	    nl_send_auto(sk, msg) < 0)
 		return;
-	(void)nl_recvmsgs_default(sk);
 	/* a single answer ends the receive before libnl's ack: take it too,
-	 * or the next request would read it as its own end */
-	if (ifindex)
+	 * or the next request would read it as its own end; an error (the
+	 * bridge is gone meanwhile) was the answer, and no ack follows */
+	if (nl_recvmsgs_default(sk) >= 0 && ifindex)
 		(void)nl_wait_for_ack(sk);
 	(void)nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_DEFAULT, NULL, NULL);
 }

@@ -39,6 +39,7 @@ struct bridge_port_line {
 	struct bridge_port_opts o;
 	struct topo_iface *iface; /* resolved by validate; NULL for '*' */
 	bool self;
+	bool folded; /* merged into an earlier line of the same port */
 };
 
 struct bridge {

@@ -67,7 +67,7 @@ static void gretap_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 
 static void gretap_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
-	iptun_validate(&gretap_ops, dev, d);
+	iptun_validate(&gretap_ops, lab, dev, d);
 }
 
 static void gretap_plan(struct plan *p, struct topo_dev *dev)

@@ -82,7 +82,7 @@ static void ip6gre_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 
 static void ip6gre_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
-	iptun_validate(&ip6gre_ops, dev, d);
+	iptun_validate(&ip6gre_ops, lab, dev, d);
 }
 
 static void ip6gre_plan(struct plan *p, struct topo_dev *dev)

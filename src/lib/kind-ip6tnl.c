@@ -73,7 +73,7 @@ static void ip6tnl_declare(struct topo_lab *lab, struct topo_dev *dev, int pass,
 
 static void ip6tnl_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
-	iptun_validate(&ip6tnl_ops, dev, d);
+	iptun_validate(&ip6tnl_ops, lab, dev, d);
 }
 
 static void ip6tnl_plan(struct plan *p, struct topo_dev *dev)

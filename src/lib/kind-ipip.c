@@ -58,7 +58,7 @@ static void ipip_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, s
 
 static void ipip_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
-	iptun_validate(&ipip_ops, dev, d);
+	iptun_validate(&ipip_ops, lab, dev, d);
 }
 
 static void ipip_plan(struct plan *p, struct topo_dev *dev)

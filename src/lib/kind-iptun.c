@@ -171,7 +171,44 @@ void iptun_declare(const struct iptun_ops *o, struct topo_lab *lab, struct topo_
 	}
 }
 
-void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag *d)
+/* The kernel keeps one tunnel of a kind per local, remote (and key) in a
+ * namespace: a second is EEXIST half-way through up. */
+static void check_twin(const struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
+{
+	const struct iptun *t = dev->priv;
+	char h[96], hint[160];
+
+	for (size_t m = 0; m < t->n; m++)
+		vec_foreach(op, &lab->devs)
+		{
+			const struct topo_dev *o = *op;
+			const struct iptun *u = o->priv;
+			if (o == dev)
+				return;
+			if (o->kind != dev->kind || !u)
+				continue;
+			for (size_t k = 0; k < u->n; k++) {
+				if (u->members[k] != t->members[m] ||
+				    !ipaddr_equal(&u->local[k], &t->local[m]) ||
+				    !ipaddr_equal(&u->remote[k], &t->remote[m]) ||
+				    u->has_key != t->has_key || (t->has_key && u->key != t->key))
+					continue;
+				snprintf(hint, sizeof(hint),
+					 "one %s between two addresses%s; join them into one, or give "
+					 "them other addresses%s",
+					 dev->kind->noun, t->ops->has_key ? " and a key" : "",
+					 t->ops->has_key ? " or keys" : "");
+				diag_add(d, &dev->loc, hint,
+					 "%s: node '%s' has one with the same ends already: '%s' (line %u)",
+					 header(dev, h, sizeof(h)), t->members[m]->name, o->name,
+					 o->loc.line);
+				return;
+			}
+		}
+}
+
+void iptun_validate(const struct iptun_ops *o, const struct topo_lab *lab, struct topo_dev *dev,
+		    struct diag *d)
 {
 	struct iptun *t = iptun_of(o, dev);
 	char h[96], hint[160];
@@ -180,6 +217,8 @@ void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag
 		if (!t->local_given || !t->remote_given)
 			diag_add(d, &dev->loc, "add 'local = ADDRESS' and 'remote = ADDRESS'",
 				 "%s needs 'local' and 'remote'", header(dev, h, sizeof(h)));
+		else
+			check_twin(lab, dev, d);
 		return;
 	}
 	if (t->n != 2)
@@ -217,6 +256,7 @@ void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag
 		t->local[i].len = (uint8_t)ipaddr_maxlen(&a->local);
 		t->remote[1 - i] = t->local[i];
 	}
+	check_twin(lab, dev, d);
 }
 
 /* Member m's settings, as the kernel will have them. */

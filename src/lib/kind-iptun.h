@@ -53,7 +53,8 @@ int iptun_parse(const struct iptun_ops *o, struct topo_dev *dev, const char *key
 		const struct topo_loc *loc, struct diag *d);
 void iptun_declare(const struct iptun_ops *o, struct topo_lab *lab, struct topo_dev *dev, int pass,
 		   struct diag *d);
-void iptun_validate(const struct iptun_ops *o, struct topo_dev *dev, struct diag *d);
+void iptun_validate(const struct iptun_ops *o, const struct topo_lab *lab, struct topo_dev *dev,
+		    struct diag *d);
 void iptun_plan(const struct iptun_ops *o, struct plan *p, struct topo_dev *dev);
 void iptun_read_attrs(const struct iptun_ops *o, struct rtnl_link *l, struct strvec *ret);
 bool iptun_tunnel(const struct iptun_ops *o, struct rtnl_link *l, struct kind_tunnel *t);

@@ -60,7 +60,7 @@ static void sit_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, st
 
 static void sit_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
-	iptun_validate(&sit_ops, dev, d);
+	iptun_validate(&sit_ops, lab, dev, d);
 }
 
 static void sit_plan(struct plan *p, struct topo_dev *dev)

@@ -140,8 +140,36 @@ static void vlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct dia
 		v->parent = NULL;
 		return;
 	}
-	/* a parent that is a VLAN of ours: no loop back to this one */
-	for (const struct topo_iface *p = v->parent; p && p->dev && p->dev->kind == &kind_vlan;) {
+	if (v->parent->dev && v->parent->dev->kind != &kind_vlan &&
+	    kind_order(v->parent->dev->kind) > kind_order(&kind_vlan)) {
+		snprintf(hint, sizeof(hint),
+			 "nslab makes VLANs before %ss: put it on a link's end, a bridge, a dummy, "
+			 "Geneve or gretap device, or another VLAN",
+			 v->parent->dev->kind->noun);
+		diag_add(d, &dev->loc, hint, "[vlan %s:%s]: its parent '%s' is made after it",
+			 dev->node_name, dev->name, v->parent->name);
+		v->parent = NULL;
+		return;
+	}
+	uint32_t pmtu = v->parent->mtu ? v->parent->mtu
+			: v->parent->dev ? v->parent->dev->kind->default_mtu
+					 : 0;
+	if (v->mtu && pmtu && v->mtu > pmtu) {
+		snprintf(hint, sizeof(hint), "use an MTU of at most %u, or raise that of '%s'", pmtu,
+			 v->parent->name);
+		diag_add(d, &dev->loc, hint, "VLAN '%s' has MTU %u, more than its '%s' (%u)",
+			 dev->name, v->mtu, v->parent->name, pmtu);
+		v->parent = NULL;
+		return;
+	}
+	/* a parent that is a VLAN of ours: no loop back to this one (nor
+	 * round a loop of others: at most as many steps as the node has
+	 * interfaces) */
+	size_t steps = 0;
+	for (const struct topo_iface *p = v->parent; p && p->dev && p->dev->kind == &kind_vlan;
+	     steps++) {
+		if (steps > dev->node->ifaces.n)
+			return; /* a loop of other VLANs: reported at one of them */
 		struct vlan *pv = p->dev->priv;
 		if (p == v->iface) {
 			diag_add(d, &dev->loc, "a VLAN's parent chain must end at a real device",

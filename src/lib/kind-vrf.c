@@ -57,39 +57,19 @@ static int vrf_parse(struct topo_lab *lab, struct topo_dev *dev, const char *key
 	return KIND_KEY_OK;
 }
 
+static bool refuse_port(const struct topo_iface *master, const struct topo_iface *port,
+			struct sbuf *why)
+{
+	if (kind_table_of(port))
+		sbuf_addf(why, "port '%s' is a VRF itself\na VRF's ports are its node's links, not "
+			       "other VRFs",
+			  port->name);
+	return why->len > 0;
+}
+
 static void vrf_ports(struct topo_dev *dev, struct vrf *v, struct diag *d)
 {
-	_cleanup_free_ char *copy = xstrdup(v->ports_text);
-	char *w[257], hint[320];
-	size_t n = split_words(copy, w, ARRAY_SIZE(w));
-	struct topo_node *node = dev->node;
-
-	if (n > ARRAY_SIZE(w) - 1) {
-		diag_add(d, &v->ports_loc, "list at most 256 interfaces", "too many ports");
-		return;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct topo_iface *port = topo_iface_find(node, w[i]);
-		if (!port) {
-			_cleanup_free_ char *list = topo_iface_list(node);
-			snprintf(hint, sizeof(hint),
-				 streq(w[i], "lo")
-				     ? "lo stays in the main table; list the node's links"
-				     : "interfaces of '%s': %s; links, VLANs and tunnels make them",
-				 node->name, list);
-			diag_add(d, &v->ports_loc, hint,
-				 "port '%s': node '%s' has no interface '%s'", w[i], node->name,
-				 w[i]);
-			continue;
-		}
-		if (port != v->iface && kind_table_of(port)) {
-			diag_add(d, &v->ports_loc,
-				 "a VRF's ports are its node's links, not other VRFs",
-				 "port '%s' is a VRF itself", w[i]);
-			continue;
-		}
-		(void)topo_iface_enslave(port, v->iface, &v->ports_loc, d);
-	}
+	kind_take_ports(dev, v->iface, v->ports_text, &v->ports_loc, d, refuse_port);
 }
 
 static void vrf_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d)

@@ -124,6 +124,10 @@ static void wg_parse_peer(struct wg *w, char *value, const struct topo_loc *loc,
 		diag_add(d, loc, wg_peer_usage, "'peer' needs a public key or NODE:NAME");
 		return;
 	}
+	if (n > ARRAY_SIZE(words)) {
+		diag_add(d, loc, wg_peer_usage, "too many words in 'peer'");
+		return;
+	}
 	if (strchr(words[0], ':')) {
 		p.ref = xstrdup(words[0]);
 	} else if (wgnl_key_from_base64(words[0], p.pub) < 0) {

@@ -102,12 +102,61 @@ int kind_members(struct topo_lab *lab, const char *value, const struct topo_loc 
 
 /* Where dev's devices are made among all the lab's: kinds in table order,
  * each kind's in file order (plan_build). */
-static size_t made_at(const struct topo_lab *lab, const struct topo_dev *dev, size_t *ret_file)
+void kind_take_ports(struct topo_dev *dev, struct topo_iface *master, const char *text,
+		     const struct topo_loc *loc, struct diag *d,
+		     bool (*refuse)(const struct topo_iface *master, const struct topo_iface *port,
+				    struct sbuf *why))
+{
+	_cleanup_free_ char *copy = xstrdup(text);
+	struct topo_node *n = master->node;
+	char *w[257], hint[320];
+	size_t cnt = split_words(copy, w, ARRAY_SIZE(w) - 1);
+
+	if (cnt == 0 || cnt > ARRAY_SIZE(w) - 1) {
+		diag_add(d, loc, "write 'ports = eth0 eth1', at most 256 interfaces",
+			 cnt ? "too many ports in one 'ports' line" : "'ports' lists no interface");
+		return;
+	}
+	for (size_t k = 0; k < cnt; k++) {
+		struct topo_iface *p = topo_iface_find(n, w[k]);
+		struct sbuf why = {0};
+		if (!p) {
+			_cleanup_free_ char *have = topo_iface_list(n);
+			snprintf(hint, sizeof(hint),
+				 streq(w[k], "lo") ? "lo is no port; name an interface that a link or a "
+						     "section makes in '%s'%s%s"
+						   : "name an interface that a link or a section makes "
+						     "in '%s'%s%s",
+				 n->name, *have ? ": " : " (it has none yet)", have);
+			diag_add(d, loc, hint, "[%s %s:%s]: node '%s' has no interface '%s'",
+				 dev->kind->section, n->name, dev->name, n->name, w[k]);
+			continue;
+		}
+		if (p != master && refuse && refuse(master, p, &why)) {
+			char *nl = strchr(why.s, '\n');
+			if (nl)
+				*nl = '\0';
+			diag_add(d, loc, nl ? nl + 1 : NULL, "%s", why.s);
+			sbuf_free(&why);
+			continue;
+		}
+		(void)topo_iface_enslave(p, master, loc, d);
+	}
+}
+
+size_t kind_order(const struct link_kind *kind)
 {
 	size_t k = 0;
 
-	while (k < link_kinds_n && link_kinds[k] != dev->kind)
+	while (k < link_kinds_n && link_kinds[k] != kind)
 		k++;
+	return k;
+}
+
+static size_t made_at(const struct topo_lab *lab, const struct topo_dev *dev, size_t *ret_file)
+{
+	size_t k = kind_order(dev->kind);
+
 	*ret_file = 0;
 	while (*ret_file < lab->devs.n && lab->devs.v[*ret_file] != dev)
 		(*ret_file)++;
@@ -192,7 +241,7 @@ struct topo_iface *kind_lower(const struct topo_lab *lab, const struct topo_dev 
 			 self->name, lower->dev->kind->noun, name);
 		return NULL;
 	}
-	if (lower->master) {
+	if (lower->master && lower->master->is_bridge) {
 		snprintf(hint, sizeof(hint), "put the %s on bridge '%s' itself, or on another interface",
 			 noun, lower->master->name);
 		diag_add(d, loc, hint,

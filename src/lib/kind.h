@@ -140,6 +140,15 @@ int kind_bool(const char *key, const char *value, const struct topo_loc *loc, st
 	      bool *ret);
 int kind_u32(const char *key, const char *value, uint32_t min, uint32_t max,
 	     const struct topo_loc *loc, struct diag *d, uint32_t *ret);
+/* A master's `ports = IF...` line (a bridge's, a VRF's), at loc: each
+ * interface of master's node goes into it (topo_iface_enslave), unless
+ * refuse (may be NULL) says why not, as "message\nhint" in why. */
+void kind_take_ports(struct topo_dev *dev, struct topo_iface *master, const char *text,
+		     const struct topo_loc *loc, struct diag *d,
+		     bool (*refuse)(const struct topo_iface *master, const struct topo_iface *port,
+				    struct sbuf *why));
+/* The position of dev's kind in the kind table: the order devices are made. */
+size_t kind_order(const struct link_kind *k);
 /* "802.1Q" or "802.1ad" (any case) -> ETH_P_8021Q or ETH_P_8021AD. */
 int kind_vlan_protocol(const char *key, const char *value, const struct topo_loc *loc,
 		       struct diag *d, uint16_t *ret);

@@ -126,11 +126,11 @@ static void validate_fdbs(struct topo_lab *lab, struct diag *d)
 				snprintf(hint, sizeof(hint), "'dst' is for %ss; drop it for a bridge port", remote);
 				diag_add(d, &f->loc, hint, "FDB entry with 'dst' on '%s', which is not a %s",
 					 i->name, remote);
-			} else if (!tunnel && !i->master) {
+			} else if (!tunnel && !(i->master && i->master->is_bridge)) {
 				snprintf(hint, sizeof(hint), "put FDB entries on a bridge port or a %s", remote);
 				diag_add(d, &f->loc, hint, "interface '%s' is neither a bridge port nor a %s",
 					 i->name, remote);
-			} else if (tunnel && !f->has_dst && !i->master) {
+			} else if (tunnel && !f->has_dst && !(i->master && i->master->is_bridge)) {
 				/* without dst it is the bridge's entry: only on a port */
 				diag_add(d, &f->loc, "add 'dst ADDRESS' (the remote VTEP)",
 					 "FDB entry on %s '%s' without 'dst'", i->dev->kind->noun, i->name);

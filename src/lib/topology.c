@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "topology.h"
+#include "state.h"
 #include "node-key.h"
 
 #include <libgen.h>
@@ -172,6 +173,15 @@ struct topo_iface *topo_iface_add(struct topo_node *node, const char *name, stru
 		diag_add(d, loc, "give each interface of a node its own name",
 			 "interface '%s' of node '%s' is declared twice%s", name, node->name,
 			 where);
+		return NULL;
+	}
+	if (state_is_fallback(name)) {
+		/* a tunnel module puts its own device of that name in every new
+		 * namespace once it is loaded: the kernel would say EEXIST */
+		diag_add(d, loc, "choose another name; the kernel's tunnel modules keep "
+				 "gre0, gretap0, erspan0, tunl0, sit0, ip6tnl0, ip6gre0, ip_vti0 "
+				 "and ip6_vti0 for themselves",
+			 "interface name '%s' of node '%s' is the kernel's own", name, node->name);
 		return NULL;
 	}
 	struct topo_iface *i = xcalloc(1, sizeof(*i));

@@ -492,6 +492,10 @@ int wgnl_set_in(struct nl_ctx *nl, const struct topo_node *n, uint32_t ifindex,
 		r = family;
 	} else {
 		struct nl_msg *m = wgnl_set_msg(family, ifindex, d);
+		/* wgnl_family turned libnl's ACKs off; this request needs its
+		 * ACK, or nl_send_sync returns at once and the kernel's refusal
+		 * (a port in use, a bad peer) is never read */
+		nl_socket_enable_auto_ack(sk);
 		r = m ? nl_request(nl, sk, m, err) : -ENOMEM;
 		if (m) {
 			/* it holds the private key */

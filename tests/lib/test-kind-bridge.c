@@ -61,6 +61,13 @@ static const struct kind_case cases[] = {
      "the bridge itself takes only VLAN words (pvid, untagged, tagged)"},
     {BASE "[bridge sw:br0]\nvlan_protocol = 802.1x\n", 8, "bad vlan_protocol '802.1x'",
      "write 'vlan_protocol = 802.1Q' or 'vlan_protocol = 802.1ad' (QinQ's outer tag)"},
+    {BASE "[vrf sw:red]\ntable = 10\n[bridge sw:br0]\nports = eth1 red\n", 10,
+     "'red' is a VRF device, which has no Ethernet header to bridge",
+     "a bridge forwards Ethernet frames: give it Ethernet devices (a link's end, VXLAN, gretap, a "
+     "VLAN, a dummy)"},
+    {BASE "[bridge sw:tunl0]\n", 7, "interface name 'tunl0' of node 'sw' is the kernel's own",
+     "choose another name; the kernel's tunnel modules keep gre0, gretap0, erspan0, tunl0, sit0, "
+     "ip6tnl0, ip6gre0, ip_vti0 and ip6_vti0 for themselves"},
     /* VLAN subinterfaces */
     {BASE "[vlan eth1.10]\n", 7, "[vlan eth1.10] names no node",
      "a VLAN subinterface belongs to a node: [vlan NODE:eth0.100]"},
@@ -79,6 +86,15 @@ static const struct kind_case cases[] = {
      "one subinterface per VLAN id and parent; 'eth1.10' has it"},
     {BASE "[vlan sw:a.5]\nlink = b.6\n[vlan sw:b.6]\nlink = a.5\n", 7,
      "[vlan sw:a.5]: its parents loop", "a VLAN's parent chain must end at a real device"},
+    /* a loop of two, and a third VLAN on it: one error, no endless walk */
+    {BASE "[vlan sw:a.5]\nlink = b.6\n[vlan sw:b.6]\nlink = a.5\n[vlan sw:c.7]\nlink = a.5\n", 7,
+     "[vlan sw:a.5]: its parents loop", "a VLAN's parent chain must end at a real device"},
+    {BASE "[vxlan sw:vx0]\nvni = 1\nremote = 10.9.9.9\nlocal = 10.9.9.1\n[vlan sw:vx0.20]\n", 11,
+     "[vlan sw:vx0.20]: its parent 'vx0' is made after it",
+     "nslab makes VLANs before VXLAN devices: put it on a link's end, a bridge, a dummy, Geneve or "
+     "gretap device, or another VLAN"},
+    {BASE "[vlan sw:eth1.10]\nmtu = 9000\n", 7, "VLAN 'eth1.10' has MTU 9000, more than its 'eth1' (1500)",
+     "use an MTU of at most 1500, or raise that of 'eth1'"},
 };
 
 /* the VLAN sections come first in the file, the QinQ child before its parent */
@@ -121,6 +137,16 @@ static void test_plan(void **state)
 			      "bridge -n brt-sw vlan add vid 20 dev trunk\n"
 			      "bridge -n brt-sw vlan add vid 30-40 dev trunk\n"
 			      "bridge -n brt-sw vlan del vid 1 dev trunk\n");
+	/* two lines of one port add up: its VLANs 10, 20 (the PVID) and 30 */
+	struct topo_lab *two = kind_load("[lab]\nname = two\n[bridge sw:br0]\nvlan_filtering = yes\n"
+					 "ports = eth1\nport = eth1 tagged 10\nport = eth1 pvid 20 "
+					 "untagged hairpin on\nport = eth1 tagged 30\n" BASE);
+	_cleanup_free_ char *t2 = kind_plan_text(two);
+	kind_assert_has(t2, "bridge -n two-sw vlan add vid 10 dev eth1\n"
+			    "bridge -n two-sw vlan add vid 20 dev eth1 pvid untagged\n"
+			    "bridge -n two-sw vlan add vid 30 dev eth1\n");
+	kind_assert_has(t2, "ip -n two-sw link set eth1 type bridge_slave hairpin on\n");
+	topo_lab_free(two);
 	/* a port nslab names still goes in at creation */
 	kind_assert_has(text, "ip -n brt-.sw link add r-eth1 master lan up type veth");
 	topo_lab_free(lab);

@@ -45,13 +45,13 @@ static const struct bad cases[] = {
     {"[vrf r:red]\ntabel = 10\n[node r]\n", 2, "unknown key 'tabel' in [vrf r:red]", NULL},
     {"[vrf x:red]\ntable = 10\n[node r]\n", 1, "[vrf x:red] names unknown node 'x'", NULL},
     {VRF_BASE "[vrf r:green]\ntable = 30\nports = eth9\n", 24,
-     "port 'eth9': node 'r' has no interface 'eth9'",
-     "interfaces of 'r': lo, eth0, eth1, eth2, eth3, red, blue, green; links, VLANs and tunnels "
-     "make "
-     "them"},
+     "[vrf r:green]: node 'r' has no interface 'eth9'",
+     "name an interface that a link or a section makes in 'r': lo, eth0, eth1, eth2, eth3, red, "
+     "blue, green"},
     {VRF_BASE "[vrf r:green]\ntable = 30\nports = lo\n", 24,
-     "port 'lo': node 'r' has no interface 'lo'",
-     "lo stays in the main table; list the node's links"},
+     "[vrf r:green]: node 'r' has no interface 'lo'",
+     "lo is no port; name an interface that a link or a section makes in 'r': lo, eth0, eth1, "
+     "eth2, eth3, red, blue, green"},
     {VRF_BASE "[vrf r:green]\ntable = 30\nports = eth0\n", 24, "'eth0' is a port of 'red' already",
      "an interface has one master; take it out of 'red'"},
     {VRF_BASE "[vrf r:green]\ntable = 30\nports = blue\n", 24, "port 'blue' is a VRF itself",
