@@ -492,11 +492,18 @@ int wgnl_set_in(struct nl_ctx *nl, const struct topo_node *n, uint32_t ifindex,
 		r = family;
 	} else {
 		struct nl_msg *m = wgnl_set_msg(family, ifindex, d);
-		/* wgnl_family turned libnl's ACKs off; this request needs its
-		 * ACK, or nl_send_sync returns at once and the kernel's refusal
-		 * (a port in use, a bad peer) is never read */
-		nl_socket_enable_auto_ack(sk);
-		r = m ? nl_request(nl, sk, m, err) : -ENOMEM;
+		/* wgnl_family turned libnl's ACKs off, and with them
+		 * nl_send_sync's wait: wait for this request's ACK (it asks for
+		 * one) here, or the kernel's refusal (a port in use, a bad
+		 * peer) is never read */
+		r = -ENOMEM;
+		if (m) {
+			nl->kerr = 0;
+			r = nl_send_auto(sk, m);
+			if (r >= 0)
+				r = nl_wait_for_ack(sk);
+			r = nl_result(nl, r, err);
+		}
 		if (m) {
 			/* it holds the private key */
 			explicit_bzero(nlmsg_hdr(m), nlmsg_hdr(m)->nlmsg_len);
