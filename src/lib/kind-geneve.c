@@ -85,11 +85,7 @@ static int geneve_parse(struct topo_lab *lab, struct topo_dev *dev, const char *
 		else
 			g->has_remote = true;
 	} else if (streq(key, "mac") && !pair) {
-		if (mac_parse(value, g->mac) < 0 || (g->mac[0] & 1))
-			diag_add(d, loc, "write a unicast MAC such as 02:00:00:00:00:01",
-				 "bad MAC address '%s'", value);
-		else
-			g->has_mac = true;
+		g->has_mac = kind_mac(value, loc, d, g->mac) == 0;
 	} else if (streq(key, "members") || streq(key, "dev")) {
 		diag_add(d, loc,
 			 "write [geneve NAME] with 'members = A B' and 'dev = IF' for a pair; a "

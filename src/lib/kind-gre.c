@@ -94,34 +94,9 @@ static void gre_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, st
 {
 	struct gre *g = gre_of(dev);
 
-	if (pass != 0)
-		return;
-	if (dev->node_name) {
-		if (!dev->node)
-			return;
-		g->members[0] = dev->node;
-		g->n = 1;
-	} else {
-		if (!g->members_text) {
-			diag_add(d, &dev->loc, "add 'members = A B', the two tunnel ends",
-				 "[gre %s] has no 'members'", dev->name);
-			return;
-		}
-		int n = kind_members(lab, g->members_text, &g->members_loc, d, g->members, 2);
-		if (n < 0)
-			return;
-		if (n != 2) {
-			diag_add(d, &g->members_loc, "a GRE tunnel joins exactly two nodes",
-				 "'members' lists %d node%s", n, n == 1 ? "" : "s");
-			return;
-		}
-		g->n = 2;
-	}
-	for (size_t i = 0; i < g->n; i++) {
-		g->ifaces[i] = topo_iface_add(g->members[i], dev->name, dev, &dev->loc, d);
-		if (g->ifaces[i])
-			g->ifaces[i]->mtu = g->mtu;
-	}
+	if (pass == 0)
+		g->n = kind_tunnel_ends(lab, dev, g->members_text, &g->members_loc, g->mtu, d,
+					g->members, g->ifaces);
 }
 
 static void gre_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)

@@ -137,38 +137,10 @@ void iptun_declare(const struct iptun_ops *o, struct topo_lab *lab, struct topo_
 		   struct diag *d)
 {
 	struct iptun *t = iptun_of(o, dev);
-	char h[96], hint[128];
 
-	if (pass != 0)
-		return;
-	if (dev->node_name) {
-		if (!dev->node)
-			return;
-		t->members[0] = dev->node;
-		t->n = 1;
-	} else {
-		if (!t->members_text) {
-			diag_add(d, &dev->loc, "add 'members = A B', the two tunnel ends",
-				 "%s has no 'members'", header(dev, h, sizeof(h)));
-			return;
-		}
-		int n = kind_members(lab, t->members_text, &t->members_loc, d, t->members, 2);
-		if (n < 0)
-			return;
-		if (n != 2) {
-			snprintf(hint, sizeof(hint), "list the two ends of the %s",
-				 dev->kind->noun);
-			diag_add(d, &t->members_loc, hint, "'members' lists %d node%s", n,
-				 n == 1 ? "" : "s");
-			return;
-		}
-		t->n = 2;
-	}
-	for (size_t i = 0; i < t->n; i++) {
-		t->ifaces[i] = topo_iface_add(t->members[i], dev->name, dev, &dev->loc, d);
-		if (t->ifaces[i])
-			t->ifaces[i]->mtu = t->mtu;
-	}
+	if (pass == 0)
+		t->n = kind_tunnel_ends(lab, dev, t->members_text, &t->members_loc, t->mtu, d,
+					t->members, t->ifaces);
 }
 
 /* The kernel keeps one tunnel of a kind per local, remote (and key) in a

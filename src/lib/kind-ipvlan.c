@@ -110,21 +110,9 @@ static int ipvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char *
 static void ipvlan_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d)
 {
 	struct ipvlan *v = ipv_of(dev);
-	char hint[128];
 
-	if (pass != 0)
-		return;
-	if (!dev->node_name) {
-		snprintf(hint, sizeof(hint), "write '[ipvlan NODE:%s]', the node that has it",
-			 dev->name);
-		diag_add(d, &dev->loc, hint, "[ipvlan %s] names no node", dev->name);
-		return;
-	}
-	if (!dev->node)
-		return; /* unknown node, reported already */
-	v->iface = topo_iface_add(dev->node, dev->name, dev, &dev->loc, d);
-	if (v->iface)
-		v->iface->mtu = v->mtu;
+	if (pass == 0)
+		v->iface = kind_node_iface(dev, v->mtu, NULL, d);
 }
 
 static void ipvlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)

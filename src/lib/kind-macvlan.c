@@ -117,11 +117,7 @@ static int macvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char 
 	} else if (streq(key, "mtu")) {
 		(void)kind_u32(key, value, 68, 65535, loc, d, &m->mtu);
 	} else if (streq(key, "mac")) {
-		if (mac_parse(value, m->mac) < 0 || (m->mac[0] & 1))
-			diag_add(d, loc, "write a unicast MAC such as 02:00:00:00:00:01",
-				 "bad MAC address '%s'", value);
-		else
-			m->has_mac = true;
+		m->has_mac = kind_mac(value, loc, d, m->mac) == 0;
 	} else if (streq(key, "macaddr")) {
 		parse_sources(m, value, loc, d);
 	} else {
@@ -133,24 +129,9 @@ static int macvlan_parse(struct topo_lab *lab, struct topo_dev *dev, const char 
 static void macvlan_declare(struct topo_lab *lab, struct topo_dev *dev, int pass, struct diag *d)
 {
 	struct macvlan *m = mv_of(dev);
-	char hint[128];
 
-	if (pass != 0)
-		return;
-	if (!dev->node_name) {
-		snprintf(hint, sizeof(hint), "write '[macvlan NODE:%s]', the node that has it",
-			 dev->name);
-		diag_add(d, &dev->loc, hint, "[macvlan %s] names no node", dev->name);
-		return;
-	}
-	if (!dev->node)
-		return; /* unknown node, reported already */
-	m->iface = topo_iface_add(dev->node, dev->name, dev, &dev->loc, d);
-	if (m->iface) {
-		m->iface->mtu = m->mtu;
-		m->iface->has_mac = m->has_mac;
-		memcpy(m->iface->mac, m->mac, 6);
-	}
+	if (pass == 0)
+		m->iface = kind_node_iface(dev, m->mtu, m->has_mac ? m->mac : NULL, d);
 }
 
 static void macvlan_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)

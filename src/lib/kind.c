@@ -144,6 +144,78 @@ void kind_take_ports(struct topo_dev *dev, struct topo_iface *master, const char
 	}
 }
 
+struct topo_iface *kind_node_iface(struct topo_dev *dev, uint32_t mtu, const uint8_t *mac,
+				   struct diag *d)
+{
+	char hint[128];
+
+	if (!dev->node_name) {
+		snprintf(hint, sizeof(hint), "write '[%s NODE:%s]', the node that has it",
+			 dev->kind->section, dev->name);
+		diag_add(d, &dev->loc, hint, "[%s %s] names no node", dev->kind->section, dev->name);
+		return NULL;
+	}
+	if (!dev->node)
+		return NULL; /* unknown node, reported already */
+	struct topo_iface *i = topo_iface_add(dev->node, dev->name, dev, &dev->loc, d);
+	if (i) {
+		i->mtu = mtu;
+		i->has_mac = mac != NULL;
+		if (mac)
+			memcpy(i->mac, mac, 6);
+	}
+	return i;
+}
+
+size_t kind_tunnel_ends(struct topo_lab *lab, struct topo_dev *dev, const char *members_text,
+			const struct topo_loc *members_loc, uint32_t mtu, struct diag *d,
+			struct topo_node *members[2], struct topo_iface *ifaces[2])
+{
+	char hint[128];
+	size_t n = 1;
+
+	if (dev->node_name) {
+		if (!dev->node)
+			return 0;
+		members[0] = dev->node;
+	} else {
+		if (!members_text) {
+			diag_add(d, &dev->loc, "add 'members = A B', the two tunnel ends",
+				 "[%s %s] has no 'members'", dev->kind->section, dev->name);
+			return 0;
+		}
+		int k = kind_members(lab, members_text, members_loc, d, members, 2);
+		if (k < 0)
+			return 0;
+		if (k != 2) {
+			snprintf(hint, sizeof(hint), "list the two ends of the %s", dev->kind->noun);
+			diag_add(d, members_loc, hint, "'members' lists %d node%s", k,
+				 k == 1 ? "" : "s");
+			return 0;
+		}
+		n = 2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ifaces[i] = topo_iface_add(members[i], dev->name, dev, &dev->loc, d);
+		if (ifaces[i])
+			ifaces[i]->mtu = mtu;
+	}
+	return n;
+}
+
+int kind_mac(const char *value, const struct topo_loc *loc, struct diag *d, uint8_t ret[6])
+{
+	uint8_t mac[6];
+
+	if (mac_parse(value, mac) < 0 || (mac[0] & 1)) {
+		diag_add(d, loc, "write a unicast MAC such as 02:00:00:00:00:01",
+			 "bad MAC address '%s'", value);
+		return -EINVAL;
+	}
+	memcpy(ret, mac, 6);
+	return 0;
+}
+
 size_t kind_order(const struct link_kind *kind)
 {
 	size_t k = 0;

@@ -147,6 +147,20 @@ void kind_take_ports(struct topo_dev *dev, struct topo_iface *master, const char
 		     const struct topo_loc *loc, struct diag *d,
 		     bool (*refuse)(const struct topo_iface *master, const struct topo_iface *port,
 				    struct sbuf *why));
+/* The interface of a device that belongs to one node ([KIND NODE:NAME]:
+ * dummy, macvlan, ipvlan), with its mtu and MAC; NULL after a diagnostic
+ * for [KIND NAME], or when the node is unknown (reported already). */
+struct topo_iface *kind_node_iface(struct topo_dev *dev, uint32_t mtu, const uint8_t *mac,
+				   struct diag *d);
+/* The ends of a tunnel: [KIND NODE:NAME]'s node, or the two nodes of a
+ * pair's `members` (members_text, at members_loc); each gets interface
+ * NAME (ifaces) with mtu. Returns how many (1 or 2), or 0 after a
+ * diagnostic. */
+size_t kind_tunnel_ends(struct topo_lab *lab, struct topo_dev *dev, const char *members_text,
+			const struct topo_loc *members_loc, uint32_t mtu, struct diag *d,
+			struct topo_node *members[2], struct topo_iface *ifaces[2]);
+/* A unicast MAC address value: -EINVAL after a diagnostic. */
+int kind_mac(const char *value, const struct topo_loc *loc, struct diag *d, uint8_t ret[6]);
 /* The position of dev's kind in the kind table: the order devices are made. */
 size_t kind_order(const struct link_kind *k);
 /* "802.1Q" or "802.1ad" (any case) -> ETH_P_8021Q or ETH_P_8021AD. */
