@@ -190,6 +190,8 @@ static int test_cmd_run(int argc, char **argv)
 	 * so, exit 128+signal: a cancelled CI job is never green */
 	interrupt_catch();
 	up.replace = o.replace;
+	struct up_display display = {0};
+	cmd_up_display(&display, lab, &up); /* a big lab's progress on a terminal */
 	r = lab_up(lab, &up, &why, &notes);
 	cmd_print_notes(&notes);
 	if (r == -EINTR) {

@@ -25,10 +25,62 @@ static int load_default(struct topo_lab **ret)
 	return 0;
 }
 
+static double since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* -v: each step as the commands `nslab plan` prints for it, before it
+ * runs, so that a step that hangs is the last one shown. Else, for a lab
+ * of more than UP_PROGRESS_STEPS steps, one line on a terminal that says
+ * where up is, redrawn at most 10 times a second and wiped at the end. */
+#define UP_PROGRESS_STEPS 200
+static void up_progress(const struct lab_progress *pr, void *ctx)
+{
+	struct up_display *d = ctx;
+
+	if (d->verbose) {
+		if (pr->step)
+			fputs(pr->step, stderr);
+		return;
+	}
+	if (pr->total <= UP_PROGRESS_STEPS)
+		return;
+	if (!pr->step) {
+		if (d->shown)
+			fputs("\r\033[K", stderr);
+		d->shown = false;
+		return;
+	}
+	double now = since(&d->t0);
+	if (d->shown && now - d->last < 0.1)
+		return;
+	d->last = now;
+	d->shown = true;
+	fprintf(stderr, "\rnslab: up '%s': %zu/%zu steps, %zu/%zu namespaces, %.1f s\033[K", d->lab,
+		pr->done, pr->total, pr->netns, pr->netns_total, now);
+}
+
+void cmd_up_display(struct up_display *d, const struct topo_lab *lab, struct lab_up_opts *o)
+{
+	d->lab = lab->name;
+	clock_gettime(CLOCK_MONOTONIC, &d->t0);
+	d->last = 0;
+	d->shown = false;
+	if (d->verbose || isatty(STDERR_FILENO)) {
+		o->progress = up_progress;
+		o->progress_ctx = d;
+	}
+}
+
 static int up_run(int argc, char **argv)
 {
 	extern const struct cmd cmd_up;
 	struct lab_up_opts o = {0};
+	struct up_display display = {0};
 	struct topo_lab *lab = NULL;
 	const char *file = NULL, *why, *name = NULL;
 	struct sbuf why_up = {0}, notes = {0};
@@ -37,6 +89,7 @@ static int up_run(int argc, char **argv)
 
 	while ((opt = cmd_getopt(&cmd_up, argc, argv)) > 0) {
 		o.replace |= opt == 'r';
+		display.verbose |= opt == 'v';
 		if (opt == 'n')
 			name = optarg;
 	}
@@ -58,6 +111,7 @@ static int up_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cmd_up_display(&display, lab, &o);
 	interrupt_catch(); /* Ctrl-C: roll back like any failed up */
 	r = lab_up(lab, &o, &why_up, &notes);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -83,7 +137,7 @@ static int up_run(int argc, char **argv)
 
 const struct cmd cmd_up = {
 	.name = "up",
-	.args = "[--replace] [--name LAB] [FILE]",
+	.args = "[--replace] [--name LAB] [-v] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
 	.help = "Creates one network namespace per node (LAB-NODE) and the lab's switch\n"
 		"namespace (LAB-.sw), then links, and per node addresses, sysctls, routes,\n"
@@ -93,8 +147,15 @@ const struct cmd cmd_up = {
 		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
-		"               LAB-NODE): two copies of one topology side by side\n",
+		"               LAB-NODE): two copies of one topology side by side\n"
+		"  -v, --verbose  print each step on stderr, before it runs, as the ip(8),\n"
+		"               bridge(8) or sysctl(8) commands 'nslab plan' prints for it\n\n"
+		"A lab of more than 200 steps shows on stderr, when that is a terminal, how\n"
+		"far up is: steps done, namespaces made, seconds; the line is wiped when up\n"
+		"ends. Nothing of it reaches a pipe or a file.\n",
 	.run = up_run,
+	.shortopts = "v",
 	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'},
-					    {"name", required_argument, NULL, 'n'}, {0}},
+					    {"name", required_argument, NULL, 'n'},
+					    {"verbose", no_argument, NULL, 'v'}, {0}},
 };

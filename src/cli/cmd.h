@@ -6,6 +6,7 @@
 #include "topology.h"
 
 #include <getopt.h>
+#include <time.h>
 
 /* Exit statuses. */
 #define EXIT_FAIL 1  /* the operation failed */
@@ -52,6 +53,20 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 int cmd_load(const char *path, struct topo_lab **ret);
 /* up/test --name: the lab under another name (its namespaces renamed). */
 int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name);
+
+/* What `up` (and `test`) show while a lab comes up: -v prints each step as
+ * its ip(8) commands; a lab of more than 200 steps gets a progress line
+ * on stderr when it is a terminal. Set verbose, then call cmd_up_display
+ * before lab_up: it sets o's progress hook. */
+struct lab_up_opts;
+struct up_display {
+	bool verbose;
+	const char *lab;
+	struct timespec t0;
+	double last;
+	bool shown;
+};
+void cmd_up_display(struct up_display *d, const struct topo_lab *lab, struct lab_up_opts *o);
 
 void err(const char *fmt, ...) _printf_(1, 2);
 /* Notes of the core (one a line) to stderr, each line with 'nslab: '. */

@@ -165,9 +165,11 @@ static long test_step(const char *var)
 }
 
 /* NSLAB_PROFILE set: the time of each kind of step, in notes. */
-static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *journal,
-		     struct strvec *made, struct sbuf *err, struct sbuf *notes)
+static int run_steps(struct nl_ctx *nl, const struct plan *p, const struct lab_up_opts *o,
+		     struct journal *journal, struct strvec *made, struct sbuf *err,
+		     struct sbuf *notes)
 {
+	struct lab_progress pr = {.total = p->steps.n};
 	long fail_at = test_step("NSLAB_TEST_FAIL_STEP"), kill_at = test_step("NSLAB_TEST_KILL_STEP");
 	bool profile = getenv("NSLAB_PROFILE") != NULL;
 	const struct step_type *types[32];
@@ -177,6 +179,9 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 	struct sbuf line = {0}, why = {0};
 	int r = 0;
 
+	if (o->progress)
+		for (size_t i = 0; i < p->steps.n; i++)
+			pr.netns_total += p->steps.v[i].type == &step_netns;
 	for (size_t i = 0; i < p->steps.n; i++) {
 		const struct step *s = &p->steps.v[i];
 		if (interrupt_signal()) {
@@ -203,6 +208,11 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 			break;
 		}
 		journal_comment(journal, line.s);
+		if (o->progress) {
+			pr.done = i;
+			pr.step = line.s;
+			o->progress(&pr, o->progress_ctx);
+		}
 		if ((long)i == kill_at)
 			raise(SIGKILL);
 		sbuf_reset(&why);
@@ -224,13 +234,20 @@ static int run_steps(struct nl_ctx *nl, const struct plan *p, struct journal *jo
 				count[t]++;
 			}
 		}
-		if (s->type == &step_netns && r != -EEXIST)
+		if (s->type == &step_netns && r != -EEXIST) {
 			vec_push(made, xstrdup(s->node->netns)); /* ours, even half made */
+			pr.netns++;
+		}
 		if (r < 0) {
 			plan_step_describe(p, s, err);
 			sbuf_addf(err, ": %s", why.s ? why.s : strerror(-r));
 			break;
 		}
+	}
+	if (o->progress) { /* also after a failure: the display ends either way */
+		pr.done = r == 0 ? p->steps.n : pr.done;
+		pr.step = NULL;
+		o->progress(&pr, o->progress_ctx);
 	}
 	for (size_t t = 0; t < ntypes; t++)
 		sbuf_addf(notes, "profile: %-6s %6u steps %8.3f s %7.1f us/step\n", types[t]->name,
@@ -369,7 +386,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	}
 	nl_ctx_init(&nl, &p);
 	nl.orig_netns = netns_open_current();
-	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, &journal, &made, err, notes);
+	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, o, &journal, &made, err, notes);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
 	if (r == 0)

@@ -5,8 +5,22 @@
 
 #include "plan.h"
 
+/* Where up is, for a progress display or `up -v`. */
+struct lab_progress {
+	size_t done, total;	   /* steps carried out, steps in the plan */
+	size_t netns, netns_total; /* namespaces made, namespaces in the plan */
+	/* The next step as shell commands (lines ending in '\n', as `nslab
+	 * plan` prints it); NULL in the last call, after the last step. */
+	const char *step;
+};
+
 struct lab_up_opts {
 	bool replace; /* take an existing lab of the same name down first */
+	/* Called before each step and once after the last one (or the one
+	 * that failed); NULL: none. The core prints nothing: the CLI
+	 * decides what the user sees. */
+	void (*progress)(const struct lab_progress *pr, void *ctx);
+	void *progress_ctx;
 };
 
 /* Build the lab. On failure everything made so far is undone; err says
