@@ -794,8 +794,12 @@ static char *reader(char *str, int num, void *stream)
 				 "key '%.*s' contains ':'", klen, s);
 			continue;
 		}
-		if ((size_t)num <= strlen(s) + 1)
-			continue; /* cannot happen: ini_max_line > TOPO_LINE_MAX */
+		if ((size_t)num <= strlen(s) + 1) { /* inih's buffer is ini_initial_alloc */
+			diag_add(p->d, &loc, "shorten it",
+				 "line is %zu characters long; this build of nslab takes %d",
+				 strlen(s), num - 2);
+			continue;
+		}
 		strcpy(str, s);
 		return str;
 	}
@@ -807,6 +811,9 @@ static struct topo_lab *parse(struct parser *p, struct diag *d)
 	ini_allow_multiline = false; /* indented lines are ordinary lines */
 	ini_use_stack = false;
 	ini_max_line = TOPO_LINE_MAX + 3;
+	/* the heap buffer is this size, not ini_max_line, unless it may grow:
+	 * left at its default, every line over 197 characters was lost */
+	ini_initial_alloc = ini_max_line;
 	/* the reader cuts comments, knowing where quotes count */
 	ini_allow_inline_comments = false;
 	ini_inline_comment_prefixes = (char *)"";

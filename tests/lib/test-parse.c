@@ -473,6 +473,29 @@ static void test_long_line(void **state)
 	free(ini);
 }
 
+/* A line up to the limit is read whole: inih's buffer once held 197
+ * characters, and a longer [expect] line vanished without a word. */
+static void test_line_at_limit(void **state)
+{
+	struct sbuf ini = {0};
+	struct diag d = {0};
+
+	sbuf_adds(&ini, "[node h1]\n[node h2]\n[expect]\n");
+	size_t start = ini.len;
+	sbuf_adds(&ini, "reach = h1 h2");
+	while (ini.len - start + 3 <= TOPO_LINE_MAX)
+		sbuf_adds(&ini, ",h2");
+	assert_true(ini.len - start > TOPO_LINE_MAX - 3);
+	sbuf_adds(&ini, "\n");
+	struct topo_lab *lab = topo_parse_string(ini.s, "t.ini", &d);
+	assert_int_equal(diag_count(&d), 0);
+	assert_int_equal(lab->expects.n, 1);
+	assert_int_equal(strlen(lab->expects.v[0].rest), ini.len - 1 - start - strlen("reach = h1 "));
+	topo_lab_free(lab);
+	diag_free(&d);
+	sbuf_free(&ini);
+}
+
 static void test_binary(void **state)
 {
 	static const char data[] = "[node h1]\n\x7f" "ELF\0\x01\x02garbage\n[node h2]\n";
@@ -560,6 +583,7 @@ int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_all_errors_reported), cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_line_at_limit),
 		cmocka_unit_test(test_binary),              cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_lab_name_default),    cmocka_unit_test(test_lenient_syntax),
 		cmocka_unit_test(test_bridge_port_limit),   cmocka_unit_test(test_vxlan_default_mtu),
