@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
 #include "kathara.h"
+#include "man.h"
 #include "parse.h"
 #include "validate.h"
 
@@ -260,13 +261,28 @@ static void usage(FILE *f)
 
 static int help_run(int argc, char **argv)
 {
-	if (argc < 2) {
+	bool man = false;
+	int opt;
+
+	while ((opt = cmd_getopt(&cmd_help, argc, argv)) > 0)
+		man = true; /* --man, the only option */
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return cmd_usage_error(&cmd_help, "one COMMAND at most");
+	if (man) {
+		if (optind < argc)
+			return cmd_usage_error(&cmd_help, "--man takes no COMMAND");
+		cmd_man(stdout);
+		return 0;
+	}
+	if (optind == argc) {
 		usage(stdout);
 		return 0;
 	}
-	const struct cmd *c = cmd_find(argv[1]);
+	const struct cmd *c = cmd_find(argv[optind]);
 	if (!c) {
-		err("no command '%s'; 'nslab help' lists them", argv[1]);
+		err("no command '%s'; 'nslab help' lists them", argv[optind]);
 		return EXIT_USAGE;
 	}
 	cmd_usage(c, stdout);
@@ -275,9 +291,15 @@ static int help_run(int argc, char **argv)
 
 const struct cmd cmd_help = {
 	.name = "help",
-	.args = "[COMMAND]",
+	.args = "[COMMAND] | --man",
 	.summary = "Show the commands, or the help of one.",
+	.help = "nslab --help and nslab -h are the same as 'nslab help'; -h or --help anywhere\n"
+		"after a command prints that command's help.\n\n"
+		"  --man   print the SYNOPSIS and COMMANDS sections of nslab(1) as man(7)\n"
+		"          roff, from the same table as this help (the build makes the\n"
+		"          man page with it)\n",
 	.run = help_run,
+	.longopts = (const struct option[]){{"man", no_argument, NULL, 'M'}, {0}},
 };
 
 static int version_run(int argc, char **argv)
@@ -290,6 +312,7 @@ const struct cmd cmd_version = {
 	.name = "version",
 	.args = "",
 	.summary = "Show the version (also: --version).",
+	.help = "nslab --version and nslab -V do the same.\n",
 	.run = version_run,
 };
 
