@@ -19,7 +19,7 @@ tmp="$out.tmp"
 trap 'rm -f "$tmp"' EXIT
 
 awk -v name="$name" -v upper="$upper" -v sect="$sect" -v version="$version" \
-	-v summary="$summary" -v src="$in" '
+	-v summary="$summary" -v src="$in" -v srcname="$(basename "$in")" '
 # Plain text for roff: a backslash is \e; a line must not start with a
 # control character ("." or "\x27"), so \& goes before one.
 function esc(s) {
@@ -142,8 +142,10 @@ function cell_out(s,    parts, n, i) {
 BEGIN {
 	print ".\\\" -*- coding: UTF-8 -*-"
 	print ".\\\" SPDX-License-Identifier: MIT"
-	print ".\\\" Generated from " src " by docs/md2man.sh: edit that file."
+	print ".\\\" Generated from docs/" srcname " by docs/md2man.sh: edit that file."
 	printf ".TH %s %s \"\" \"nslab %s\" \"File Formats\"\n", upper, sect, version
+	print ".nh"
+	print ".ad l"
 	print ".SH NAME"
 	print name " \\- " summary
 	print ".SH DESCRIPTION"

@@ -85,16 +85,22 @@ static size_t indent_of(const char *line)
 	return n;
 }
 
-/* A help text: paragraphs as they are (blank lines between them), and
- * lines indented by two ("  TAG  text") as a tagged list, the lines
- * indented deeper continuing the entry above. */
+/* A help text: paragraphs as they are (blank lines between them); lines
+ * indented by two ("  TAG  text") as a tagged list, the lines indented
+ * deeper continuing the entry above; lines indented by four or more
+ * outside a list as an example, verbatim. */
 static void roff_help(FILE *f, const char *help)
 {
-	bool list = false, para = false;
+	bool list = false, para = false, example = false;
 
 	for (const char *line = help, *end; *line; line = *end ? end + 1 : end) {
 		end = strchrnul(line, '\n');
 		size_t len = (size_t)(end - line), ind = indent_of(line);
+		if (example && (ind < 4 || ind == len)) {
+			fputs(".fi\n.RE\n", f);
+			example = false;
+			para = false;
+		}
 		if (ind == len) {
 			list = para = false;
 			continue;
@@ -122,6 +128,14 @@ static void roff_help(FILE *f, const char *help)
 			fputc('\n', f);
 			continue;
 		}
+		if (ind >= 4) {
+			if (!example)
+				fputs(".PP\n.RS 4\n.nf\n", f);
+			example = true;
+			roff_text(f, line + ind, len - ind, true);
+			fputc('\n', f);
+			continue;
+		}
 		if (list || !para)
 			fputs(".PP\n", f);
 		list = false;
@@ -129,6 +143,8 @@ static void roff_help(FILE *f, const char *help)
 		roff_text(f, line + ind, len - ind, true);
 		fputc('\n', f);
 	}
+	if (example)
+		fputs(".fi\n.RE\n", f);
 }
 
 static void roff_synopsis(FILE *f, const struct cmd *c)

@@ -125,7 +125,7 @@ static void test_man1_commands(void **state)
 	for (size_t i = 0; i < cmds_n; i++) {
 		const struct cmd *c = cmds[i];
 		_cleanup_free_ char *usage =
-			xasprintf("nslab %s%s%s", c->name, *c->args ? " " : "", c->args);
+		    xasprintf("nslab %s%s%s", c->name, *c->args ? " " : "", c->args);
 		_cleanup_free_ char *head = xasprintf(".SS %s", c->name);
 		_cleanup_free_ char *sub = part(page, head, ".SS", ".SH");
 
@@ -293,8 +293,9 @@ static void test_topology_keys(void **state)
 		for (size_t j = 0; j < keys[i].n; j++)
 			ok |= parser_takes(keys[i].sections[j], keys[i].key);
 		if (!ok)
-			fail_msg("docs/topology.md:%u: key '%s' is taken by none of [%s]%s", keys[i].line,
-				 keys[i].key, keys[i].sections[0], keys[i].n > 1 ? " and the others" : "");
+			fail_msg("docs/topology.md:%u: key '%s' is taken by none of [%s]%s",
+				 keys[i].line, keys[i].key, keys[i].sections[0],
+				 keys[i].n > 1 ? " and the others" : "");
 	}
 	/* every key the parser takes is in the docs */
 	static const char *const core[] = {"lab", "dns", "expect"};
@@ -334,14 +335,16 @@ static void test_defaults_keys(void **state)
 		assert_non_null(e);
 		_cleanup_free_ char *k = xstrndup(t + 1, (size_t)(e - t - 1));
 		if (!parser_takes("defaults", k))
-			fail_msg("docs/topology.md [defaults] names '%s', which [defaults] refuses", k);
+			fail_msg("docs/topology.md [defaults] names '%s', which [defaults] refuses",
+				 k);
 		named++;
 		t = e;
 	}
 	for (size_t i = 0; i < node_keys_n; i++) {
 		_cleanup_free_ char *q = xasprintf("`%s`", node_keys[i]->key);
 		if (node_keys[i]->defaults && !strstr(sentence, q))
-			fail_msg("docs/topology.md [defaults] does not name '%s'", node_keys[i]->key);
+			fail_msg("docs/topology.md [defaults] does not name '%s'",
+				 node_keys[i]->key);
 	}
 	assert_true(named > 0);
 }
@@ -358,8 +361,9 @@ static void test_man5(void **state)
 	size_t n = doc_keys(md, keys, ARRAY_SIZE(keys), &ctx);
 
 	for (size_t i = 0; i < topo_core_sections_n + link_kinds_n; i++) {
-		const char *s = i < topo_core_sections_n ? topo_core_sections[i]
-							  : link_kinds[i - topo_core_sections_n]->section;
+		const char *s = i < topo_core_sections_n
+				    ? topo_core_sections[i]
+				    : link_kinds[i - topo_core_sections_n]->section;
 		_cleanup_free_ char *h1 = xasprintf("\n## [%s]", s);
 		_cleanup_free_ char *h2 = xasprintf("\n## [%s ", s);
 		_cleanup_free_ char *h3 = xasprintf(" [%s]", s);
@@ -372,8 +376,9 @@ static void test_man5(void **state)
 	for (size_t i = 0; i < n; i++) {
 		_cleanup_free_ char *tag = xasprintf(".TP\n%s", keys[i].key);
 		if (!strstr(page, tag))
-			fail_msg("nslab-topology(5) has no entry for key '%s' (docs/topology.md:%u)",
-				 keys[i].key, keys[i].line);
+			fail_msg(
+			    "nslab-topology(5) has no entry for key '%s' (docs/topology.md:%u)",
+			    keys[i].key, keys[i].line);
 	}
 	assert_non_null(strstr(page, ".TH NSLAB-TOPOLOGY 5"));
 }
@@ -381,10 +386,10 @@ static void test_man5(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_man1_commands),
-		cmocka_unit_test(test_topology_keys),
-		cmocka_unit_test(test_defaults_keys),
-		cmocka_unit_test(test_man5),
+	    cmocka_unit_test(test_man1_commands),
+	    cmocka_unit_test(test_topology_keys),
+	    cmocka_unit_test(test_defaults_keys),
+	    cmocka_unit_test(test_man5),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
