@@ -113,5 +113,13 @@ else
 	ok "help points at the sources' topology.md" has "$tmp/help" "$src/docs/topology.md"
 	ok "help does not say 'man 5 nslab-topology'" lacks "$tmp/help" "'man 5 nslab-topology'"
 fi
+# help --man: the roff docs/meson.build merges; a usage error with a COMMAND
+"$d$bindir/nslab" help --man >"$tmp/roff" 2>&1
+ok "help --man prints the SYNOPSIS block first" sh -c "head -1 '$tmp/roff' | grep -qxF '.\\\" @SYNOPSIS@'"
+ok "help --man prints the COMMANDS block" has "$tmp/roff" '.\" @COMMANDS@'
+st=0
+"$d$bindir/nslab" help --man up >"$tmp/err" 2>&1 || st=$?
+ok "help --man up: exit status 2" test "$st" = 2
+ok "help --man up: the message" has "$tmp/err" "nslab help: --man takes no COMMAND"
 echo "1..$n"
 exit $((failed > 0))
