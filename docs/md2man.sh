@@ -93,9 +93,24 @@ function inline(s,    out, i, j) {
 		out = out marks(substr(s, 1, i - 1)) "\\fB\\%" esc_code(substr(s, i + 1, j - 1)) "\\fR"
 		s = substr(s, i + j + 1)
 	}
-	return lead(out marks(s))
+	return out marks(s)
+}
+# A paragraph or list item is converted whole, so that code spans and
+# links may run over a line end.
+function add(s) {
+	buf = buf == "" ? s : buf "\n" s
+}
+function flush(    out, lines, n, i) {
+	if (buf == "")
+		return
+	out = inline(buf)
+	n = split(out, lines, "\n")
+	for (i = 1; i <= n; i++)
+		print lead(lines[i])
+	buf = ""
 }
 function flush_para() {
+	flush()
 	in_para = 0
 }
 function end_block() {
@@ -136,7 +151,7 @@ function cell_out(s,    parts, n, i) {
 	for (i = 1; i <= n; i++) {
 		if (i > 1)
 			print ".br"
-		print inline(parts[i])
+		print lead(inline(parts[i]))
 	}
 }
 BEGIN {
@@ -215,7 +230,7 @@ fence {
 			print ".br"
 		# the last column of a key table is its meaning: no label
 		if (n > 2 && !(i == n && head[i] == "Meaning"))
-			print "\\fI" esc(head[i]) ":\\fR"
+			print "\\fI" inline(head[i]) ":\\fR"
 		cell_out(row[i])
 	}
 	next
@@ -228,12 +243,12 @@ fence {
 	}
 	if ($0 ~ /^[*-] /) {
 		print ".IP \\(bu 2"
-		print inline(substr($0, 3))
+		add(substr($0, 3))
 	} else {
 		tag = $0
 		sub(/ .*/, "", tag)
 		print ".IP " tag " 4"
-		print inline(substr($0, length(tag) + 2))
+		add(substr($0, length(tag) + 2))
 	}
 	next
 }
@@ -244,7 +259,7 @@ fence {
 		print ".PP"
 	}
 	in_para = 1
-	print inline(line)
+	add(line)
 }
 END {
 	if (fence) {
