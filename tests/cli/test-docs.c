@@ -318,6 +318,62 @@ static void test_topology_keys(void **state)
 	}
 }
 
+/* Is `key = value` in the section that `header` opens refused as an
+ * unknown key? Other errors (a bad value, a missing key) do not count. */
+static bool unknown_key(const char *header, const char *key)
+{
+	_cleanup_free_ char *text = xasprintf("%s\n%s = x\n", header, key);
+	_cleanup_free_ char *want = xasprintf("unknown key '%s'", key);
+	struct diag d = {0};
+	bool unknown = false;
+
+	topo_lab_free(topo_parse_string(text, "t.ini", &d));
+	vec_foreach (m, &d.msgs)
+		unknown |= strstr(m->msg, want) != NULL;
+	diag_free(&d);
+	return unknown;
+}
+
+/* The lists are what the parser takes, and it takes all of them: a key
+ * listed (and so documented) that the section's parse refuses fails. */
+static void test_keys_parse(void **state)
+{
+	static const char *const core[] = {"lab", "dns", "expect"};
+
+	for (size_t i = 0; i < ARRAY_SIZE(core); i++) {
+		size_t n;
+		const char *const *list = topo_section_keys(core[i], &n);
+		_cleanup_free_ char *h = xasprintf("[%s]", core[i]);
+		for (size_t j = 0; j < n; j++)
+			if (unknown_key(h, list[j]))
+				fail_msg("[%s] refuses its key '%s'", core[i], list[j]);
+		assert_true(unknown_key(h, "no-such-key"));
+	}
+	for (size_t i = 0; i < node_keys_n; i++) {
+		if (unknown_key("[node a]", node_keys[i]->key))
+			fail_msg("[node] refuses its key '%s'", node_keys[i]->key);
+		if (node_keys[i]->defaults && unknown_key("[defaults]", node_keys[i]->key))
+			fail_msg("[defaults] refuses its key '%s'", node_keys[i]->key);
+	}
+	assert_true(unknown_key("[node a]", "no-such-key"));
+	for (size_t i = 0; i < link_kinds_n; i++) {
+		const struct link_kind *k = link_kinds[i];
+		/* a section of one device per line, or [KIND NAME] / [KIND NODE:NAME] */
+		_cleanup_free_ char *h1 = xasprintf("[%s]", k->section);
+		_cleanup_free_ char *h2 = xasprintf("[%s x]", k->section);
+		_cleanup_free_ char *h3 = xasprintf("[%s a:x]", k->section);
+		for (const char *const *key = k->keys; *key; key++) {
+			bool ok = k->line_key ? !unknown_key(h1, *key)
+					      : !unknown_key(h2, *key) || !unknown_key(h3, *key);
+			if (!ok)
+				fail_msg("[%s] refuses its key '%s'", k->section, *key);
+		}
+		if (!k->line_key &&
+		    !(unknown_key(h2, "no-such-key") && unknown_key(h3, "no-such-key")))
+			fail_msg("[%s] takes 'no-such-key'", k->section);
+	}
+}
+
 /* [defaults] has no table: its "Keys:" sentence names exactly the node
  * keys that may be given there. */
 static void test_defaults_keys(void **state)
@@ -388,6 +444,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_man1_commands),
 	    cmocka_unit_test(test_topology_keys),
+	    cmocka_unit_test(test_keys_parse),
 	    cmocka_unit_test(test_defaults_keys),
 	    cmocka_unit_test(test_man5),
 	};
