@@ -255,21 +255,19 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < cmds_n; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fputs("\nRun 'nslab help COMMAND' for one command.\n", f);
 	/* point only at pages that are there: installed under this build's
-	 * prefix, else the build tree's and the sources' */
+	 * prefix, else the build tree's page and the sources' topology.md */
+	fputs("\nRun 'nslab help COMMAND' for one command.\n", f);
 	if (access(NSLAB_MAN1_PATH, R_OK) == 0)
-		fputs("'man nslab' has every command", f);
+		fputs("All of them: 'man nslab'\n", f);
 	else if (access(NSLAB_BUILD_MAN1, R_OK) == 0)
-		fputs("'man -l " NSLAB_BUILD_MAN1 "' has every command", f);
-	else
-		fputs("docs/nslab.1.in of the nslab sources has every command", f);
+		fputs("All of them: 'man -l " NSLAB_BUILD_MAN1 "'\n", f);
 	if (access(NSLAB_MAN5_PATH, R_OK) == 0)
-		fputs("; 'man 5 nslab-topology' is the topology format.\n", f);
+		fputs("The topology format: 'man 5 nslab-topology'\n", f);
 	else if (access(NSLAB_SOURCE_TOPOLOGY_MD, R_OK) == 0)
-		fputs("; " NSLAB_SOURCE_TOPOLOGY_MD " is the topology format.\n", f);
+		fputs("The topology format: " NSLAB_SOURCE_TOPOLOGY_MD "\n", f);
 	else
-		fputs("; docs/topology.md of the nslab sources is the topology format.\n", f);
+		fputs("The topology format: docs/topology.md of the nslab sources\n", f);
 }
 
 static int help_run(int argc, char **argv)

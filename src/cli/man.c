@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* The command table as man(7) roff: the SYNOPSIS and COMMANDS of nslab(1),
- * which docs/meson.build merges into docs/nslab.1.in. One source: what
+ * which docs/meson.build merges with docs/nslab.1.in. One source: what
  * `nslab help CMD` prints is what the man page says. */
 #include "cmd.h"
 #include "man.h"
