@@ -442,10 +442,8 @@ static void test_man5(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_man1_commands),
-	    cmocka_unit_test(test_topology_keys),
-	    cmocka_unit_test(test_keys_parse),
-	    cmocka_unit_test(test_defaults_keys),
+	    cmocka_unit_test(test_man1_commands), cmocka_unit_test(test_topology_keys),
+	    cmocka_unit_test(test_keys_parse),	  cmocka_unit_test(test_defaults_keys),
 	    cmocka_unit_test(test_man5),
 	};
 
