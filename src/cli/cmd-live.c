@@ -186,7 +186,7 @@ const struct cmd cmd_impair = {
 	.summary = "Delay, drop or slow what leaves an interface of a running lab.",
 	.help = "Sets what leaves NODE:IF (any interface the node has now) to exactly the\n"
 		"settings given (those not given are gone), through a netem qdisc, and tbf for\n"
-		"a rate. They are the settings of a topology's link lines (nslab-topology(5)):\n"
+		"a rate. They are the settings of a topology's link and iface lines:\n"
 		"  delay TIME      added to every packet: 20ms, 1.5ms, 1s (at most 60s)\n"
 		"  jitter TIME     the delay varies by up to this much, either way (needs delay)\n"
 		"  loss P%         packets dropped at random\n"
