@@ -101,11 +101,25 @@ const struct cmd cmd_down = {
 	.name = "down",
 	.args = "LAB|FILE... | --all",
 	.summary = "Tear a lab down completely; a lab that is not up is no error.",
-	.help = "Kills every process inside the lab's namespaces, deletes the namespaces (the\n"
-		"switch first: its ports go with it in one batch), /etc/netns/LAB-NODE and\n"
-		"/run/nslab/LAB. Works from the journal, or, when that is gone, finds the lab's\n"
-		"namespaces by name and by the 'nslab:LAB' alias nslab puts on their lo.\n\n"
-		"  -a, --all   every lab, including ones whose run directory is gone\n",
+	.help = "A FILE (an argument with a '/' or ending in .ini) is read and validated, and\n"
+		"its lab is taken down; any other argument is a lab name.\n\n"
+		"For each lab, down takes its lock, sends SIGTERM to every process whose\n"
+		"network namespace is one of the lab's and SIGKILL to those still there a\n"
+		"second later, then deletes the namespaces (the switch namespace first: its\n"
+		"bridge ports, and so the veth pairs plugged into a switch, go with it in one\n"
+		"batch), each node's /etc/netns/LAB-NODE and /run/nslab/LAB. With the last\n"
+		"lab, /run/nslab and /etc/netns go if they are empty, and so does the tmpfs\n"
+		"that up mounted on /run/netns, unless a namespace made by another tool is in\n"
+		"it or another lab's up is under way (it is never unmounted lazily); the\n"
+		"directory stays, as ip-netns(8) leaves it.\n\n"
+		"It finds the namespaces in the lab's journal. Without one (a lab built by\n"
+		"running the output of 'nslab plan', or a run directory that was removed), it\n"
+		"finds them by name and by the 'nslab:LAB' alias nslab puts on their lo;\n"
+		"namespaces that only share the LAB- prefix are left alone.\n\n"
+		"A lab that is not up is no error: down prints \"lab 'LAB' is not up; nothing\n"
+		"to do\" and exits 0, so a second down is harmless. Needs root.\n\n"
+		"  -a, --all   every lab in /run/nslab, and every lab whose namespaces exist\n"
+		"              (found by their alias) but whose run directory is gone\n",
 	.run = down_run,
 	.shortopts = "a",
 	.longopts = (const struct option[]){{"all", no_argument, NULL, 'a'}, {0}},

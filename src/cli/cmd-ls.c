@@ -65,7 +65,13 @@ const struct cmd cmd_ls = {
 	.name = "ls",
 	.args = "[--json]",
 	.summary = "List running labs: name, nodes, links, since when, from which file.",
-	.help = "  -j, --json   machine-readable output; 'state' is 'up', or 'broken' after an\n"
+	.help = "The labs in /run/nslab, sorted by name: the name, its numbers of nodes and\n"
+		"links, since when it is up, and the topology file it was built from (an\n"
+		"absolute path). A lab whose up was interrupted is listed as such, with the\n"
+		"down command that removes it. With no lab up it prints nothing. Labs built\n"
+		"by running the output of 'nslab plan' are not listed. Needs no privileges.\n\n"
+		"  -j, --json   an array of objects with the members name, file, nodes, links,\n"
+		"               since (Unix time) and state: 'up', or 'broken' after an\n"
 		"               interrupted up ('nslab down LAB' clears it)\n",
 	.run = ls_run,
 	.shortopts = "j",

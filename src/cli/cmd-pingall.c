@@ -162,8 +162,11 @@ const struct cmd cmd_pingall = {
 	.summary = "Ping every node from every node; exit 0 only if all reach each other.",
 	.help = "Each node pings each other node once (its address as 'nslab ping' picks it),\n"
 		"16 at a time, all within --timeout seconds (default 30); what is still running\n"
-		"then counts as a timeout. Prints a matrix, rows pinging columns.\n\n"
-		"  -j, --json   one result per pair\n",
+		"then counts as a timeout. Prints a matrix, rows pinging columns, the column\n"
+		"nodes' names written downwards above their columns: '.' reachable, 'X' not,\n"
+		"'T' timed out, '?' one end has no address to ping from or to.\n\n"
+		"  --timeout SECONDS   bound on the whole run (default 30)\n"
+		"  -j, --json          one result per pair\n",
 	.run = pingall_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'},

@@ -87,9 +87,10 @@ const struct cmd cmd_ps = {
 	.name = "ps",
 	.args = "[--json] [LAB]",
 	.summary = "List the services running in labs' nodes: node, name, PID, state, command.",
-	.help = "The services ('service =' in a [node]) that up started, in the order it started\n"
-		"them. STATE is 'running', or 'exited' when the process is gone. Without LAB,\n"
-		"every running lab's.\n\n"
+	.help = "The services ('service =' in a [node]) that up started, in the order it\n"
+		"started them: lab, node, service name, PID, state, since when, and the\n"
+		"command. STATE is 'running', or 'exited' when the process is gone. Without\n"
+		"LAB, every running lab's.\n\n"
 		"  -j, --json   machine-readable output\n",
 	.run = ps_run,
 	.shortopts = "j",

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
 #include "kathara.h"
+#include "man.h"
 #include "parse.h"
 #include "validate.h"
 
@@ -254,19 +255,45 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < cmds_n; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f, "\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
-		   "docs/topology.md for the topology format.\n");
+	/* point only at pages that are there: installed under this build's
+	 * prefix, else the build tree's page and the sources' topology.md */
+	fputs("\nRun 'nslab help COMMAND' for one command.\n", f);
+	if (access(NSLAB_MAN1_PATH, R_OK) == 0)
+		fputs("All of them: 'man nslab'\n", f);
+	else if (access(NSLAB_BUILD_MAN1, R_OK) == 0)
+		fputs("All of them: 'man -l " NSLAB_BUILD_MAN1 "'\n", f);
+	if (access(NSLAB_MAN5_PATH, R_OK) == 0)
+		fputs("The topology format: 'man 5 nslab-topology'\n", f);
+	else if (access(NSLAB_SOURCE_TOPOLOGY_MD, R_OK) == 0)
+		fputs("The topology format: " NSLAB_SOURCE_TOPOLOGY_MD "\n", f);
+	else
+		fputs("The topology format: docs/topology.md of the nslab sources\n", f);
 }
 
 static int help_run(int argc, char **argv)
 {
-	if (argc < 2) {
+	bool man = false;
+	int opt;
+
+	while ((opt = cmd_getopt(&cmd_help, argc, argv)) > 0)
+		man = true; /* --man, the only option */
+	if (opt < 0)
+		return EXIT_USAGE;
+	if (argc - optind > 1)
+		return cmd_usage_error(&cmd_help, "one COMMAND at most");
+	if (man) {
+		if (optind < argc)
+			return cmd_usage_error(&cmd_help, "--man takes no COMMAND");
+		cmd_man(stdout);
+		return 0;
+	}
+	if (optind == argc) {
 		usage(stdout);
 		return 0;
 	}
-	const struct cmd *c = cmd_find(argv[1]);
+	const struct cmd *c = cmd_find(argv[optind]);
 	if (!c) {
-		err("no command '%s'; 'nslab help' lists them", argv[1]);
+		err("no command '%s'; 'nslab help' lists them", argv[optind]);
 		return EXIT_USAGE;
 	}
 	cmd_usage(c, stdout);
@@ -275,9 +302,15 @@ static int help_run(int argc, char **argv)
 
 const struct cmd cmd_help = {
 	.name = "help",
-	.args = "[COMMAND]",
+	.args = "[COMMAND] | --man",
 	.summary = "Show the commands, or the help of one.",
+	.help = "nslab --help and nslab -h are the same as 'nslab help'; -h or --help anywhere\n"
+		"after a command prints that command's help.\n\n"
+		"  --man   print the SYNOPSIS and COMMANDS sections of nslab(1) as man(7)\n"
+		"          roff, from the same table as this help (the build makes the\n"
+		"          man page with it)\n",
 	.run = help_run,
+	.longopts = (const struct option[]){{"man", no_argument, NULL, 'M'}, {0}},
 };
 
 static int version_run(int argc, char **argv)
@@ -290,6 +323,7 @@ const struct cmd cmd_version = {
 	.name = "version",
 	.args = "",
 	.summary = "Show the version (also: --version).",
+	.help = "nslab --version and nslab -V do the same.\n",
 	.run = version_run,
 };
 
