@@ -175,7 +175,7 @@ static int test_cmd_run(int argc, char **argv)
 	if (!o.npos)
 		return cmd_usage_error(&cmd_test, "no topology file given");
 	r = cmd_load(o.pos[0], &lab);
-	if (r == 0 && o.name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_test, lab, o.name);
 	if (r) {
 		topo_lab_free(lab);

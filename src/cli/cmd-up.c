@@ -46,7 +46,7 @@ static int up_run(int argc, char **argv)
 		return cmd_usage_error(&cmd_up, "one topology file at a time");
 	file = optind < argc ? argv[optind] : NULL;
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
-	if (r == 0 && name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_up, lab, name);
 	if (r) {
 		topo_lab_free(lab);

@@ -6,6 +6,7 @@
 
 #include "access.h"
 #include "lab.h"
+#include "labname.h"
 
 #include <config.h>
 #include <sys/wait.h>
@@ -129,24 +130,49 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	return 0;
 }
 
+const char *cmd_prefix(const char **ret_from)
+{
+	const char *env = getenv("NSLAB_PREFIX"), *p = labname_prefix(env, getenv("SUDO_USER"));
+
+	if (ret_from)
+		*ret_from = env ? "--prefix/NSLAB_PREFIX" : "SUDO_USER";
+	return p;
+}
+
+char *cmd_lab_name(const char *name)
+{
+	return labname_qualify(cmd_prefix(NULL), name);
+}
+
 int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
 {
-	const char *why = topo_name_error(name, TOPO_LAB_NAME_MAX);
+	const char *from, *prefix = cmd_prefix(&from);
+	_cleanup_free_ char *full = cmd_lab_name(name ? name : lab->name);
+	const char *why = topo_name_error(full, TOPO_LAB_NAME_MAX);
 
+	if (why && !streq(full, name ? name : lab->name))
+		return cmd_usage_error(c,
+				       "lab name '%s' (prefix '%s' from %s) %s: up to 32 letters, digits, "
+				       "'_', '-', '.'; give a shorter --name, or no prefix with "
+				       "'nslab --prefix \"\" %s ...'",
+				       full, prefix, from, why, c->name);
 	if (why)
 		return cmd_usage_error(c, "--name: lab name '%s' %s (up to 32 letters, digits, '_', '-', '.')",
 				       name, why);
+	if (streq(full, lab->name))
+		return 0;
 	free(lab->name);
-	lab->name = xstrdup(name);
+	lab->name = steal_pointer(&full);
 	topo_name_namespaces(lab);
 	return 0;
 }
 
 bool cmd_is_lab(const char *word)
 {
+	_cleanup_free_ char *name = cmd_lab_name(word);
 	struct lab_info i;
 
-	if (topo_name_error(word, TOPO_LAB_NAME_MAX) || lab_get(word, &i) < 0)
+	if (topo_name_error(name, TOPO_LAB_NAME_MAX) || lab_get(name, &i) < 0)
 		return false;
 	lab_info_free(&i);
 	return true;
@@ -154,26 +180,46 @@ bool cmd_is_lab(const char *word)
 
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 {
+	const char *from, *prefix = cmd_prefix(&from);
 	struct lab_infos labs = {0};
+	_cleanup_free_ char *first = NULL;
+	size_t n = 0, all;
 
 	if (given) {
-		if (!cmd_is_lab(given)) {
-			err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, given);
+		_cleanup_free_ char *name = cmd_lab_name(given);
+		if (!cmd_is_lab(name)) {
+			if (!streq(name, given) && cmd_is_lab(given))
+				err("%s: lab '%s' is not up; '%s' is another user's lab: 'nslab --prefix \"\" "
+				    "%s %s ...' names it",
+				    c->name, name, given, c->name, given);
+			else
+				err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, name);
 			return EXIT_FAIL;
 		}
-		*ret = xstrdup(given);
+		*ret = steal_pointer(&name);
 		return 0;
 	}
+	/* the default: the only lab of this user's (every lab's, without a prefix) */
 	(void)lab_list(&labs);
-	size_t n = labs.n;
-	int r = n == 1 ? 0 : EXIT_USAGE;
-	if (n == 1)
-		*ret = steal_pointer(&labs.v[0].name);
-	vec_foreach(l, &labs) lab_info_free(l);
+	all = labs.n;
+	vec_foreach(l, &labs)
+	{
+		if (labname_is_mine(prefix, l->name) && n++ == 0)
+			first = steal_pointer(&l->name);
+		lab_info_free(l);
+	}
 	vec_free(&labs);
-	if (n != 1)
-		cmd_usage_error(c, n ? "several labs are up; name one" : "no lab is up");
-	return r;
+	if (n == 1) {
+		*ret = steal_pointer(&first);
+		return 0;
+	}
+	if (n)
+		return cmd_usage_error(c, "several labs are up; name one");
+	if (all && *prefix)
+		return cmd_usage_error(c, "no lab of yours is up (prefix '%s' from %s; 'nslab ls' lists "
+					  "the labs)",
+				       prefix, from);
+	return cmd_usage_error(c, "no lab is up");
 }
 
 int cmd_check_node(const struct cmd *c, const char *lab, const char *node)
@@ -221,6 +267,10 @@ int cmd_getopt(const struct cmd *c, int argc, char **argv)
 	if (opt == '?') {
 		if (optopt && !strchr(word, '=') && word[1] != '-')
 			cmd_usage_error(c, "unknown option '-%c'", optopt);
+		else if (strncmp(word, "--prefix", 8) == 0)
+			cmd_usage_error(c, "unknown option '%s' (it goes before the command: "
+					   "'nslab --prefix P %s ...')",
+					word, c->name);
 		else
 			cmd_usage_error(c, "unknown option '%s'", word);
 		return -1;
@@ -249,13 +299,17 @@ int cmd_wait_status(int status)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: nslab COMMAND [ARGS...]\n\n"
+	fprintf(f, "Usage: nslab [--prefix P] COMMAND [ARGS...]\n\n"
 		   "Network labs in Linux network namespaces, from an INI topology.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < cmds_n; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f, "\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
-		   "docs/topology.md for the topology format.\n");
+	fprintf(f, "\nLab names get a prefix: --prefix P (or NSLAB_PREFIX=P) makes lab NAME\n"
+		   "P-NAME; under sudo it is the user's name (SUDO_USER), so that users of\n"
+		   "one machine never share a lab name; --prefix '' for none.\n"
+		   "\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
+		   "docs/topology.md for the topology format. Example topologies: %s.\n",
+		NSLAB_TOPOLOGIES_DIR);
 }
 
 static int help_run(int argc, char **argv)
@@ -299,6 +353,25 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* nslab --prefix P CMD: the prefix of lab names, for every command
+	 * (labname.h); kept in the environment, where NSLAB_PREFIX says it too */
+	while (argc >= 2 && strncmp(argv[1], "--prefix", 8) == 0 &&
+	       (argv[1][8] == '=' || !argv[1][8])) {
+		bool joined = argv[1][8] == '=';
+		if (!joined && argc < 3) {
+			err("--prefix needs a value (--prefix '' for none)");
+			return EXIT_USAGE;
+		}
+		setenv("NSLAB_PREFIX", joined ? argv[1] + 9 : argv[2], 1);
+		argc -= joined ? 1 : 2;
+		argv += joined ? 1 : 2;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "__complete"))
+		return cmd_complete(argc - 1, argv + 1);
 	if (streq(argv[1], "--version") || streq(argv[1], "-V"))
 		return version_run(argc - 1, argv + 1);
 	if (streq(argv[1], "--help") || streq(argv[1], "-h"))
