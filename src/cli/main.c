@@ -167,15 +167,22 @@ int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
 	return 0;
 }
 
-bool cmd_is_lab(const char *word)
+/* Is lab `name`, as it is, up? */
+static bool lab_is_up(const char *name)
 {
-	_cleanup_free_ char *name = cmd_lab_name(word);
 	struct lab_info i;
 
 	if (topo_name_error(name, TOPO_LAB_NAME_MAX) || lab_get(name, &i) < 0)
 		return false;
 	lab_info_free(&i);
 	return true;
+}
+
+bool cmd_is_lab(const char *word)
+{
+	_cleanup_free_ char *name = cmd_lab_name(word);
+
+	return lab_is_up(name);
 }
 
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
@@ -187,8 +194,8 @@ int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 
 	if (given) {
 		_cleanup_free_ char *name = cmd_lab_name(given);
-		if (!cmd_is_lab(name)) {
-			if (!streq(name, given) && cmd_is_lab(given))
+		if (!lab_is_up(name)) {
+			if (!streq(name, given) && lab_is_up(given))
 				err("%s: lab '%s' is not up; '%s' is another user's lab: 'nslab --prefix \"\" "
 				    "%s %s ...' names it",
 				    c->name, name, given, c->name, given);
