@@ -245,7 +245,8 @@ const struct cmd cmd_test = {
 	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
 		"or the run is interrupted. Exit 0 only if the lab came up and every expectation\n"
 		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
-		"  --name LAB       run it under another name (its namespaces are LAB-NODE)\n",
+		"  --name LAB       run it under another name (its namespaces are LAB-NODE);\n"
+		"                   through sudo the name gets the user's prefix ('nslab help')\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},

@@ -90,7 +90,9 @@ const struct cmd cmd_up = {
 		"neighbours and FDB entries, through netlink. Each step is written to /run/nslab/LAB/journal\n"
 		"before it runs. If a step fails, everything made so far is removed and the\n"
 		"step and the kernel's reason are shown. SIGINT (Ctrl-C), SIGTERM or SIGHUP\n"
-		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
+		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n"
+		"Run through sudo, the lab is USER-NAME (alice-router): see 'nslab help' on\n"
+		"the lab-name prefix.\n\n"
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
 		"               LAB-NODE): two copies of one topology side by side\n",

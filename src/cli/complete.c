@@ -30,8 +30,7 @@ static char *pick(const char *given)
 	if (given && *given)
 		return cmd_is_lab(given) ? cmd_lab_name(given) : NULL;
 	(void)lab_list(&labs);
-	vec_foreach(l, &labs)
-	{
+	vec_foreach (l, &labs) {
 		if (labname_is_mine(cmd_prefix(NULL), l->name) && n++ == 0)
 			one = steal_pointer(&l->name);
 		lab_info_free(l);
@@ -70,8 +69,10 @@ static int print_ifaces(const char *lab, const char *node)
 	struct show_lab s = {0};
 
 	if (!lab_privilege_error() && show_read(lab, node, 0, &s) == 0) {
-		vec_foreach(n, &s.nodes) vec_foreach(i, &n->ifaces) if (!streq(i->name, "lo"))
-			printf("%s:%s\n", node, i->name);
+		vec_foreach (n, &s.nodes)
+			vec_foreach (i, &n->ifaces)
+				if (!streq(i->name, "lo"))
+					printf("%s:%s\n", node, i->name);
 		show_free(&s);
 		return 0;
 	}
@@ -84,8 +85,9 @@ static int print_ifaces(const char *lab, const char *node)
 		n = topo_node_find(t, node);
 	}
 	if (n)
-		vec_foreach(i, &n->ifaces) if (!streq((*i)->name, "lo"))
-			printf("%s:%s\n", node, (*i)->name);
+		vec_foreach (i, &n->ifaces)
+			if (!streq((*i)->name, "lo"))
+				printf("%s:%s\n", node, (*i)->name);
 	diag_free(&d);
 	topo_lab_free(t);
 	return n ? 0 : EXIT_FAIL;
@@ -111,8 +113,7 @@ int cmd_complete(int argc, char **argv)
 		struct lab_infos labs = {0};
 		const char *prefix = cmd_prefix(NULL);
 		(void)lab_list(&labs);
-		vec_foreach(l, &labs)
-		{
+		vec_foreach (l, &labs) {
 			if (labname_is_mine(prefix, l->name))
 				printf("%s\n", labname_short(prefix, l->name));
 			lab_info_free(l);
@@ -126,8 +127,7 @@ int cmd_complete(int argc, char **argv)
 	if (streq(what, "nodes")) {
 		struct strvec nodes = {0};
 		(void)access_nodes(lab, &nodes);
-		vec_foreach(n, &nodes)
-		{
+		vec_foreach (n, &nodes) {
 			printf("%s\n", *n);
 			free(*n);
 		}

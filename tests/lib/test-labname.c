@@ -15,7 +15,7 @@ static void test_prefix_sources(void **state)
 	assert_string_equal(labname_prefix(NULL, "root"), ""); /* root that ran sudo */
 	assert_string_equal(labname_prefix(NULL, "alice"), "alice");
 	assert_string_equal(labname_prefix("bob", "alice"), "bob"); /* --prefix first */
-	assert_string_equal(labname_prefix("", "alice"), "");       /* --prefix '' */
+	assert_string_equal(labname_prefix("", "alice"), "");	    /* --prefix '' */
 }
 
 static void test_qualify(void **state)
@@ -23,7 +23,7 @@ static void test_qualify(void **state)
 	_cleanup_free_ char *a = labname_qualify("alice", "router");
 	_cleanup_free_ char *b = labname_qualify("alice", "alice-router"); /* from 'nslab ls' */
 	_cleanup_free_ char *c = labname_qualify("", "router");
-	_cleanup_free_ char *d = labname_qualify("alice", "alice");  /* no '-': a lab called alice */
+	_cleanup_free_ char *d = labname_qualify("alice", "alice"); /* no '-': a lab called alice */
 	_cleanup_free_ char *e = labname_qualify("alice", "alice-"); /* nothing after the '-' */
 	_cleanup_free_ char *f = labname_qualify("al", "alice-router");
 
@@ -50,9 +50,9 @@ static void test_mine_and_short(void **state)
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_prefix_sources),
-		cmocka_unit_test(test_qualify),
-		cmocka_unit_test(test_mine_and_short),
+	    cmocka_unit_test(test_prefix_sources),
+	    cmocka_unit_test(test_qualify),
+	    cmocka_unit_test(test_mine_and_short),
 	};
 	return cmocka_run_group_tests_name("labname", tests, NULL, NULL);
 }
