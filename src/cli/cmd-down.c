@@ -57,16 +57,14 @@ static void all_labs(const char *prefix, struct strvec *ret, size_t *ret_others)
 	*ret_others = 0;
 	(void)lab_list(&labs);
 	(void)lab_discover_orphans(&orphans);
-	vec_foreach(l, &labs)
-	{
+	vec_foreach (l, &labs) {
 		if (labname_is_mine(prefix, l->name))
 			vec_push(ret, steal_pointer(&l->name));
 		else
 			(*ret_others)++;
 		lab_info_free(l);
 	}
-	vec_foreach(o, &orphans)
-	{
+	vec_foreach (o, &orphans) {
 		if (labname_is_mine(prefix, *o))
 			vec_push(ret, steal_pointer(o));
 		else
@@ -84,11 +82,14 @@ static bool confirm(const struct strvec *labs)
 {
 	char answer[16] = "";
 
-	fprintf(stderr, "nslab: down --all takes down %zu lab%s:", labs->n, labs->n == 1 ? "" : "s");
-	vec_foreach(l, labs) fprintf(stderr, " %s", *l);
+	fprintf(stderr, "nslab: down --all takes down %zu lab%s:", labs->n,
+		labs->n == 1 ? "" : "s");
+	vec_foreach (l, labs)
+		fprintf(stderr, " %s", *l);
 	if (!isatty(STDIN_FILENO)) {
-		fprintf(stderr, "\nnslab: down: no terminal to ask on; add --yes to take them down. "
-				"Nothing was changed\n");
+		fprintf(stderr,
+			"\nnslab: down: no terminal to ask on; add --yes to take them down. "
+			"Nothing was changed\n");
 		return false;
 	}
 	fprintf(stderr, "\nTake them down? [y/N] ");
@@ -112,14 +113,16 @@ static int down_all(bool yes)
 	if (labs.n && !yes && !confirm(&labs))
 		status = EXIT_FAIL;
 	else
-		vec_foreach(l, &labs) status |= down_one(*l);
+		vec_foreach (l, &labs)
+			status |= down_one(*l);
 	if (!labs.n)
 		printf(*prefix ? "no labs of yours are up\n" : "no labs are up\n");
 	if (others)
 		printf("%zu lab%s of other users left up (prefix '%s' from %s; "
 		       "'nslab --prefix \"\" down --all' takes down every lab)\n",
 		       others, others == 1 ? "" : "s", prefix, from);
-	vec_foreach(l, &labs) free(*l);
+	vec_foreach (l, &labs)
+		free(*l);
 	vec_free(&labs);
 	return status;
 }
@@ -162,23 +165,23 @@ static int down_run(int argc, char **argv)
 }
 
 const struct cmd cmd_down = {
-	.name = "down",
-	.args = "LAB|FILE... | --all [--yes]",
-	.summary = "Tear a lab down completely; a lab that is not up is no error.",
-	.help = "Kills every process inside the lab's namespaces, deletes the namespaces (the\n"
-		"switch first: its ports go with it in one batch), /etc/netns/LAB-NODE and\n"
-		"/run/nslab/LAB. Works from the journal, or, when that is gone, finds the lab's\n"
-		"namespaces by name and by the 'nslab:LAB' alias nslab puts on their lo.\n"
-		"Under a lab-name prefix (sudo, --prefix; 'nslab help') LAB means PREFIX-LAB.\n\n"
-		"  -a, --all   every lab, including ones whose run directory is gone; under a\n"
-		"              prefix only the prefix's labs ('nslab --prefix \"\" down --all'\n"
-		"              for every lab of the machine). It lists them and asks on the\n"
-		"              terminal; with no terminal (a pipe, CI) it changes nothing and\n"
-		"              exits 1 unless --yes is given\n"
-		"  -y, --yes   do not ask: for scripts\n",
-	.run = down_run,
-	.shortopts = "ay",
-	.longopts = (const struct option[]){{"all", no_argument, NULL, 'a'},
-					    {"yes", no_argument, NULL, 'y'},
-					    {0}},
+    .name = "down",
+    .args = "LAB|FILE... | --all [--yes]",
+    .summary = "Tear a lab down completely; a lab that is not up is no error.",
+    .help = "Kills every process inside the lab's namespaces, deletes the namespaces (the\n"
+	    "switch first: its ports go with it in one batch), /etc/netns/LAB-NODE and\n"
+	    "/run/nslab/LAB. Works from the journal, or, when that is gone, finds the lab's\n"
+	    "namespaces by name and by the 'nslab:LAB' alias nslab puts on their lo.\n"
+	    "Under a lab-name prefix (sudo, --prefix; 'nslab help') LAB means PREFIX-LAB.\n\n"
+	    "  -a, --all   every lab, including ones whose run directory is gone; under a\n"
+	    "              prefix only the prefix's labs ('nslab --prefix \"\" down --all'\n"
+	    "              for every lab of the machine). It lists them and asks on the\n"
+	    "              terminal; with no terminal (a pipe, CI) it changes nothing and\n"
+	    "              exits 1 unless --yes is given\n"
+	    "  -y, --yes   do not ask: for scripts\n",
+    .run = down_run,
+    .shortopts = "ay",
+    .longopts = (const struct option[]){{"all", no_argument, NULL, 'a'},
+					{"yes", no_argument, NULL, 'y'},
+					{0}},
 };

@@ -45,7 +45,8 @@ static int ls_run(int argc, char **argv)
 	} else if (labs.n) {
 		/* under a prefix, a first column marks the user's labs */
 		const char *mark = *prefix ? "  " : "";
-		printf("%s%-20s %6s %6s  %-19s  %s\n", mark, "LAB", "NODES", "LINKS", "SINCE", "FILE");
+		printf("%s%-20s %6s %6s  %-19s  %s\n", mark, "LAB", "NODES", "LINKS", "SINCE",
+		       "FILE");
 		vec_foreach(l, &labs)
 		{
 			char since[32] = "-";

@@ -151,11 +151,12 @@ int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
 	const char *why = topo_name_error(full, TOPO_LAB_NAME_MAX);
 
 	if (why && !streq(full, name ? name : lab->name))
-		return cmd_usage_error(c,
-				       "lab name '%s' (prefix '%s' from %s) %s: up to 32 letters, digits, "
-				       "'_', '-', '.'; give a shorter --name, or no prefix with "
-				       "'nslab --prefix \"\" %s ...'",
-				       full, prefix, from, why, c->name);
+		return cmd_usage_error(
+		    c,
+		    "lab name '%s' (prefix '%s' from %s) %s: up to 32 letters, digits, "
+		    "'_', '-', '.'; give a shorter --name, or no prefix with "
+		    "'nslab --prefix \"\" %s ...'",
+		    full, prefix, from, why, c->name);
 	if (why)
 		return cmd_usage_error(c, "--name: lab name '%s' %s (up to 32 letters, digits, '_', '-', '.')",
 				       name, why);
@@ -196,11 +197,12 @@ int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 		_cleanup_free_ char *name = cmd_lab_name(given);
 		if (!lab_is_up(name)) {
 			if (!streq(name, given) && lab_is_up(given))
-				err("%s: lab '%s' is not up; '%s' is another user's lab: 'nslab --prefix \"\" "
-				    "%s %s ...' names it",
+				err("%s: lab '%s' is not up; '%s' is another user's lab: "
+				    "'nslab --prefix \"\" %s %s ...' names it",
 				    c->name, name, given, c->name, given);
 			else
-				err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, name);
+				err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name,
+				    name);
 			return EXIT_FAIL;
 		}
 		*ret = steal_pointer(&name);
@@ -209,8 +211,7 @@ int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 	/* the default: the only lab of this user's (every lab's, without a prefix) */
 	(void)lab_list(&labs);
 	all = labs.n;
-	vec_foreach(l, &labs)
-	{
+	vec_foreach (l, &labs) {
 		if (labname_is_mine(prefix, l->name) && n++ == 0)
 			first = steal_pointer(&l->name);
 		lab_info_free(l);
@@ -223,9 +224,11 @@ int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 	if (n)
 		return cmd_usage_error(c, "several labs are up; name one");
 	if (all && *prefix)
-		return cmd_usage_error(c, "no lab of yours is up (prefix '%s' from %s; 'nslab ls' lists "
-					  "the labs)",
-				       prefix, from);
+		return cmd_usage_error(
+		    c,
+		    "no lab of yours is up (prefix '%s' from %s; 'nslab ls' lists "
+		    "the labs)",
+		    prefix, from);
 	return cmd_usage_error(c, "no lab is up");
 }
 
@@ -275,8 +278,9 @@ int cmd_getopt(const struct cmd *c, int argc, char **argv)
 		if (optopt && !strchr(word, '=') && word[1] != '-')
 			cmd_usage_error(c, "unknown option '-%c'", optopt);
 		else if (strncmp(word, "--prefix", 8) == 0)
-			cmd_usage_error(c, "unknown option '%s' (it goes before the command: "
-					   "'nslab --prefix P %s ...')",
+			cmd_usage_error(c,
+					"unknown option '%s' (it goes before the command: "
+					"'nslab --prefix P %s ...')",
 					word, c->name);
 		else
 			cmd_usage_error(c, "unknown option '%s'", word);
@@ -311,11 +315,12 @@ static void usage(FILE *f)
 		   "Commands:\n");
 	for (size_t i = 0; i < cmds_n; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f, "\nLab names get a prefix: --prefix P (or NSLAB_PREFIX=P) makes lab NAME\n"
-		   "P-NAME; under sudo it is the user's name (SUDO_USER), so that users of\n"
-		   "one machine never share a lab name; --prefix '' for none.\n"
-		   "\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
-		   "docs/topology.md for the topology format. Example topologies: %s.\n",
+	fprintf(f,
+		"\nLab names get a prefix: --prefix P (or NSLAB_PREFIX=P) makes lab NAME\n"
+		"P-NAME; under sudo it is the user's name (SUDO_USER), so that users of\n"
+		"one machine never share a lab name; --prefix '' for none.\n"
+		"\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
+		"docs/topology.md for the topology format. Example topologies: %s.\n",
 		NSLAB_TOPOLOGIES_DIR);
 }
 
