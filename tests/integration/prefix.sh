@@ -94,6 +94,13 @@ t "--prefix after the command: where it goes" 2 "nslab up: unknown option '--pre
 t "too long with the prefix: the name, the prefix, the way out" 2 \
 	"lab name 'nslt-in-alice-abcdefghijklmnopqrstu' (prefix 'nslt-in-alice' from SUDO_USER) is too long" \
 	as nslt-in-alice up --name abcdefghijklmnopqrstu "$WORK/r.ini"
+sed 's/^name = r$/name = t/' "$WORK/r.ini" >"$WORK/t.ini" && printf '[expect]\nreach = h1 h2\n' >>"$WORK/t.ini"
+t "test through sudo: up, check and down of alice-NAME" 0 "1 of 1 expectations hold in lab 'nslt-in-alice-t'" \
+	as nslt-in-alice test "$WORK/t.ini"
+t "bob's up of t.ini" 0 "lab 'nslt-in-bob-t' is up" as nslt-in-bob up "$WORK/t.ini"
+t "check with no lab named while bob has two labs up" 2 "several labs are up; name one" as nslt-in-bob check
+t "check of bob's short name" 0 "1 of 1 expectations hold in lab 'nslt-in-bob-t'" as nslt-in-bob check t
+t "down FILE: the file's lab, with the prefix" 0 "lab 'nslt-in-bob-t' is down" as nslt-in-bob down "$WORK/t.ini"
 namespaces $A-h1 $A-h2 $B-h1 $B-h2 nslt-in-root-h1 nslt-in-root-h2 nslt-in-plain-h1 nslt-in-plain-h2
 
 # down --all: no terminal and no --yes changes nothing
