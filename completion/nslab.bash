@@ -47,7 +47,7 @@ _nslab_nodes()
 
 _nslab()
 {
-	local cur i w cmd ci=1 dashdash= labs lab= opts prev
+	local cur i w cmd ci=1 dashdash='' labs lab='' opts prev
 	local -a words=() pos=() _nslab_global=()
 	COMPREPLY=()
 	# ':' is in COMP_WORDBREAKS: bash gives h1:eth0 as 'h1' ':' 'eth0'
@@ -154,7 +154,7 @@ _nslab()
 		((n == 0)) && _nslab_add "$labs"
 		((after == 0)) && _nslab_nodes "$lab"
 		[[ $cmd == logs && $after == 0 ]] && _nslab_add dns
-		[[ $cmd == exec && $after == 1 ]] && COMPREPLY+=($(compgen -c -- "$cur"))
+		[[ $cmd == exec && $after == 1 ]] && _nslab_add "$(compgen -c -- "$cur")"
 		;;
 	ping | tracepath | explain)
 		((n == 0)) && _nslab_add "$labs"
