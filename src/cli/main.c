@@ -320,8 +320,8 @@ static void usage(FILE *f)
 		"P-NAME; under sudo it is the user's name (SUDO_USER), so that users of\n"
 		"one machine never share a lab name; --prefix '' for none.\n"
 		"\nRun 'nslab help COMMAND' for one command, 'man nslab' for all, and\n"
-		"docs/topology.md for the topology format. Example topologies: %s\n"
-		"(where 'meson install' puts topologies/ of the source tree).\n",
+		"docs/topology.md for the topology format. The example topologies\n"
+		"(topologies/ of the source tree) are installed in\n%s.\n",
 		NSLAB_TOPOLOGIES_DIR);
 }
 
