@@ -175,7 +175,7 @@ static int test_cmd_run(int argc, char **argv)
 	if (!o.npos)
 		return cmd_usage_error(&cmd_test, "no topology file given");
 	r = cmd_load(o.pos[0], &lab);
-	if (r == 0 && o.name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_test, lab, o.name);
 	if (r) {
 		topo_lab_free(lab);
@@ -251,7 +251,8 @@ const struct cmd cmd_test = {
 		"or the run is interrupted (SIGINT, SIGTERM, SIGHUP: the JUnit file then has an\n"
 		"<error> testcase named interrupted). Exit 0 only if the lab came up and every\n"
 		"expectation held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
-		"  --name LAB       run it under another name (its namespaces are LAB-NODE)\n",
+		"  --name LAB       run it under another name (its namespaces are LAB-NODE);\n"
+		"                   through sudo the name gets the user's prefix ('nslab help')\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},

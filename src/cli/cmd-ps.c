@@ -60,11 +60,10 @@ static int ps_run(int argc, char **argv)
 	if (json)
 		json_begin_array(&j, NULL);
 	if (optind < argc) {
-		if (!cmd_is_lab(argv[optind])) {
-			err("ps: lab '%s' is not up ('nslab ls' lists the labs)", argv[optind]);
+		_cleanup_free_ char *lab = NULL;
+		if (cmd_pick_lab(&cmd_ps, argv[optind], &lab))
 			return EXIT_FAIL;
-		}
-		print_lab(argv[optind], json, &j, &header);
+		print_lab(lab, json, &j, &header);
 	} else {
 		struct lab_infos labs = {0};
 		int r = lab_list(&labs);

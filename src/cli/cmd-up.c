@@ -99,7 +99,7 @@ static int up_run(int argc, char **argv)
 		return cmd_usage_error(&cmd_up, "one topology file at a time");
 	file = optind < argc ? argv[optind] : NULL;
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
-	if (r == 0 && name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_up, lab, name);
 	if (r) {
 		topo_lab_free(lab);
@@ -170,6 +170,8 @@ const struct cmd cmd_up = {
 		"configure them. If /run/netns is empty and not a mount point, up mounts a\n"
 		"tmpfs of its own there (source nslab-netns) and, like ip-netns(8), makes\n"
 		"/run/netns a shared mount.\n\n"
+		"Run through sudo, the lab is USER-NAME (alice-router): see 'nslab help' on\n"
+		"the lab-name prefix.\n\n"
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
 		"               LAB-NODE): two copies of one topology side by side\n"

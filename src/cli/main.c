@@ -7,6 +7,7 @@
 
 #include "access.h"
 #include "lab.h"
+#include "labname.h"
 
 #include <config.h>
 #include <sys/wait.h>
@@ -130,51 +131,106 @@ int cmd_load(const char *path, struct topo_lab **ret)
 	return 0;
 }
 
+const char *cmd_prefix(const char **ret_from)
+{
+	const char *env = getenv("NSLAB_PREFIX"), *p = labname_prefix(env, getenv("SUDO_USER"));
+
+	if (ret_from)
+		*ret_from = env ? "--prefix/NSLAB_PREFIX" : "SUDO_USER";
+	return p;
+}
+
+char *cmd_lab_name(const char *name)
+{
+	return labname_qualify(cmd_prefix(NULL), name);
+}
+
 int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
 {
-	const char *why = topo_name_error(name, TOPO_LAB_NAME_MAX);
+	const char *from, *prefix = cmd_prefix(&from);
+	_cleanup_free_ char *full = cmd_lab_name(name ? name : lab->name);
+	const char *why = topo_name_error(full, TOPO_LAB_NAME_MAX);
 
+	if (why && !streq(full, name ? name : lab->name))
+		return cmd_usage_error(
+		    c,
+		    "lab name '%s' (prefix '%s' from %s) %s: up to 32 letters, digits, "
+		    "'_', '-', '.'; give a shorter --name, or no prefix with "
+		    "'nslab --prefix \"\" %s ...'",
+		    full, prefix, from, why, c->name);
 	if (why)
 		return cmd_usage_error(c, "--name: lab name '%s' %s (up to 32 letters, digits, '_', '-', '.')",
 				       name, why);
+	if (streq(full, lab->name))
+		return 0;
 	free(lab->name);
-	lab->name = xstrdup(name);
+	lab->name = steal_pointer(&full);
 	topo_name_namespaces(lab);
 	return 0;
 }
 
-bool cmd_is_lab(const char *word)
+/* Is lab `name`, as it is, up? */
+static bool lab_is_up(const char *name)
 {
 	struct lab_info i;
 
-	if (topo_name_error(word, TOPO_LAB_NAME_MAX) || lab_get(word, &i) < 0)
+	if (topo_name_error(name, TOPO_LAB_NAME_MAX) || lab_get(name, &i) < 0)
 		return false;
 	lab_info_free(&i);
 	return true;
 }
 
+bool cmd_is_lab(const char *word)
+{
+	_cleanup_free_ char *name = cmd_lab_name(word);
+
+	return lab_is_up(name);
+}
+
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret)
 {
+	const char *from, *prefix = cmd_prefix(&from);
 	struct lab_infos labs = {0};
+	_cleanup_free_ char *first = NULL;
+	size_t n = 0, all;
 
 	if (given) {
-		if (!cmd_is_lab(given)) {
-			err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name, given);
+		_cleanup_free_ char *name = cmd_lab_name(given);
+		if (!lab_is_up(name)) {
+			if (!streq(name, given) && lab_is_up(given))
+				err("%s: lab '%s' is not up; '%s' is another user's lab: "
+				    "'nslab --prefix \"\" %s %s ...' names it",
+				    c->name, name, given, c->name, given);
+			else
+				err("%s: lab '%s' is not up ('nslab ls' lists the labs)", c->name,
+				    name);
 			return EXIT_FAIL;
 		}
-		*ret = xstrdup(given);
+		*ret = steal_pointer(&name);
 		return 0;
 	}
+	/* the default: the only lab of this user's (every lab's, without a prefix) */
 	(void)lab_list(&labs);
-	size_t n = labs.n;
-	int r = n == 1 ? 0 : EXIT_USAGE;
-	if (n == 1)
-		*ret = steal_pointer(&labs.v[0].name);
-	vec_foreach(l, &labs) lab_info_free(l);
+	all = labs.n;
+	vec_foreach (l, &labs) {
+		if (labname_is_mine(prefix, l->name) && n++ == 0)
+			first = steal_pointer(&l->name);
+		lab_info_free(l);
+	}
 	vec_free(&labs);
-	if (n != 1)
-		cmd_usage_error(c, n ? "several labs are up; name one" : "no lab is up");
-	return r;
+	if (n == 1) {
+		*ret = steal_pointer(&first);
+		return 0;
+	}
+	if (n)
+		return cmd_usage_error(c, "several labs are up; name one");
+	if (all && *prefix)
+		return cmd_usage_error(
+		    c,
+		    "no lab of yours is up (prefix '%s' from %s; 'nslab ls' lists "
+		    "the labs)",
+		    prefix, from);
+	return cmd_usage_error(c, "no lab is up");
 }
 
 int cmd_check_node(const struct cmd *c, const char *lab, const char *node)
@@ -222,6 +278,11 @@ int cmd_getopt(const struct cmd *c, int argc, char **argv)
 	if (opt == '?') {
 		if (optopt && !strchr(word, '=') && word[1] != '-')
 			cmd_usage_error(c, "unknown option '-%c'", optopt);
+		else if (strncmp(word, "--prefix", 8) == 0)
+			cmd_usage_error(c,
+					"unknown option '%s' (it goes before the command: "
+					"'nslab --prefix P %s ...')",
+					word, c->name);
 		else
 			cmd_usage_error(c, "unknown option '%s'", word);
 		return -1;
@@ -250,11 +311,15 @@ int cmd_wait_status(int status)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: nslab COMMAND [ARGS...]\n\n"
+	fprintf(f, "Usage: nslab [--prefix P] COMMAND [ARGS...]\n\n"
 		   "Network labs in Linux network namespaces, from an INI topology.\n\n"
 		   "Commands:\n");
 	for (size_t i = 0; i < cmds_n; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
+	fputs("\nLab names get a prefix: --prefix P (or NSLAB_PREFIX=P) makes lab NAME\n"
+	      "P-NAME; under sudo it is the user's name (SUDO_USER), so that users of\n"
+	      "one machine never share a lab name; --prefix '' for none.\n",
+	      f);
 	/* point only at pages that are there: installed under this build's
 	 * prefix, else the build tree's page and the sources' topology.md */
 	fputs("\nRun 'nslab help COMMAND' for one command.\n", f);
@@ -268,6 +333,10 @@ static void usage(FILE *f)
 		fputs("The topology format: " NSLAB_SOURCE_TOPOLOGY_MD "\n", f);
 	else
 		fputs("The topology format: docs/topology.md of the nslab sources\n", f);
+	if (access(NSLAB_TOPOLOGIES_DIR, R_OK) == 0)
+		fputs("Example topologies: " NSLAB_TOPOLOGIES_DIR "\n", f);
+	else
+		fputs("Example topologies: topologies/ of the nslab sources\n", f);
 }
 
 static int help_run(int argc, char **argv)
@@ -333,6 +402,25 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* nslab --prefix P CMD: the prefix of lab names, for every command
+	 * (labname.h); kept in the environment, where NSLAB_PREFIX says it too */
+	while (argc >= 2 && strncmp(argv[1], "--prefix", 8) == 0 &&
+	       (argv[1][8] == '=' || !argv[1][8])) {
+		bool joined = argv[1][8] == '=';
+		if (!joined && argc < 3) {
+			err("--prefix needs a value (--prefix '' for none)");
+			return EXIT_USAGE;
+		}
+		setenv("NSLAB_PREFIX", joined ? argv[1] + 9 : argv[2], 1);
+		argc -= joined ? 1 : 2;
+		argv += joined ? 1 : 2;
+	}
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (streq(argv[1], "__complete"))
+		return cmd_complete(argc - 1, argv + 1);
 	if (streq(argv[1], "--version") || streq(argv[1], "-V"))
 		return version_run(argc - 1, argv + 1);
 	if (streq(argv[1], "--help") || streq(argv[1], "-h"))

@@ -162,7 +162,9 @@ void cmd_man(FILE *f)
 	fputs(".\\\" @SYNOPSIS@\n.nf\n", f);
 	for (size_t i = 0; i < cmds_n; i++)
 		roff_synopsis(f, cmds[i]);
-	fputs("\\fBnslab \\-\\-version\\fR\n.fi\n", f);
+	fputs("\\fBnslab \\-\\-version\\fR\n", f);
+	/* main()'s own option, before any command (labname.h) */
+	fputs("\\fBnslab \\-\\-prefix\\fR \\fIP\\fR \\fICOMMAND\\fR [\\fIARGS\\fR\\&...]\n.fi\n", f);
 
 	fputs(".\\\" @COMMANDS@\n", f);
 	for (size_t i = 0; i < cmds_n; i++) {
