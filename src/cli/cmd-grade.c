@@ -68,7 +68,7 @@ static int load_reference(const char *path, struct topo_lab **ret)
 	sbuf_free(&notes);
 	if (!ref) {
 		diag_print(&d, stderr);
-		if (why.s)
+		if (why.len)
 			err("grade: reference: %s", why.s);
 		else
 			err("grade: reference %s: %zu error%s", path, diag_count(&d),

@@ -302,7 +302,7 @@ static void grade_child(const struct topo_lab *ref, const char *student, const c
 		_cleanup_free_ char *e =
 		    r == -EINTR
 			? xasprintf("up interrupted by %s", interrupt_name(interrupt_signal()))
-			: xasprintf("did not come up: %s", why.s ? why.s : strerror(-r));
+			: xasprintf("did not come up: %s", why.len ? why.s : strerror(-r));
 		put_line(f, "error", e, NULL);
 		fail_all(f, ref, "not run: the lab did not come up");
 	} else {
@@ -329,7 +329,7 @@ static void grade_child(const struct topo_lab *ref, const char *student, const c
 	/* always down: a half-made lab was undone by up itself */
 	sbuf_reset(&why);
 	if (lab_down(name, &found, &why, &notes) < 0) {
-		_cleanup_free_ char *e = xasprintf("down: %s", why.s ? why.s : "failed");
+		_cleanup_free_ char *e = xasprintf("down: %s", why.len ? why.s : "failed");
 		put_line(f, "note", e, NULL);
 	} else {
 		notes_out(f, &notes);
@@ -448,7 +448,7 @@ static void finish_child(struct child *c, int status, struct grade_report *r)
 		bool found;
 		if (lab_down(row->lab, &found, &why, &notes) < 0)
 			vec_push(&row->notes,
-				 xasprintf("down '%s': %s", row->lab, why.s ? why.s : "failed"));
+				 xasprintf("down '%s': %s", row->lab, why.len ? why.s : "failed"));
 		else if (found)
 			vec_push(&row->notes,
 				 xasprintf("took lab '%s' down after its child", row->lab));
