@@ -252,7 +252,7 @@ static int route_probe(char **argv)
 		found += ok;
 	}
 	if (!seen)
-		dprintf(STDERR_FILENO, "no route to %s\n", word);
+		dprintf(STDERR_FILENO, "no route to %.*s\n", (int)strcspn(argv[0], " \t"), argv[0]);
 	return found ? 0 : 1;
 }
 

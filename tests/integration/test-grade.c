@@ -81,7 +81,7 @@ static const char *const table =
     "noroute.ini  " PFX "noroute       2       2      4\n"
     "    FAIL  reach h2 -> h1 (10.0.1.10): exit status 2: ping: connect: Network is unreachable "
     "(still, after 1 s of retrying) (ref.ini:18)\n"
-    "    FAIL  route h2 default via 10.0.2.1: no such route; the node has: no route to 10.0.2.1 "
+    "    FAIL  route h2 default via 10.0.2.1: no such route; the node has: no route to default "
     "(still, after 1 s of retrying) (ref.ini:21)\n"
     "broken.ini   " PFX "broken        0       4      4\n"
     "    ERROR does not validate: broken.ini:2: bad address '10.0.1.300/24'\n"
@@ -124,7 +124,7 @@ static void test_table(void **state)
 	    "student,lab,passed,failed,total,error,failed_checks\n"
 	    "noroute.ini," PFX "noroute,2,2,4,,\"reach h2 -> h1 (10.0.1.10): exit status 2: ping: "
 	    "connect: Network is unreachable (still, after 1 s of retrying)\n"
-	    "route h2 default via 10.0.2.1: no such route; the node has: no route to 10.0.2.1 "
+	    "route h2 default via 10.0.2.1: no such route; the node has: no route to default "
 	    "(still, after 1 s of retrying)\"\n"
 	    "broken.ini," PFX "broken,0,4,4,\"does not validate: broken.ini:2: bad address "
 	    "'10.0.1.300/24'\n    hint: write 'addr = 10.0.0.1/24 dev eth0' (or 'A peer B/32 dev "
@@ -257,6 +257,27 @@ static void test_interrupt(void **state)
 	assert_all_gone();
 }
 
+/* A child killed in the middle of its lab: the parent takes the lab down
+ * and says so in the row; the next student is graded. */
+static void test_child_killed(void **state)
+{
+	_cleanup_free_ char *out = capture("cd " DIR " && { %s grade --prefix " PFX
+					   " slow.ini noroute.ini good.ini >kill.txt 2>&1 & "
+					   "p=$!; sleep 2; ip netns list | grep -c '^" PFX
+					   "noroute-'; kill -KILL $(pgrep -P $p); "
+					   "wait $p; echo rc=$?; }",
+					   nslab());
+	assert_string_equal(out, "3\nrc=1");
+	_cleanup_free_ char *rows =
+	    capture("grep -E '^(noroute|good)|ERROR|took lab' " DIR "/kill.txt");
+	assert_string_equal(rows, "nslab: grade: noroute.ini: took lab '" PFX
+				  "noroute' down after its child\n"
+				  "noroute.ini  " PFX "noroute       0       0      0\n"
+				  "    ERROR grading stopped: the child was killed by signal 9\n"
+				  "good.ini     " PFX "good          2       0      2");
+	assert_all_gone();
+}
+
 static void test_usage(void **state)
 {
 	assert_sh(2, "%s grade " DIR "/ref.ini 2>/dev/null", nslab());
@@ -294,9 +315,10 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_usage),    cmocka_unit_test(test_table),
-	    cmocka_unit_test(test_diff),     cmocka_unit_test(test_name_taken),
-	    cmocka_unit_test(test_parallel), cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_usage),	 cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_diff),	 cmocka_unit_test(test_name_taken),
+	    cmocka_unit_test(test_parallel),	 cmocka_unit_test(test_interrupt),
+	    cmocka_unit_test(test_child_killed),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
