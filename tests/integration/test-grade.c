@@ -66,9 +66,9 @@ static int setup(void **state)
 /* Nothing of any nslt-gd- lab is left. */
 static void assert_all_gone(void)
 {
-	static const char *const labs[] = {PFX "good",	  PFX "good-2",	  PFX "good-3",
-					   PFX "noroute", PFX "noroute2", PFX "broken",
-					   PFX "noh2",	  PFX "moved",	  PFX "folder"};
+	static const char *const labs[] = {
+	    PFX "good",	  PFX "good-2", PFX "good-3", PFX "noroute", PFX "noroute2",
+	    PFX "broken", PFX "noh2",	PFX "moved",  PFX "folder",  PFX "kath"};
 	for (size_t i = 0; i < ARRAY_SIZE(labs); i++)
 		assert_lab_gone(labs[i]);
 	_cleanup_free_ char *left = capture("ip netns list | grep -c '^" PFX "' || true");
@@ -257,6 +257,27 @@ static void test_interrupt(void **state)
 	assert_all_gone();
 }
 
+/* A Kathará lab folder is a student too: imported on the fly. */
+static void test_kathara(void **state)
+{
+	(void)sh("mkdir -p " DIR "/kath");
+	put(DIR "/kath/lab.conf", "h1[0]=\"A\"\nr1[0]=\"A\"\nr1[1]=\"B\"\nh2[0]=\"B\"\n");
+	put(DIR "/kath/h1.startup",
+	    "ip address add 10.0.1.10/24 dev eth0\nip route add default via 10.0.1.1\n");
+	put(DIR "/kath/r1.startup",
+	    "ip address add 10.0.1.1/24 dev eth0\nip address add 10.0.2.1/24 dev eth1\n");
+	put(DIR "/kath/h2.startup",
+	    "ip address add 10.0.2.10/24 dev eth0\nip route add default via 10.0.2.1\n");
+	_cleanup_free_ char *out =
+	    capture("cd " DIR " && %s grade --prefix " PFX " ref.ini kath 2>/dev/null; echo rc=$?",
+		    nslab());
+	assert_string_equal(out, "STUDENT  LAB           PASSED  FAILED  TOTAL\n"
+				 "kath     " PFX "kath       4       0      4\n"
+				 "1 of 1 student passed every check of ref.ini\n"
+				 "rc=0");
+	assert_lab_gone(PFX "kath");
+}
+
 /* A child killed in the middle of its lab: the parent takes the lab down
  * and says so in the row; the next student is graded. */
 static void test_child_killed(void **state)
@@ -303,9 +324,9 @@ static void test_usage(void **state)
 static int teardown(void **state)
 {
 	/* only the labs these tests name */
-	static const char *const labs[] = {PFX "good",	  PFX "good-2",	  PFX "good-3",
-					   PFX "noroute", PFX "noroute2", PFX "broken",
-					   PFX "noh2",	  PFX "moved",	  PFX "folder"};
+	static const char *const labs[] = {
+	    PFX "good",	  PFX "good-2", PFX "good-3", PFX "noroute", PFX "noroute2",
+	    PFX "broken", PFX "noh2",	PFX "moved",  PFX "folder",  PFX "kath"};
 	for (size_t i = 0; i < ARRAY_SIZE(labs); i++)
 		(void)sh("%s down %s >/dev/null 2>&1", nslab(), labs[i]);
 	(void)sh("rm -rf " DIR);
@@ -318,7 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_usage),	 cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_diff),	 cmocka_unit_test(test_name_taken),
 	    cmocka_unit_test(test_parallel),	 cmocka_unit_test(test_interrupt),
-	    cmocka_unit_test(test_child_killed),
+	    cmocka_unit_test(test_child_killed), cmocka_unit_test(test_kathara),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
