@@ -191,28 +191,28 @@ static int grade_cmd_run(int argc, char **argv)
 
 const struct cmd cmd_grade = {
     .name = "grade",
-    .args = "[-j N] [--format text|csv|json] [-o FILE] [--prefix P] [--timeout SECS] REFERENCE "
-	    "STUDENT...",
+    .args = "[-j N] [--format F] [-o FILE] [--prefix PREFIX] [--timeout SECS] REFERENCE STUDENT...",
     .summary = "Grade students' labs against a reference topology's [expect] checks.",
     .help = "Each STUDENT (a topology file; a folder with lab.ini or one *.ini; a Kathara\n"
-	    "lab folder with lab.conf) comes up under a lab name of its own, PREFIX and its\n"
-	    "file's or folder's name ('grade-alice', then 'grade-alice-2', ...; never the name\n"
-	    "of a lab that is up), gets the [expect] checks of REFERENCE (its own [expect] is\n"
-	    "ignored) and, with '[grade] diff = yes' in REFERENCE, one failed check per\n"
-	    "difference from REFERENCE (as 'nslab diff' finds them), and always goes down.\n"
-	    "A check that names a node the lab lacks fails; a lab that does not validate or\n"
-	    "come up fails every check, with the reason. One table comes out, a row per\n"
-	    "student in argument order: checks passed, failed, total, the failed ones and why.\n"
-	    "  -j, --jobs N        grade N labs at a time (default 1)\n"
-	    "  --format FORMAT     text (default), csv (a row per student) or json\n"
+	    "lab folder with lab.conf) comes up under a lab name of its own: PREFIX and its\n"
+	    "file's or folder's name ('grade-alice', then 'grade-alice-2', ...; never the\n"
+	    "name of a lab that is up). It gets the [expect] checks of REFERENCE (its own\n"
+	    "[expect] is ignored) and, with '[grade] diff = yes' in REFERENCE, one failed\n"
+	    "check per difference from REFERENCE (as 'nslab diff' finds them); then it always\n"
+	    "goes down. A check that names a node the lab lacks fails; a lab that does not\n"
+	    "validate or come up fails every check, with the reason. One table comes out, a\n"
+	    "row per student in argument order: checks passed, failed, total, the failed\n"
+	    "ones and why.\n"
+	    "  -j, --jobs N        grade N labs at a time (1 to 64, default 1)\n"
+	    "  --format F          text (default), csv (a row per student) or json\n"
 	    "  --csv, --json       the same as --format csv, --format json\n"
 	    "  -o, --output FILE   write the table to FILE (whole or not at all)\n"
 	    "  --prefix PREFIX     of the lab names (default 'grade-'; up to 16 characters)\n"
 	    "  --timeout SECS      bound on each lab's checks (default 60)\n"
-	    "Progress (one line per student) goes to stderr. Ctrl-C or SIGTERM takes the labs\n"
-	    "being graded down and exits 128+signal. Exit status: 0 when every student passed\n"
-	    "every check, 1 when a check failed or a lab did not come up, 2 on bad arguments\n"
-	    "or a bad REFERENCE. See docs/grading.md.\n",
+	    "Progress (one line per student) goes to stderr. Ctrl-C or SIGTERM takes the\n"
+	    "labs being graded down and exits 128+signal. Exit status: 0 when every student\n"
+	    "passed every check, 1 when a check failed or a lab did not come up, 2 on bad\n"
+	    "arguments or a bad REFERENCE. See docs/grading.md.\n",
     .run = grade_cmd_run,
     .needs_root = true,
     .shortopts = "j:o:",

@@ -310,7 +310,7 @@ static void test_usage(void **state)
 	assert_string_equal(
 	    out, "nslab grade: reference '" DIR "/good.ini' has no [expect] section and no "
 		 "'[grade] diff = yes': nothing to grade\n"
-		 "Usage: nslab grade [-j N] [--format text|csv|json] [-o FILE] [--prefix P] "
+		 "Usage: nslab grade [-j N] [--format F] [-o FILE] [--prefix PREFIX] "
 		 "[--timeout SECS] REFERENCE STUDENT...\n"
 		 "Try 'nslab help grade' for more.\n"
 		 "rc=2");
