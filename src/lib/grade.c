@@ -326,9 +326,13 @@ static void grade_child(const struct topo_lab *ref, const char *student, const c
 		}
 		check_results_free(&res);
 	}
-	/* always down: a half-made lab was undone by up itself */
+	/* always down (up undoes a half-made lab itself; this also clears
+	 * what a failed undo left), except a lab of that name that another
+	 * nslab brought up since the check above: -EALREADY, not ours */
 	sbuf_reset(&why);
-	if (lab_down(name, &found, &why, &notes) < 0) {
+	if (r == -EALREADY) {
+		put_line(f, "down", NULL, NULL);
+	} else if (lab_down(name, &found, &why, &notes) < 0) {
 		_cleanup_free_ char *e = xasprintf("down: %s", why.len ? why.s : "failed");
 		put_line(f, "note", e, NULL);
 	} else {
