@@ -534,7 +534,7 @@ static void begin_section(struct parser *p, char *head)
 	_cleanup_free_ char *orig = xstrdup(head);
 	char *w[3];
 	size_t n = split_words(head, w, 2);
-	char hint[256];
+	char hint[512]; /* the list of every section is long */
 	const char *word = n ? w[0] : "";
 	const char *arg = n >= 2 ? w[1] : NULL;
 

@@ -187,10 +187,22 @@ static void test_grade_section(void **state)
 	     "keys here are 'diff'"},
 	    {LAB "[grade]\ndiff = maybe\n", 3, "'diff' must be yes or no, not 'maybe'", NULL},
 	    {LAB "[grade x]\n", 2, "section [grade] takes no name", "write '[grade]'"},
+	    {LAB "[grad]\n", 2, "unknown section '[grad]'", "did you mean '[grade]'?"},
 	    {LAB "[grade]\n[grade]\n", 3, "section [grade] appears twice (first at line 2)", NULL},
 	    {LAB "[grade]\ndiff = yes\ndiff = no\n", 4,
 	     "key 'diff' given twice in [grade] (first at line 3)", NULL},
 	};
+	/* the list of sections, whole (it was cut at 256 bytes) */
+	struct diag u = {0};
+	lab = topo_parse_string("[zzzzzzzzzzzz]\n" LAB, "ref.ini", &u);
+	assert_int_equal(u.msgs.n, 1);
+	const char *hint = u.msgs.v[0].hint;
+	const char *tail = "[defaults], [dns], [expect] and [grade]";
+	assert_true(strlen(hint) > strlen(tail));
+	assert_string_equal(hint + strlen(hint) - strlen(tail), tail);
+	diag_free(&u);
+	topo_lab_free(lab);
+
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct diag e = {0};
 		lab = topo_parse_string(bad[i].ini, "ref.ini", &e);
