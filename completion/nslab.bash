@@ -128,6 +128,9 @@ _nslab()
 	up | test | validate | plan)
 		((n == 0)) && _nslab_files
 		;;
+	grade) # REFERENCE, then students: files and folders
+		_nslab_files
+		;;
 	down)
 		_nslab_add "$labs"
 		_nslab_files

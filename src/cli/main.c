@@ -14,12 +14,12 @@
 
 extern const struct cmd cmd_explain, cmd_diff, cmd_save, cmd_link, cmd_impair, cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls,
 	cmd_show, cmd_exec, cmd_shell, cmd_ping, cmd_tracepath, cmd_capture, cmd_pingall, cmd_check,
-	cmd_test, cmd_logs, cmd_ps, cmd_gen, cmd_import;
+	cmd_test, cmd_grade, cmd_logs, cmd_ps, cmd_gen, cmd_import;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
 	&cmd_up,     &cmd_down,  &cmd_ls,   &cmd_show,     &cmd_exec,     &cmd_shell,   &cmd_ping,
-	&cmd_tracepath, &cmd_capture, &cmd_explain, &cmd_diff, &cmd_save, &cmd_link, &cmd_impair, &cmd_pingall, &cmd_check, &cmd_test, &cmd_logs, &cmd_ps, &cmd_gen, &cmd_import, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_tracepath, &cmd_capture, &cmd_explain, &cmd_diff, &cmd_save, &cmd_link, &cmd_impair, &cmd_pingall, &cmd_check, &cmd_test, &cmd_grade, &cmd_logs, &cmd_ps, &cmd_gen, &cmd_import, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 
@@ -90,22 +90,10 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv)
 static struct topo_lab *load_kathara(const char *dir, struct diag *d)
 {
 	struct sbuf notes = {0};
-	_cleanup_free_ char *abs = realpath(dir, NULL);
-	_cleanup_free_ char *text = kathara_import(dir, abs ? abs : dir, false, d, &notes);
-	/* the lines of what it was turned into ('nslab import kathara' prints it) */
-	_cleanup_free_ char *file = xasprintf("%s (imported)", dir);
+	struct topo_lab *lab = kathara_load(dir, d, &notes);
 
 	cmd_print_notes(&notes);
 	sbuf_free(&notes);
-	if (!text)
-		return NULL;
-	struct topo_lab *lab = topo_parse_string(text, file, d);
-	topo_set_folder(lab, abs ? abs : dir, d);
-	topo_validate(lab, d);
-	if (diag_count(d)) {
-		topo_lab_free(lab);
-		return NULL;
-	}
 	return lab;
 }
 

@@ -22,6 +22,7 @@ enum sect_type {
 	SECT_DNS,
 	SECT_EXPECT,
 	SECT_DEFAULTS, /* node keys for every node */
+	SECT_GRADE,    /* how nslab grade uses this file as a reference */
 	SECT_IGNORE, /* a bad header: its keys are not checked again */
 };
 
@@ -63,13 +64,14 @@ struct parser {
 };
 
 /* The sections of the core; each link kind adds its own (kind.h). */
-const char *const topo_core_sections[] = {"lab", "defaults", "node", "dns", "expect"};
+const char *const topo_core_sections[] = {"lab", "defaults", "node", "dns", "expect", "grade"};
 const size_t topo_core_sections_n = ARRAY_SIZE(topo_core_sections);
 static const char *const lab_keys[] = {"name",	  "description",   "ipv6",
 				       "startup-timeout", "startup-files", "folder"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
 static const char *const expect_keys[] = {"reach", "noreach", "resolve", "exec", "tcp",
 					  "route", "noroute", "retry", "order"};
+static const char *const grade_keys[] = {"diff"};
 static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp",
 					 "route", "noroute"};
 
@@ -138,6 +140,7 @@ const char *const *topo_section_keys(const char *section, size_t *ret_n)
 		{"lab", lab_keys, ARRAY_SIZE(lab_keys)},
 		{"dns", dns_keys, ARRAY_SIZE(dns_keys)},
 		{"expect", expect_keys, ARRAY_SIZE(expect_keys)},
+		{"grade", grade_keys, ARRAY_SIZE(grade_keys)},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
@@ -280,6 +283,23 @@ static void dns_key(struct parser *p, const char *key, char *value)
 		r->loc = loc;
 		r->name = xstrdup(w[0]);
 		r->addr = a;
+	}
+}
+
+/* [grade]: read by nslab grade only; up and check leave it alone. */
+static void grade_key(struct parser *p, const char *key, const char *value)
+{
+	struct topo_loc loc = here(p);
+	char hint[256];
+
+	if (streq(key, "diff")) {
+		bool v;
+		if (kind_bool(key, value, &loc, p->d, &v) == 0)
+			p->lab->grade.diff = v;
+	} else {
+		diag_add(p->d, &loc,
+			 hint_key(key, grade_keys, ARRAY_SIZE(grade_keys), hint, sizeof(hint)),
+			 "unknown key '%s' in [grade]", key);
 	}
 }
 
@@ -546,6 +566,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SECT_DEFAULTS:
 		defaults_key(p, name, v);
 		break;
+	case SECT_GRADE:
+		grade_key(p, name, v);
+		break;
 	case SECT_IGNORE:
 		break;
 	}
@@ -560,7 +583,7 @@ static void begin_section(struct parser *p, char *head)
 	_cleanup_free_ char *orig = xstrdup(head);
 	char *w[3];
 	size_t n = split_words(head, w, 2);
-	char hint[256];
+	char hint[512]; /* the list of every section is long */
 	const char *word = n ? w[0] : "";
 	const char *arg = n >= 2 ? w[1] : NULL;
 
@@ -597,7 +620,7 @@ static void begin_section(struct parser *p, char *head)
 			for (size_t k = 0; k < link_kinds_n; k++)
 				sbuf_addf(&b, ", [%s%s]", link_kinds[k]->section,
 					  link_kinds[k]->line_key ? "" : " NAME");
-			snprintf(hint, sizeof(hint), "%s, [defaults], [dns] and [expect]", b.s);
+			snprintf(hint, sizeof(hint), "%s, [defaults], [dns], [expect] and [grade]", b.s);
 			sbuf_free(&b);
 		}
 		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
@@ -605,7 +628,7 @@ static void begin_section(struct parser *p, char *head)
 	}
 	bool lines = kind && kind->line_key;
 	bool wants_arg = !streq(word, "lab") && !lines && !streq(word, "dns") &&
-			 !streq(word, "expect") && !streq(word, "defaults");
+			 !streq(word, "expect") && !streq(word, "defaults") && !streq(word, "grade");
 	if (wants_arg && !arg) {
 		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
 		diag_add(p->d, &loc, hint, "section [%s] needs a name", word);
@@ -653,6 +676,9 @@ static void begin_section(struct parser *p, char *head)
 		p->expect_seen = true;
 		p->expect_opts = (struct topo_expect_opts){0};
 		p->st = SECT_EXPECT;
+	} else if (streq(word, "grade")) {
+		p->st = SECT_GRADE;
+		p->lab->grade.loc = loc;
 	} else if (streq(word, "dns")) {
 		p->st = SECT_DNS;
 		p->lab->dns.loc = loc;
