@@ -150,10 +150,11 @@ static const struct topo_node *leaf_of(const struct topo_node *l)
 	return up;
 }
 
-/* Groups: a node with two or more leaf nodes and a way out besides them
- * (a link to another node or a switch, a tunnel) is drawn in a box with
- * its leaves: a Kubernetes node and its pods, behind cni0 or their own
- * veths. Returns the cluster of each node (by index), -1 for none. */
+/* Groups: a node with two or more leaf nodes (or one, on a bridge of the
+ * node's own) and a way out besides them (a link to another node or a
+ * switch, a tunnel) is drawn in a box with its leaves: a Kubernetes node
+ * and its pods, behind cni0 or on their own veths. Returns the cluster of
+ * each node (by index), -1 for none. */
 static int *find_clusters(const struct topo_lab *lab, struct graph *g)
 {
 	size_t n = lab->nodes.n;
@@ -161,16 +162,24 @@ static int *find_clusters(const struct topo_lab *lab, struct graph *g)
 	size_t *leaves = xcalloc(n ? n : 1, sizeof(*leaves));
 	int *cluster = xmalloc((n ? n : 1) * sizeof(*cluster));
 
+	bool *bridged = xcalloc(n ? n : 1, sizeof(*bridged));
+
 	for (size_t k = 0; k < n; k++) {
 		up[k] = leaf_of(lab->nodes.v[k]);
-		if (up[k])
-			leaves[up[k]->index]++;
 		cluster[k] = -1;
+		if (!up[k])
+			continue;
+		leaves[up[k]->index]++;
+		vec_foreach(ip, &lab->nodes.v[k]->ifaces)
+		{
+			const struct topo_iface *m = (*ip)->peer ? (*ip)->peer->master : NULL;
+			bridged[up[k]->index] |= m && m->is_bridge;
+		}
 	}
 	for (size_t k = 0; k < n; k++) {
 		const struct topo_node *x = lab->nodes.v[k];
 		bool out = false;
-		if (leaves[k] < 2 || up[k])
+		if (!leaves[k] || (leaves[k] < 2 && !bridged[k]) || up[k])
 			continue;
 		vec_foreach (ip, &x->ifaces) {
 			const struct topo_iface *i = *ip;
@@ -189,6 +198,7 @@ static int *find_clusters(const struct topo_lab *lab, struct graph *g)
 			cluster[k] = cluster[up[k]->index];
 	free(up);
 	free(leaves);
+	free(bridged);
 	return cluster;
 }
 
