@@ -170,8 +170,7 @@ static int *find_clusters(const struct topo_lab *lab, struct graph *g)
 		if (!up[k])
 			continue;
 		leaves[up[k]->index]++;
-		vec_foreach(ip, &lab->nodes.v[k]->ifaces)
-		{
+		vec_foreach (ip, &lab->nodes.v[k]->ifaces) {
 			const struct topo_iface *m = (*ip)->peer ? (*ip)->peer->master : NULL;
 			bridged[up[k]->index] |= m && m->is_bridge;
 		}
