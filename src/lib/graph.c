@@ -117,17 +117,21 @@ static char *end_label(const struct topo_iface *i)
 	return b.s ? sbuf_steal(&b) : NULL;
 }
 
-/* Where an edge to interface i ends: its bridge, or its node. */
-static size_t endpoint(const struct graph *g, const struct topo_iface *i)
+/* Where an edge to interface i ends: its bridge, or its node. An
+ * interface of the switch namespace that is no bridge's port (none that
+ * validate lets through today) gets a vertex of its own rather than none. */
+static size_t endpoint(struct graph *g, const struct topo_iface *i)
 {
 	const struct topo_iface *at = i->master && i->master->is_bridge ? i->master : i;
 	_cleanup_free_ char *id = NULL;
 
-	if (at->is_bridge)
+	if (at->is_bridge || at->node->is_switch)
 		id = at->node->is_switch ? xasprintf("s:%s", at->name)
 					 : xasprintf("b:%s:%s", at->node->name, at->name);
 	else
 		id = xasprintf("n:%s", at->node->name);
+	if (!strmap_get(&g->by_id, id))
+		return add_vertex(g, steal_pointer(&id), xstrdup(at->name), V_SWITCH, -1);
 	return vertex_of(g, id);
 }
 
