@@ -198,6 +198,23 @@ static void test_escaping(void **state)
 	assert_non_null(strstr(
 	    mmd, "  v0 ---|\"web-1.a: eth-0.x 10.0.0.1/24<br/>db_2: e.1 10.0.0.2/24\"| v1\n"));
 
+	/* what the parser never lets through, built by hand: quotes, a
+	 * backslash, mermaid's '#' and '<' */
+	struct topo_lab *lab = topo_lab_new("t.ini");
+	lab->name = xstrdup("l\"1");
+	struct topo_loc loc = {.file = "t.ini", .line = 1};
+	topo_node_add(lab, "a\"b\\c#<d>", &loc);
+	struct sbuf out = {0};
+	graph_write(lab, NULL, GRAPH_DOT, &out);
+	assert_non_null(strstr(out.s, "graph \"l\\\"1\" {\n"));
+	assert_non_null(strstr(out.s, "\t\"n:a\\\"b\\\\c#<d>\" [label=\"a\\\"b\\\\c#<d>\", "));
+	sbuf_reset(&out);
+	graph_write(lab, NULL, GRAPH_MERMAID, &out);
+	assert_string_equal(out.s, "%% nslab graph of lab 'l#quot;1'\nflowchart TB\n"
+				   "  v0(\"a#quot;b\\c#35;#lt;d#gt;\")\n");
+	sbuf_free(&out);
+	topo_lab_free(lab);
+
 	/* the HTML page: the dot source escaped, and without an SVG a note */
 	struct sbuf page = {0};
 	graph_html("a<b", NULL, "graph \"x\" { \"a&b\" -- \"<c>\" }", &page);
