@@ -108,12 +108,17 @@ static void iface_text(const struct topo_iface *i, bool with_name, const char *s
 	}
 }
 
-/* What an edge says near interface i: its name (not a port nslab named)
- * and addresses. */
+/* What an edge says near interface i: its name (not a port nslab named),
+ * addresses, and the impairments of what leaves it ("delay 20ms"). */
 static char *end_label(const struct topo_iface *i)
 {
 	struct sbuf b = {0};
 	iface_text(i, !i->auto_name, "\n", &b);
+	if (impair_active(&i->impair)) {
+		if (b.len)
+			sbuf_adds(&b, "\n");
+		impair_format(&i->impair, &b);
+	}
 	return b.s ? sbuf_steal(&b) : NULL;
 }
 

@@ -93,10 +93,11 @@ static void test_two_nodes_mermaid(void **state)
 /* One link down of two: that one dashed, red and labelled, the other not. */
 static void test_down(void **state)
 {
-	static const char ini[] = "[node h1]\naddr = 10.0.1.10/24 dev eth0\n"
-				  "[node r1]\nforward = yes\n"
-				  "[node h2]\naddr = 10.0.2.10/24 dev eth0\n"
-				  "[links]\nlink = h1:eth0 r1:eth0\nlink = r1:eth1 h2:eth0\n";
+	static const char ini[] =
+	    "[node h1]\naddr = 10.0.1.10/24 dev eth0\n"
+	    "[node r1]\nforward = yes\n"
+	    "[node h2]\naddr = 10.0.2.10/24 dev eth0\n"
+	    "[links]\nlink = h1:eth0 r1:eth0 delay 5ms\nlink = r1:eth1 h2:eth0\n";
 	struct strvec down = {0};
 	vec_push(&down, xstrdup("r1:eth1"));
 	_cleanup_free_ char *dot = draw(ini, GRAPH_DOT, &down);
@@ -110,6 +111,10 @@ static void test_down(void **state)
 	    dot, "\"n:r1\" -- \"n:h2\" [taillabel=\"eth1\", headlabel=\"eth0\\n10.0.2.10/24\", "
 		 "label=\"down\", style=dashed, color=red"));
 	assert_null(strstr(up, "red"));
+	/* a link's impairment at both ends (each end's outgoing traffic) */
+	assert_non_null(
+	    strstr(up, "\t\"n:h1\" -- \"n:r1\" [taillabel=\"eth0\\n10.0.1.10/24\\ndelay 5ms\", "
+		       "headlabel=\"eth0\\ndelay 5ms\", color="));
 	/* mermaid: the third edge (v0 -- v1 is the first, counted from 0) */
 	assert_non_null(
 	    strstr(mmd, "  v1 -.-|\"down<br/>r1: eth1<br/>h2: eth0 10.0.2.10/24\"| v2\n"));
