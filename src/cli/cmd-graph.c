@@ -226,8 +226,9 @@ const struct cmd cmd_graph = {
     .summary = "Draw a topology or a running lab: nodes, switches, links, tunnels.",
     .help = "Nodes are rounded boxes; bridges of the switch namespace are square boxes;\n"
 	    "bridges in a node (a section named NODE:NAME) are ellipses that hang from it\n"
-	    "by a dotted line. A link is a line labelled with the interface and addresses\n"
-	    "of each end. A tunnel (VXLAN, Geneve, GRE, IPIP, WireGuard...) with two ends\n"
+	    "by a dotted line. A link is a line labelled with the interface, addresses\n"
+	    "and impairments of each end. A tunnel (VXLAN, Geneve, GRE, IPIP, WireGuard...) with "
+	    "two ends\n"
 	    "is a bold line labelled with its VNI, key or ends; one with more ends, or\n"
 	    "with one end in each node (flannel.1), is a hexagon its ends join. A node\n"
 	    "that other nodes are linked to alone (two or more, or one through a bridge\n"
