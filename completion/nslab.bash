@@ -131,6 +131,9 @@ _nslab()
 	grade) # REFERENCE, then students: files and folders
 		_nslab_files
 		;;
+	graph) # a topology or a running lab
+		((n == 0)) && _nslab_add "$labs" && _nslab_files
+		;;
 	down)
 		_nslab_add "$labs"
 		_nslab_files

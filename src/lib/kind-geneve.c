@@ -397,7 +397,10 @@ static bool geneve_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return true;
 }
 
+static const char *const geneve_graph_keys[] = {"vni", "port", NULL};
+
 const struct link_kind kind_geneve = {
+    .graph_keys = geneve_graph_keys,
     .name = "geneve",
     .section = "geneve",
     .title = "Geneve",

@@ -271,7 +271,10 @@ static bool gre_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return true;
 }
 
+static const char *const gre_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_gre = {
+	.graph_keys = gre_graph_keys,
 	.tunnel = gre_tunnel,
 	.attrs = gre_attrs,
 	.read_attrs = gre_read_attrs,

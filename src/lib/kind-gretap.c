@@ -85,7 +85,10 @@ static bool gretap_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return iptun_tunnel(&gretap_ops, l, t);
 }
 
+static const char *const gretap_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_gretap = {
+    .graph_keys = gretap_graph_keys,
     .name = "gretap",
     .section = "gretap",
     .title = "GRETAP",

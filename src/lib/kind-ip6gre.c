@@ -100,7 +100,10 @@ static bool ip6gre_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return iptun_tunnel(&ip6gre_ops, l, t);
 }
 
+static const char *const ip6gre_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_ip6gre = {
+    .graph_keys = ip6gre_graph_keys,
     .name = "ip6gre",
     .section = "ip6gre",
     .noun = "ip6gre tunnel",

@@ -91,7 +91,10 @@ static bool ip6tnl_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return iptun_tunnel(&ip6tnl_ops, l, t);
 }
 
+static const char *const ip6tnl_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_ip6tnl = {
+    .graph_keys = ip6tnl_graph_keys,
     .name = "ip6tnl",
     .section = "ip6tnl",
     .noun = "ip6tnl tunnel",

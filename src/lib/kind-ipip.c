@@ -76,7 +76,10 @@ static bool ipip_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return iptun_tunnel(&ipip_ops, l, t);
 }
 
+static const char *const ipip_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_ipip = {
+    .graph_keys = ipip_graph_keys,
     .name = "ipip",
     .section = "ipip",
     .title = "IPIP",

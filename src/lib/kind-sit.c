@@ -78,7 +78,10 @@ static bool sit_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return iptun_tunnel(&sit_ops, l, t);
 }
 
+static const char *const sit_graph_keys[] = {"key", "local", "remote", NULL};
+
 const struct link_kind kind_sit = {
+    .graph_keys = sit_graph_keys,
     .name = "sit",
     .section = "sit",
     .title = "SIT",

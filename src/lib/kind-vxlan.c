@@ -448,7 +448,10 @@ static bool vxlan_tunnel(struct rtnl_link *l, struct kind_tunnel *t)
 	return true;
 }
 
+static const char *const vxlan_graph_keys[] = {"vni", "port", NULL};
+
 const struct link_kind kind_vxlan = {
+	.graph_keys = vxlan_graph_keys,
 	.tunnel = vxlan_tunnel,
 	.attrs = vxlan_attrs,
 	.read_attrs = vxlan_read_attrs,

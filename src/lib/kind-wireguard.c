@@ -847,7 +847,10 @@ static void wg_free(struct topo_dev *dev)
 	free(w);
 }
 
+static const char *const wireguard_graph_keys[] = {"port", NULL};
+
 const struct link_kind kind_wireguard = {
+    .graph_keys = wireguard_graph_keys,
     .name = "wireguard",
     .section = "wireguard",
     .title = "WireGuard",

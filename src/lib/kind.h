@@ -93,6 +93,12 @@ struct link_kind {
 	 * inside the link's namespace, with the packet's inner destination
 	 * (NULL when there is none) to choose the remote by. */
 	bool (*tunnel_here)(struct rtnl_link *l, const struct ipaddr *inner, struct kind_tunnel *ret);
+	/* For graph: a tunnel's keys among its attrs words ("vni", "port")
+	 * whose values name the segment it joins. Devices of one kind with
+	 * the same values are one segment (flannel's flannel.1 in each
+	 * node); a device with several ends (members) is one of its own.
+	 * NULL: not a tunnel (drawn in its node). */
+	const char *const *graph_keys;
 	void (*free)(struct topo_dev *dev);
 };
 
