@@ -14,12 +14,12 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 
-#define INTERVAL 0.2       /* ping -i 0.2 */
-#define PAYLOAD 56         /* ping's default: an 84-byte IPv4 packet */
-#define BURST 256          /* sends between two looks at the replies */
-#define RCVBUF (1 << 20)   /* room for the replies of one node's burst */
+#define INTERVAL 0.2	 /* ping -i 0.2 */
+#define PAYLOAD 56	 /* ping's default: an 84-byte IPv4 packet */
+#define BURST 256	 /* sends between two looks at the replies */
+#define RCVBUF (1 << 20) /* room for the replies of one node's burst */
 #define TICK_MS 5
-#define TAG_TCP 1ULL       /* epoll data: probe index << 1 | 1, socket index << 1 */
+#define TAG_TCP 1ULL /* epoll data: probe index << 1 | 1, socket index << 1 */
 
 /* A raw ICMP socket of one namespace and family; its probes are
  * order[first, first + count) and use identifiers id0, id0 + 1, ... */
@@ -151,8 +151,9 @@ static void start_tcp(struct run *r, size_t i)
 		return;
 	}
 	if (errno != EINPROGRESS) {
-		finish(r, p, 1, xasprintf("connect to %s port %u: %s", ipaddr_str(&p->dst, a),
-					  p->port, strerror(errno)));
+		finish(r, p, 1,
+		       xasprintf("connect to %s port %u: %s", ipaddr_str(&p->dst, a), p->port,
+				 strerror(errno)));
 		return;
 	}
 	struct epoll_event ev = {.events = EPOLLOUT, .data.u64 = (uint64_t)i << 1 | TAG_TCP};
@@ -175,7 +176,9 @@ static void open_wave(struct run *r, size_t from, size_t to)
 			size_t i = r->order[k];
 			struct sockprobe *p = &r->v[i];
 			if (e < 0) {
-				finish(r, p, -2, xasprintf("cannot enter namespace %s: %s", ns, strerror(-e)));
+				finish(
+				    r, p, -2,
+				    xasprintf("cannot enter namespace %s: %s", ns, strerror(-e)));
 				continue;
 			}
 			if (p->kind == SOCKPROBE_TCP) {
@@ -190,10 +193,11 @@ static void open_wave(struct run *r, size_t from, size_t to)
 				uint16_t id0;
 				if (getrandom(&id0, sizeof(id0), 0) != sizeof(id0))
 					id0 = (uint16_t)getpid();
-				*s = (struct nsock){.family = p->dst.family, .id0 = id0, .first = k};
+				*s =
+				    (struct nsock){.family = p->dst.family, .id0 = id0, .first = k};
 				s->fd = open_icmp(p->dst.family);
-				struct epoll_event ev = {.events = EPOLLIN,
-							 .data.u64 = (uint64_t)(r->nsocks - 1) << 1};
+				struct epoll_event ev = {
+				    .events = EPOLLIN, .data.u64 = (uint64_t)(r->nsocks - 1) << 1};
 				if (s->fd >= 0 && epoll_ctl(r->ep, EPOLL_CTL_ADD, s->fd, &ev) < 0) {
 					close(s->fd);
 					s->fd = -errno;
@@ -290,7 +294,8 @@ static void read_replies(struct run *r, const struct nsock *s)
 		struct icmphdr h;
 		memcpy(&h, buf + off, sizeof(h));
 		off += sizeof(h);
-		struct sockprobe *p = echo_of(r, s, ntohs(h.un.echo.id), buf + off, (size_t)n - off);
+		struct sockprobe *p =
+		    echo_of(r, s, ntohs(h.un.echo.id), buf + off, (size_t)n - off);
 		if (p)
 			finish(r, p, 0, NULL);
 	}
@@ -299,19 +304,29 @@ static void read_replies(struct run *r, const struct nsock *s)
 static const char *icmp_text(int family, uint8_t type, uint8_t code)
 {
 	static const char *const unreach4[] = {
-		"Destination Net Unreachable", "Destination Host Unreachable",
-		"Destination Protocol Unreachable", "Destination Port Unreachable",
-		"Frag needed", "Source Route Failed", "Destination Net Unknown",
-		"Destination Host Unknown", "Source Host Isolated", "Destination Net Prohibited",
-		"Destination Host Prohibited", "Destination Net Unreachable for Type of Service",
-		"Destination Host Unreachable for Type of Service", "Packet filtered",
+	    "Destination Net Unreachable",
+	    "Destination Host Unreachable",
+	    "Destination Protocol Unreachable",
+	    "Destination Port Unreachable",
+	    "Frag needed",
+	    "Source Route Failed",
+	    "Destination Net Unknown",
+	    "Destination Host Unknown",
+	    "Source Host Isolated",
+	    "Destination Net Prohibited",
+	    "Destination Host Prohibited",
+	    "Destination Net Unreachable for Type of Service",
+	    "Destination Host Unreachable for Type of Service",
+	    "Packet filtered",
 	};
 	static const char *const unreach6[] = {
-		"Destination unreachable: No route", "Destination unreachable: Administratively prohibited",
-		"Destination unreachable: Beyond scope of source address",
-		"Destination unreachable: Address unreachable", "Destination unreachable: Port unreachable",
-		"Destination unreachable: Source address failed ingress/egress policy",
-		"Destination unreachable: Reject route to destination",
+	    "Destination unreachable: No route",
+	    "Destination unreachable: Administratively prohibited",
+	    "Destination unreachable: Beyond scope of source address",
+	    "Destination unreachable: Address unreachable",
+	    "Destination unreachable: Port unreachable",
+	    "Destination unreachable: Source address failed ingress/egress policy",
+	    "Destination unreachable: Reject route to destination",
 	};
 	if (family == AF_INET && type == ICMP_DEST_UNREACH && code < ARRAY_SIZE(unreach4))
 		return unreach4[code];
@@ -332,7 +347,9 @@ static void read_errors(struct run *r, const struct nsock *s)
 		struct icmphdr h;
 		char control[512];
 		struct iovec iov = {&h, sizeof(h)};
-		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
+		struct msghdr m = {.msg_iov = &iov,
+				   .msg_iovlen = 1,
+				   .msg_control = control,
 				   .msg_controllen = sizeof(control)};
 		if (recvmsg(s->fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < (ssize_t)sizeof(h))
 			return;
@@ -373,8 +390,9 @@ static void tcp_event(struct run *r, size_t i)
 	if (e == 0)
 		finish(r, p, 0, NULL);
 	else
-		finish(r, p, 1, xasprintf("connect to %s port %u: %s", ipaddr_str(&p->dst, a), p->port,
-					  strerror(e)));
+		finish(r, p, 1,
+		       xasprintf("connect to %s port %u: %s", ipaddr_str(&p->dst, a), p->port,
+				 strerror(e)));
 }
 
 /* Send what is due, end what has waited long enough. */
@@ -389,16 +407,19 @@ static void tick(struct run *r, size_t from, size_t to, double now)
 			continue;
 		if (p->start && now >= p->start + p->wait_ms / 1000.0) {
 			if (p->kind == SOCKPROBE_TCP)
-				finish(r, p, 1, xasprintf("connect to %s port %u: no answer within %g s",
-							  ipaddr_str(&p->dst, a), p->port,
-							  p->wait_ms / 1000.0));
+				finish(r, p, 1,
+				       xasprintf("connect to %s port %u: no answer within %g s",
+						 ipaddr_str(&p->dst, a), p->port,
+						 p->wait_ms / 1000.0));
 			else if (!p->sent && p->send_errno)
-				finish(r, p, 1, xasprintf("sendmsg: %s; 0 packets transmitted",
-							  strerror(p->send_errno)));
+				finish(r, p, 1,
+				       xasprintf("sendmsg: %s; 0 packets transmitted",
+						 strerror(p->send_errno)));
 			else
-				finish(r, p, 1, p->send_errno ? xasprintf("sendmsg: %s",
-									  strerror(p->send_errno))
-							      : NULL);
+				finish(r, p, 1,
+				       p->send_errno
+					   ? xasprintf("sendmsg: %s", strerror(p->send_errno))
+					   : NULL);
 			continue;
 		}
 		if (p->kind == SOCKPROBE_ECHO && now >= p->next_send && burst < BURST) {
@@ -510,7 +531,8 @@ void sockprobe_run_all(struct sockprobe *v, size_t n, double timeout)
 		r.pending = to - from;
 		if (r.ep < 0 || r.orig < 0) {
 			for (size_t k = from; k < to; k++)
-				finish(&r, &v[r.order[k]], -2, xasprintf("epoll: %s", strerror(errno)));
+				finish(&r, &v[r.order[k]], -2,
+				       xasprintf("epoll: %s", strerror(errno)));
 		} else {
 			run_wave(&r, from, to);
 		}

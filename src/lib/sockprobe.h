@@ -10,7 +10,7 @@
 
 enum sockprobe_kind {
 	SOCKPROBE_ECHO, /* an echo request every 200 ms until the first reply */
-	SOCKPROBE_TCP,  /* a TCP handshake */
+	SOCKPROBE_TCP,	/* a TCP handshake */
 };
 
 struct sockprobe {
@@ -18,7 +18,7 @@ struct sockprobe {
 	enum sockprobe_kind kind;
 	const char *netns;
 	struct ipaddr dst;
-	uint16_t port;    /* TCP */
+	uint16_t port;	  /* TCP */
 	unsigned wait_ms; /* echo: for the first reply; TCP: for the handshake */
 	/* out: the exit status ping (or tcp's probe) would have had:
 	 * 0 answered; 1 no answer, or an ICMP error or refusal (output says
@@ -29,11 +29,11 @@ struct sockprobe {
 	char *output; /* one line, or NULL */
 	double seconds;
 	/* private */
-	int fd;                 /* TCP: its socket */
-	unsigned sock;          /* echo: the index of its namespace's socket */
+	int fd;	       /* TCP: its socket */
+	unsigned sock; /* echo: the index of its namespace's socket */
 	uint16_t id, seq;
 	double start, next_send;
-	int send_errno;         /* the last send that failed */
+	int send_errno; /* the last send that failed */
 	unsigned sent;
 };
 
