@@ -21,16 +21,24 @@ TOPO=$BUILD/nslab-demo.ini
 sed 's/^name = router$/name = nslab-demo/' topologies/router.ini >"$TOPO"
 grep -q '^name = nslab-demo$' "$TOPO" || { echo "demo.sh: topologies/router.ini has no 'name = router'" >&2; exit 1; }
 
+# Run through sudo, nslab names the lab after the user: alice-nslab-demo
+# (NSLAB_PREFIX or SUDO_USER; 'nslab help'). FULL is the name it gets.
+prefix=${NSLAB_PREFIX-}
+if [ -z "${NSLAB_PREFIX+set}" ] && [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ]; then
+	prefix=$SUDO_USER
+fi
+FULL=${prefix:+$prefix-}$LAB
+
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # A lab of this name that the demo made (the same topology) is replaced;
 # any other is left alone.
-if "$NSLAB" ls --json | grep -q "\"name\": *\"$LAB\""; then
-	if cmp -s "$TOPO" "/run/nslab/$LAB/topology.ini"; then
+if "$NSLAB" ls --json | grep -q "\"name\": *\"$FULL\""; then
+	if cmp -s "$TOPO" "/run/nslab/$FULL/topology.ini"; then
 		say "an earlier demo's lab is up: nslab down $LAB"
 		"$NSLAB" down "$LAB"
 	else
-		echo "demo.sh: a lab named '$LAB' is up and the demo did not make it; take it down first: $NSLAB down $LAB" >&2
+		echo "demo.sh: a lab named '$FULL' is up and the demo did not make it; take it down first: $NSLAB down $LAB" >&2
 		exit 1
 	fi
 fi
@@ -55,10 +63,10 @@ say "the same lab as ip(8) commands: nslab plan $TOPO"
 
 hint() { if [ -n "$2" ]; then printf '  %-52s # %s\n' "$1" "$2"; else printf '  %s\n' "$1"; fi; }
 echo
-echo "The lab '$LAB' is up. Each node is a network namespace named $LAB-NODE:"
+echo "The lab '$FULL' is up. Each node is a network namespace named $FULL-NODE:"
 hint "sudo $NSLAB shell $LAB h1" "a shell on h1"
 hint "sudo $NSLAB exec $LAB r1 ip route" "one command on r1"
-hint "sudo ip netns exec $LAB-h2 bash" "the same, as iproute2 does it"
+hint "sudo ip netns exec $FULL-h2 bash" "the same, as iproute2 does it"
 hint "sudo $NSLAB pingall $LAB" "every node pings every node"
 hint "sudo $NSLAB ls" "running labs"
 echo "Tear it down (kills what runs inside, deletes its namespaces and files):"

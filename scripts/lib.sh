@@ -16,9 +16,11 @@ NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr iperf3)
 # What the tests add: cmocka, the tools they look at the lab with (wg, of
 # wireguard-tools, for WireGuard's peers; the VM guest uses the host's), and
 # the basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
-# setpriv, mount).
+# setpriv, mount; script, of bsdutils, for down --all's question on a terminal);
+# groff and man for the man pages (tests/cli/install.sh).
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
-	bind9-dnsutils tcpdump jq procps netbase util-linux mount kmod bc time wireguard-tools
+	bind9-dnsutils tcpdump jq procps netbase util-linux mount bsdutils kmod bc time wireguard-tools
+	groff-base man-db
 	"${NSLAB_NODE_PACKAGES[@]}")
 # The VM suite (GRE, which this kind of machine's kernel lacks); optional.
 NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)

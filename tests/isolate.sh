@@ -50,7 +50,7 @@ for d in /run/nslab/*/; do
 	[ -d "$d" ] || continue
 	lab=$(basename "$d")
 	left="$left lab:$lab"
-	"${NSLAB_BIN:-nslab}" down "$lab" >/dev/null 2>&1
+	"${NSLAB_BIN:-nslab}" --prefix "" down "$lab" >/dev/null 2>&1 # its full name
 done
 for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 	left="$left netns:$ns"

@@ -175,7 +175,7 @@ static int test_cmd_run(int argc, char **argv)
 	if (!o.npos)
 		return cmd_usage_error(&cmd_test, "no topology file given");
 	r = cmd_load(o.pos[0], &lab);
-	if (r == 0 && o.name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_test, lab, o.name);
 	if (r) {
 		topo_lab_free(lab);
@@ -232,8 +232,11 @@ const struct cmd cmd_check = {
 	.name = "check",
 	.args = "[--junit FILE] [--timeout SECS] [--json] [LAB]",
 	.summary = "Check a running lab against the [expect] section of its topology.",
-	.help = "Expands every 'reach', 'noreach', 'resolve' and 'exec' of the topology the lab\n"
-		"was built from and runs them, 16 at a time. Exit 0 only if all hold.\n\n" CHECK_OPTS,
+	.help = "Expands every check ('reach', 'noreach', 'resolve', 'exec', 'tcp', 'route',\n"
+		"'noroute') of the topology the lab was built from (kept as\n"
+		"/run/nslab/LAB/topology.ini at up) and runs them, 16 at a time, each section\n"
+		"with its retry and order. Each result is reported with the FILE:LINE it comes\n"
+		"from. Exit 0 only if all hold.\n\n" CHECK_OPTS,
 	.run = check_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {0}},
@@ -245,9 +248,11 @@ const struct cmd cmd_test = {
 	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] FILE",
 	.summary = "Bring a lab up, check its expectations, always take it down.",
 	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
-		"or the run is interrupted. Exit 0 only if the lab came up and every expectation\n"
-		"held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
-		"  --name LAB       run it under another name (its namespaces are LAB-NODE)\n",
+		"or the run is interrupted (SIGINT, SIGTERM, SIGHUP: the JUnit file then has an\n"
+		"<error> testcase named interrupted). Exit 0 only if the lab came up and every\n"
+		"expectation held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
+		"  --name LAB       run it under another name (its namespaces are LAB-NODE);\n"
+		"                   through sudo the name gets the user's prefix ('nslab help')\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},

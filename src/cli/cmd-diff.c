@@ -225,13 +225,15 @@ const struct cmd cmd_diff = {
 	.args = "[LAB] [FILE] [--json]",
 	.summary = "Compare a running lab with its topology: what the kernel has that the file does not say.",
 	.help = "FILE defaults to the topology the lab was built from (the copy kept at up).\n"
-		"Compared, node by node: interfaces (kind, up or down, MTU, MAC where the file\n"
-		"sets one, bridge, the other end of a veth, impairments, a tunnel's settings),\n"
-		"addresses, routes (the file's words must all be in the kernel's route: 'via\n"
-		"10.0.1.1' agrees with 'via 10.0.1.1 dev eth0 metric 1024'), permanent\n"
-		"neighbours, static FDB entries, and the sysctls the file sets (with forwarding).\n"
-		"Each difference is one line: NODE KEY: file 'X', kernel 'Y', or in one only.\n"
-		"  --json  the same as JSON\n"
+		"Compared, node by node, both ways: interfaces (kind, up or down, MTU, MAC\n"
+		"where the file sets one, bridge, the other end of a veth, impairments, a\n"
+		"tunnel's settings), addresses, routes (the file's words must all be in the\n"
+		"kernel's route: 'via 10.0.1.1' agrees with 'via 10.0.1.1 dev eth0 metric\n"
+		"1024'), permanent neighbours, static FDB entries, and the sysctls the file\n"
+		"sets (with forwarding). Routes and addresses that daemons or SLAAC add\n"
+		"(proto ospf, bgp, ra) belong to what runs in the lab and are not compared.\n"
+		"Each difference is one line: NODE KEY: file 'X', kernel 'Y', or in one only.\n\n"
+		"  --json  the same as JSON\n\n"
 		"Exit status: 0 when they agree, 1 when they do not.\n",
 	.run = diff_run,
 	.needs_root = true,
@@ -243,13 +245,15 @@ const struct cmd cmd_save = {
 	.name = "save",
 	.args = "[LAB] [-o FILE] [-n NAME]",
 	.summary = "Write a topology that rebuilds a running lab as the kernel has it now.",
-	.help = "Changes made by hand are in it: addresses, routes, neighbours, FDB entries,\n"
-		"MTUs, MACs, impairments, sysctls the lab's file sets. What runs in the nodes\n"
-		"(files, startup, services, nft, frr), [dns] and [expect] come from the file the\n"
-		"lab was built from, whose folder the saved file names. What the format cannot\n"
-		"say yet (an interface that is down) is a note on stderr and a comment.\n"
-		"'nslab up' of the saved file, then 'nslab diff', reports nothing.\n"
-		"  -o, --output FILE  write it to FILE (default: standard output)\n"
+	.help = "Changes made by hand are in it: links, bridges and tunnels, addresses,\n"
+		"routes, neighbours, FDB entries, MTUs, MACs, impairments, and the sysctls the\n"
+		"lab's file sets. What runs in the nodes (files, startup, services, nft,\n"
+		"frr), [dns] and [expect] come from the file the lab was built from, whose\n"
+		"folder the saved file names ([lab] folder). What the format cannot say yet\n"
+		"(an interface that is down) is a note on stderr and a comment in the file.\n"
+		"'nslab up' of the saved file, then 'nslab diff', reports nothing.\n\n"
+		"  -o, --output FILE  write it to FILE, whole or not at all (default: standard\n"
+		"                     output)\n"
 		"  -n, --name NAME    the saved lab's name (default: the running lab's), so that\n"
 		"                     both can be up at once\n",
 	.run = save_run,

@@ -145,12 +145,15 @@ const struct cmd cmd_exec = {
 	.name = "exec",
 	.args = "[LAB] NODE [--] CMD [ARGS...] | --all [LAB] [--] CMD [ARGS...]",
 	.summary = "Run a command in a node, as 'ip netns exec' does.",
-	.help = "Enters the node's network namespace and a private mount namespace with\n"
-		"/etc/netns/LAB-NODE/* bound over /etc and a /sys of its own, then executes\n"
-		"CMD directly (no shell): standard input, output, error and the exit status pass\n"
-		"through. LAB may be left out while one lab is up. Every word after NODE is the\n"
-		"command's, options included ('nslab exec LAB h1 ping -c 1 h2'); '--' before\n"
-		"CMD is allowed, and needed when CMD is named like a node of a lab.\n\n"
+	.help = "Enters the node's network namespace and a private mount namespace with each\n"
+		"file of /etc/netns/LAB-NODE/ bound over the same name in /etc (one with no\n"
+		"counterpart in /etc is named in a warning and not used) and a /sys of its\n"
+		"own, then executes CMD directly (no shell): standard input, output, error and\n"
+		"the exit status pass through (127 if CMD is not found). LAB may be left out\n"
+		"while one lab is up: the first word is taken as LAB when a lab of that name\n"
+		"is up and more words follow. Every word after NODE is the command's, options\n"
+		"included ('nslab exec LAB h1 ping -c 1 h2'); '--' before CMD is allowed, and\n"
+		"needed when CMD is named like a node of a lab.\n\n"
 		"  -a, --all   run CMD on every node in turn; each output line is prefixed with\n"
 		"              'NODE: '; the exit status is the first non-zero one\n",
 	.run = exec_run,

@@ -64,12 +64,15 @@ const struct cmd cmd_import = {
 	.name = "import",
 	.args = "kathara [--skip-unsupported] [-o FILE] DIR",
 	.summary = "Turn a Kathará lab (lab.conf, DEVICE.startup, DEVICE/) into a topology.",
-	.help = "Collision domains become bridges, ethN names and MACs stay, Kathará's defaults\n"
-		"apply (forwarding on, rp_filter off, IPv6 off unless a device asks), every device\n"
-		"is a node with a root, startup files run as Kathará runs them (every line; a\n"
-		"failure is logged). DEVICE/ and shared/ lie over the nodes' /. 'nslab up DIR'\n"
-		"imports on the fly. What nslab cannot do (P4, Open vSwitch, bridged, port,\n"
-		"lab.ext) is an error at its line. See docs/kathara.md.\n\n"
+	.help = "DIR holds the Kathará lab: its lab.conf, DEVICE.startup and shared.startup,\n"
+		"the DEVICE/ and shared/ trees, lab.dep. Collision domains become bridges,\n"
+		"ethN names and MACs stay, Kathará's defaults apply (forwarding on, rp_filter\n"
+		"off, IPv6 off unless a device asks), every device is a node with a root,\n"
+		"startup files run as Kathará runs them ([lab] startup-files = lenient: every\n"
+		"line; a failure is logged). DEVICE/ and shared/ lie over the nodes' /. What\n"
+		"nslab cannot do (P4, Open vSwitch, bridged, port, lab.ext) is an error at its\n"
+		"FILE:LINE. 'nslab up', 'test', 'validate' and 'plan' of a Kathará folder\n"
+		"import it on the fly. See docs/kathara.md.\n\n"
 		"  -o, --output FILE      write the topology there (else to standard output)\n"
 		"  --skip-unsupported     leave out what nslab cannot do, with a note each\n",
 	.run = import_run,

@@ -103,12 +103,17 @@ const struct cmd cmd_link = {
 	.summary = "Take a link down, or up again with its addresses and routes.",
 	.help = "down sets NODE:IF and the other end of its link (a node's interface, or a\n"
 		"bridge port) administratively down, as a pulled cable: the kernel drops the\n"
-		"routes through them, and traffic takes another way if there is one. up sets\n"
-		"both up and applies again what the topology gives them and the kernel dropped:\n"
-		"addresses (IPv6 ones go with the link), routes through them, neighbour and FDB\n"
-		"entries. Impairments stay on the interfaces meanwhile. With --one-end only\n"
-		"NODE:IF changes; its peer loses the carrier and keeps its routes.\n"
-		"Each change goes into the lab's journal; 'nslab down' leaves nothing of it.\n",
+		"routes through them, and traffic takes another way if the lab has one. up\n"
+		"sets both up and applies again what the topology gives them and the kernel\n"
+		"dropped with them: their addresses (IPv6 ones go with a link that goes\n"
+		"down), the routes through them (a dev of theirs, or a gateway on one of\n"
+		"their subnets), neighbour and FDB entries; it says how many it restored and\n"
+		"how many were still there. Impairments stay on the interfaces meanwhile.\n\n"
+		"  --one-end   change NODE:IF only: its peer loses the carrier but stays up\n"
+		"              with its routes (the kernel still uses them unless\n"
+		"              net.ipv4.conf.*.ignore_routes_with_linkdown is 1)\n\n"
+		"Each change is a 'live' record in the lab's journal; the lab's namespaces\n"
+		"carry what it changed, so 'nslab down' leaves nothing of it.\n",
 	.run = link_run,
 	.needs_root = true,
 	.shortopts = "",
@@ -179,8 +184,9 @@ const struct cmd cmd_impair = {
 	.name = "impair",
 	.args = "[LAB] NODE:IF [SETTING VALUE]... | --clear",
 	.summary = "Delay, drop or slow what leaves an interface of a running lab.",
-	.help = "Sets what leaves NODE:IF to exactly the settings given (those not given are\n"
-		"gone), through a netem qdisc, and tbf for a rate:\n"
+	.help = "Sets what leaves NODE:IF (any interface the node has now) to exactly the\n"
+		"settings given (those not given are gone), through a netem qdisc, and tbf for\n"
+		"a rate. They are the settings of a topology's link and iface lines:\n"
 		"  delay TIME      added to every packet: 20ms, 1.5ms, 1s (at most 60s)\n"
 		"  jitter TIME     the delay varies by up to this much, either way (needs delay)\n"
 		"  loss P%         packets dropped at random\n"
@@ -189,10 +195,12 @@ const struct cmd cmd_impair = {
 		"  reorder P%      packets sent at once, before delayed ones (needs delay)\n"
 		"  rate RATE       at most this many bits per second: 512kbit, 10mbit, 1gbit\n"
 		"  limit N         packets queued, at most (netem's queue; 1000)\n"
+		"  --clear         remove them all\n"
 		"Only what leaves NODE:IF is changed: impair both ends for both directions.\n"
-		"--clear removes them all; with no settings, prints those in force.\n"
-		"The kernel is asked first: without netem (module sch_netem) only 'rate' can\n"
-		"be set, and nothing changes. Each change goes into the lab's journal.\n",
+		"With no settings, it prints those in force. The kernel is asked first:\n"
+		"without netem (module sch_netem) only 'rate' can be set, and nothing\n"
+		"changes. It prints the new settings and the old ones. Each change is a\n"
+		"'live' record in the lab's journal.\n",
 	.run = impair_run,
 	.needs_root = true,
 	.shortopts = "",

@@ -67,7 +67,8 @@ const struct cmd cmd_logs = {
 	.summary = "Show a node's log (its startup lines and services), or the DNS query log.",
 	.help = "NODE: what its startup lines, ruleset and services printed, each headed by a\n"
 		"'# nslab:' line naming it and its FILE:LINE. dns: each query dnsmasq answered,\n"
-		"with the address of the node that asked (dnsmasq --log-queries).\n\n"
+		"with the address of the node that asked (dnsmasq --log-queries; the lab's\n"
+		"[dns] section runs it).\n\n"
 		"  -f, --follow   keep printing new lines, as tail -F\n",
 	.run = logs_run,
 	.shortopts = "f",

@@ -2,6 +2,7 @@
 #include "cmd.h"
 #include "json.h"
 #include "lab.h"
+#include "labname.h"
 
 #include <time.h>
 
@@ -9,6 +10,7 @@ static int ls_run(int argc, char **argv)
 {
 	extern const struct cmd cmd_ls;
 	struct lab_infos labs = {0};
+	const char *from, *prefix = cmd_prefix(&from);
 	bool json = false;
 	int opt;
 
@@ -35,12 +37,16 @@ static int ls_run(int argc, char **argv)
 			json_uint(&j, "links", l->links);
 			json_int(&j, "since", l->since);
 			json_str(&j, "state", l->complete ? "up" : "broken");
+			json_bool(&j, "mine", labname_is_mine(prefix, l->name));
 			json_end_object(&j);
 		}
 		json_end_array(&j);
 		fputc('\n', stdout);
 	} else if (labs.n) {
-		printf("%-20s %6s %6s  %-19s  %s\n", "LAB", "NODES", "LINKS", "SINCE", "FILE");
+		/* under a prefix, a first column marks the user's labs */
+		const char *mark = *prefix ? "  " : "";
+		printf("%s%-20s %6s %6s  %-19s  %s\n", mark, "LAB", "NODES", "LINKS", "SINCE",
+		       "FILE");
 		vec_foreach(l, &labs)
 		{
 			char since[32] = "-";
@@ -48,6 +54,8 @@ static int ls_run(int argc, char **argv)
 			struct tm tm;
 			if (l->since && localtime_r(&t, &tm))
 				strftime(since, sizeof(since), "%Y-%m-%d %H:%M:%S", &tm);
+			if (*prefix)
+				fputs(labname_is_mine(prefix, l->name) ? "* " : "  ", stdout);
 			if (l->complete)
 				printf("%-20s %6u %6u  %-19s  %s\n", l->name, l->nodes, l->links, since,
 				       l->file ? l->file : l->unrecorded ? "(nslab plan | sh)" : "-");
@@ -55,6 +63,8 @@ static int ls_run(int argc, char **argv)
 				printf("%-20s %6s %6s  %-19s  (interrupted up: 'nslab down %s')\n",
 				       l->name, "-", "-", "-", l->name);
 		}
+		if (*prefix)
+			printf("(* yours: the labs of prefix '%s', from %s)\n", prefix, from);
 	}
 	vec_foreach(l, &labs) lab_info_free(l);
 	vec_free(&labs);
@@ -65,8 +75,17 @@ const struct cmd cmd_ls = {
 	.name = "ls",
 	.args = "[--json]",
 	.summary = "List running labs: name, nodes, links, since when, from which file.",
-	.help = "  -j, --json   machine-readable output; 'state' is 'up', or 'broken' after an\n"
-		"               interrupted up ('nslab down LAB' clears it)\n",
+	.help = "The labs in /run/nslab, sorted by name: the name, its numbers of nodes and\n"
+		"links, since when it is up, and the topology file it was built from (an\n"
+		"absolute path). A lab whose up was interrupted is listed as such, with the\n"
+		"down command that removes it. With no lab up it prints nothing. Labs built\n"
+		"by running the output of 'nslab plan' are not listed. Under a lab-name prefix\n"
+		"(sudo, --prefix: 'nslab help') a first column marks with '*' the labs of that\n"
+		"prefix. Needs no privileges.\n\n"
+		"  -j, --json   an array of objects with the members name, file, nodes, links,\n"
+		"               since (Unix time), state: 'up', or 'broken' after an\n"
+		"               interrupted up ('nslab down LAB' clears it), and mine: true for\n"
+		"               the labs of the prefix in force (every lab without one)\n",
 	.run = ls_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'}, {0}},

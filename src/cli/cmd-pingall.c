@@ -157,11 +157,14 @@ const struct cmd cmd_pingall = {
 	.args = "[--json] [--timeout SECONDS] [LAB]",
 	.summary = "Ping every node from every node; exit 0 only if all reach each other.",
 	.help = "Each node pings each other node (its address as 'nslab ping' picks it): an\n"
-		"echo request every 0.2 s until the first reply, 3 s at most, as 'ping -c 1 -i 0.2\n"
-		"-w 3' would, but from sockets nslab opens in the nodes, all pairs at once, no\n"
-		"process per pair. All within --timeout seconds (default 30); what is still\n"
-		"waiting then counts as a timeout. Prints a matrix, rows pinging columns.\n\n"
-		"  -j, --json   one result per pair\n",
+		"echo request every 0.2 s until the first reply, 3 s at most, as 'ping -c 1\n"
+		"-i 0.2 -w 3' would, but from sockets nslab opens in the nodes, all pairs at once\n"
+		"and no process per pair; all within --timeout seconds (default 30): what is\n"
+		"still waiting then counts as a timeout. Prints a matrix, rows pinging columns, the column\n"
+		"nodes' names written downwards above their columns: '.' reachable, 'X' not,\n"
+		"'T' timed out, '?' one end has no address to ping from or to.\n\n"
+		"  --timeout SECONDS   bound on the whole run (default 30)\n"
+		"  -j, --json          one result per pair\n",
 	.run = pingall_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'},

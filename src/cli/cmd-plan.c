@@ -32,8 +32,14 @@ const struct cmd cmd_plan = {
 	.name = "plan",
 	.args = "FILE",
 	.summary = "Print the lab as the ip(8), bridge(8) and sysctl(8) commands that build it.",
-	.help = "Prints a POSIX shell script with one command per step, in the order 'nslab up'\n"
-		"applies them. Run as root on a machine without the lab, it builds the same\n"
-		"lab: a lab is also a lesson in iproute2. Touches nothing itself.\n",
+	.help = "Prints a POSIX shell script (set -e) with one command per step, in the order\n"
+		"'nslab up' applies them: namespaces, then the devices in the kind table's\n"
+		"order (bridges, veth pairs, dummy, Geneve, gretap, ip6gre, VLANs, VXLAN,\n"
+		"VRFs, WireGuard, GRE and the IP tunnels, macvlan, ipvlan), then the ports\n"
+		"into their bridges and VRFs with their settings, then, node by node,\n"
+		"addresses, sysctls, routes, neighbours and FDB entries. FILE may be '-' for\n"
+		"standard input. Run as root on a machine without the lab, the script builds\n"
+		"the same lab: a lab is also a lesson in iproute2. Touches nothing itself and\n"
+		"needs no privileges.\n",
 	.run = plan_run,
 };

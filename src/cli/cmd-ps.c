@@ -60,11 +60,10 @@ static int ps_run(int argc, char **argv)
 	if (json)
 		json_begin_array(&j, NULL);
 	if (optind < argc) {
-		if (!cmd_is_lab(argv[optind])) {
-			err("ps: lab '%s' is not up ('nslab ls' lists the labs)", argv[optind]);
+		_cleanup_free_ char *lab = NULL;
+		if (cmd_pick_lab(&cmd_ps, argv[optind], &lab))
 			return EXIT_FAIL;
-		}
-		print_lab(argv[optind], json, &j, &header);
+		print_lab(lab, json, &j, &header);
 	} else {
 		struct lab_infos labs = {0};
 		int r = lab_list(&labs);
@@ -87,9 +86,10 @@ const struct cmd cmd_ps = {
 	.name = "ps",
 	.args = "[--json] [LAB]",
 	.summary = "List the services running in labs' nodes: node, name, PID, state, command.",
-	.help = "The services ('service =' in a [node]) that up started, in the order it started\n"
-		"them. STATE is 'running', or 'exited' when the process is gone. Without LAB,\n"
-		"every running lab's.\n\n"
+	.help = "The services ('service =' in a [node]) that up started, in the order it\n"
+		"started them: lab, node, service name, PID, state, since when, and the\n"
+		"command. STATE is 'running', or 'exited' when the process is gone. Without\n"
+		"LAB, every running lab's.\n\n"
 		"  -j, --json   machine-readable output\n",
 	.run = ps_run,
 	.shortopts = "j",

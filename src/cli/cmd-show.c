@@ -194,10 +194,14 @@ const struct cmd cmd_show = {
 	.name = "show",
 	.args = "[--json] [LAB [NODE]]",
 	.summary = "Show a running lab as the kernel has it: interfaces, peers, addresses, routes.",
-	.help = "Reads every namespace of the lab (or one NODE) over netlink. LAB may be left out\n"
-		"while exactly one lab is up. With NODE, also the node's nftables ruleset\n"
-		"('nft list ruleset' in it), when it has one.\n\n"
-		"  -j, --json   machine-readable output\n",
+	.help = "Reads every namespace of the lab (or one NODE) over netlink, never the\n"
+		"topology file: for each node, and for the switch namespace, its interfaces\n"
+		"with their kind, state (UP, DOWN, NO-CARRIER), MTU, MAC address, bridge\n"
+		"(master) and, for a veth, the peer at its other end as NODE:IF; their\n"
+		"addresses; and the node's routes. With NODE, also the node's nftables\n"
+		"ruleset ('nft list ruleset' in it), when it has one. LAB may be left out\n"
+		"while exactly one lab is up. Needs root.\n\n"
+		"  -j, --json   the same as one JSON object\n",
 	.run = show_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){{"json", no_argument, NULL, 'j'}, {0}},

@@ -99,7 +99,7 @@ static int up_run(int argc, char **argv)
 		return cmd_usage_error(&cmd_up, "one topology file at a time");
 	file = optind < argc ? argv[optind] : NULL;
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
-	if (r == 0 && name)
+	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_up, lab, name);
 	if (r) {
 		topo_lab_free(lab);
@@ -139,12 +139,39 @@ const struct cmd cmd_up = {
 	.name = "up",
 	.args = "[--replace] [--name LAB] [-v] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
-	.help = "Creates one network namespace per node (LAB-NODE) and the lab's switch\n"
-		"namespace (LAB-.sw), then links, and per node addresses, sysctls, routes,\n"
-		"neighbours and FDB entries, through netlink. Each step is written to /run/nslab/LAB/journal\n"
-		"before it runs. If a step fails, everything made so far is removed and the\n"
-		"step and the kernel's reason are shown. SIGINT (Ctrl-C), SIGTERM or SIGHUP\n"
-		"stop it the same way: it removes what it made and exits 128+signal. Needs root.\n\n"
+	.help = "Validates the topology as 'nslab validate' does, checks its privileges and,\n"
+		"for devices a kernel may lack (VXLAN, GRE, VRF, WireGuard...), that the\n"
+		"kernel can create them, in a throw-away namespace, before it makes anything.\n"
+		"Then it takes the lab's lock and creates one network namespace per node\n"
+		"(LAB-NODE) and the lab's switch namespace (LAB-.sw), the devices, and per\n"
+		"node addresses, sysctls, routes, neighbours and FDB entries, over netlink, in\n"
+		"the order 'nslab plan' prints them. Each step is written to\n"
+		"/run/nslab/LAB/journal before it runs. On success it prints\n"
+		"\"lab 'LAB' is up: N nodes in T s\".\n\n"
+		"Without FILE it builds the built-in lab 'router', a copy of\n"
+		"topologies/router.ini taken when nslab was built: hosts h1 and h2 on two\n"
+		"subnets joined by the router r1, IPv4 and IPv6.\n\n"
+		"Nodes that run things get their root, ruleset, startup lines and services\n"
+		"after the wiring and DNS; a startup line that fails or hangs, or a service\n"
+		"that exits or is not ready in time, fails up with its last output lines.\n\n"
+		"It fails if a lab of the same name is up, or was built by running the output\n"
+		"of 'nslab plan' (unless --replace), and if a namespace the lab needs exists\n"
+		"for another reason (another lab, or made by hand). What an interrupted up\n"
+		"left behind is taken down first, with a note.\n\n"
+		"If a step fails, up prints which one, where it comes from in the topology\n"
+		"and the kernel's reason, as in\n"
+		"    nslab: up 'router' failed: node 'h1': add route 'default via 10.0.1.1'\n"
+		"    (topologies/router.ini:15): REASON\n"
+		"then deletes every namespace it created, says \"everything it had made was\n"
+		"removed\" and exits 1: a failed up leaves nothing behind. SIGINT (Ctrl-C),\n"
+		"SIGTERM or SIGHUP stop it the same way: it removes what it made and exits\n"
+		"128+signal.\n\n"
+		"Needs root: CAP_SYS_ADMIN to create network namespaces, CAP_NET_ADMIN to\n"
+		"configure them. If /run/netns is empty and not a mount point, up mounts a\n"
+		"tmpfs of its own there (source nslab-netns) and, like ip-netns(8), makes\n"
+		"/run/netns a shared mount.\n\n"
+		"Run through sudo, the lab is USER-NAME (alice-router): see 'nslab help' on\n"
+		"the lab-name prefix.\n\n"
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
 		"               LAB-NODE): two copies of one topology side by side\n"

@@ -39,8 +39,11 @@ const struct cmd cmd_validate = {
 	.args = "[-q] FILE...",
 	.summary = "Check topology files and report every error.",
 	.help = "Reads each FILE ('-' for standard input), checks the whole topology and prints\n"
-		"every problem as FILE:LINE: message, with a hint of what to write instead.\n"
-		"Touches nothing and needs no privileges.\n\n"
+		"every problem as FILE:LINE: message, with a 'hint:' line saying what to write\n"
+		"instead. Errors are sorted by line; at most 100 are printed, and the rest\n"
+		"counted. For a valid file it prints the lab name and its numbers of nodes and\n"
+		"devices (each link line counts as a device). Touches nothing and needs no\n"
+		"privileges.\n\n"
 		"  -q, --quiet   print nothing for valid files\n\n"
 		"Exit status: 0 if all files are valid, 2 if any is not or cannot be read.\n",
 	.run = validate_run,

@@ -51,7 +51,9 @@ bool cmd_wants_help(const struct cmd *c, int argc, char **argv);
 /* Load and validate a topology; prints every error. Returns 0 or an exit
  * status (EXIT_USAGE). */
 int cmd_load(const char *path, struct topo_lab **ret);
-/* up/test --name: the lab under another name (its namespaces renamed). */
+/* up/test: the lab under its final name: `name` (--name) or its own, with
+ * the prefix in force (cmd_lab_name); its namespaces renamed. Says why a
+ * name is refused (too long with the prefix) and returns EXIT_USAGE. */
 int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name);
 
 /* What `up` (and `test`) show while a lab comes up: -v prints each step as
@@ -67,19 +69,29 @@ struct up_display {
 	bool shown;
 };
 void cmd_up_display(struct up_display *d, const struct topo_lab *lab, struct lab_up_opts *o);
+/* The lab-name prefix in force, "" for none (labname_prefix over
+ * NSLAB_PREFIX, which `nslab --prefix P` sets, and SUDO_USER); *ret_from
+ * names its source for messages. */
+const char *cmd_prefix(const char **ret_from);
+/* The lab a user means by `name`, with the prefix in force. Allocated. */
+char *cmd_lab_name(const char *name);
+/* `nslab __complete WHAT...`: the words bash completion offers (complete.c). */
+int cmd_complete(int argc, char **argv);
 
 void err(const char *fmt, ...) _printf_(1, 2);
 /* Notes of the core (one a line) to stderr, each line with 'nslab: '. */
 void cmd_print_notes(const struct sbuf *notes);
 
-/* The lab a command is about: `given`, or the only lab that is up.
+/* The lab a command is about: `given` (with the prefix in force), or the
+ * only lab of this user's that is up (of all labs, without a prefix).
  * Prints why not and returns an exit status, or 0 with *ret set. */
 int cmd_pick_lab(const struct cmd *c, const char *given, char **ret);
 /* Does node `node` exist in running lab `lab`? If not, says so the same way
  * for every command (with a did-you-mean and the lab's nodes) and returns
  * EXIT_FAIL; else 0. */
 int cmd_check_node(const struct cmd *c, const char *lab, const char *node);
-/* Is `word` the name of a lab that is up (or built by 'nslab plan | sh')? */
+/* Is `word` (with the prefix in force) the name of a lab that is up (or
+ * built by 'nslab plan | sh')? */
 bool cmd_is_lab(const char *word);
 /* Exit status of a child, as a shell reports it (128+signal). */
 int cmd_wait_status(int status);

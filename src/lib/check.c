@@ -253,7 +253,7 @@ static int route_probe(char **argv)
 		found += ok;
 	}
 	if (!seen)
-		dprintf(STDERR_FILENO, "no route to %s\n", word);
+		dprintf(STDERR_FILENO, "no route to %.*s\n", (int)strcspn(argv[0], " \t"), argv[0]);
 	return found ? 0 : 1;
 }
 
@@ -626,9 +626,15 @@ static char *detail_of(const struct item *it)
 
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret)
 {
+	return check_run_in(lab, lab->name, timeout, ret);
+}
+
+int check_run_in(const struct topo_lab *lab, const char *running, double timeout,
+		 struct check_results *ret)
+{
 	struct items items = {0};
 	struct show_lab s;
-	int r = show_read(lab->name, NULL, 0, &s);
+	int r = show_read(running, NULL, 0, &s);
 
 	if (r < 0)
 		return r;
@@ -648,7 +654,7 @@ int check_run(const struct topo_lab *lab, double timeout, struct check_results *
 		}
 		if (!any)
 			break;
-		run_group(group, n, &s, lab->name, timeout);
+		run_group(group, n, &s, running, timeout);
 	}
 
 	vec_foreach(it, &items)

@@ -38,6 +38,11 @@ int check_route_parse(const char *s, struct check_route *ret, const char **why, 
 /* Expand every expectation of `lab` (pairs, lists, all) and run them in
  * the running lab of the same name, 16 at a time within timeout seconds. */
 int check_run(const struct topo_lab *lab, double timeout, struct check_results *ret);
+/* The same with lab's expectations against another running lab, `running`
+ * (nslab grade: a reference's checks in a student's lab). A node a check
+ * names that `running` lacks fails that check ("node 'r2' is not running"). */
+int check_run_in(const struct topo_lab *lab, const char *running, double timeout,
+		 struct check_results *ret);
 void check_results_free(struct check_results *r);
 /* JUnit XML, one testcase per expanded expectation; `interrupted` (the
  * signal's name, or NULL) adds a testcase with an <error> saying so. */

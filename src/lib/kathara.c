@@ -4,6 +4,8 @@
  * domain CD, DEVICE[OPTION]=VALUE for the rest; values may be quoted; '#'
  * starts a comment. lab.dep: "DEVICE: DEVICE..." (these start first). */
 #include "kathara.h"
+#include "parse.h"
+#include "validate.h"
 
 #include <ctype.h>
 #include <libgen.h>
@@ -354,4 +356,23 @@ char *kathara_import(const char *dir, const char *folder, bool skip_unsupported,
 	}
 	klab_free(&k);
 	return sbuf_steal(&b);
+}
+
+struct topo_lab *kathara_load(const char *dir, struct diag *d, struct sbuf *notes)
+{
+	_cleanup_free_ char *abs = realpath(dir, NULL);
+	_cleanup_free_ char *text = kathara_import(dir, abs ? abs : dir, false, d, notes);
+	/* the lines of what it was turned into ('nslab import kathara' prints it) */
+	_cleanup_free_ char *file = xasprintf("%s (imported)", dir);
+
+	if (!text)
+		return NULL;
+	struct topo_lab *lab = topo_parse_string(text, file, d);
+	topo_set_folder(lab, abs ? abs : dir, d);
+	topo_validate(lab, d);
+	if (diag_count(d)) {
+		topo_lab_free(lab);
+		return NULL;
+	}
+	return lab;
 }

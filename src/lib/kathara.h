@@ -17,3 +17,7 @@ bool kathara_is_lab(const char *dir);
  * Returns the text, or NULL when d has errors. */
 char *kathara_import(const char *dir, const char *folder, bool skip_unsupported, struct diag *d,
 		     struct sbuf *notes);
+
+/* The Kathará lab in dir, imported, parsed and validated: NULL with the
+ * errors in d. notes: the import's (what it left out or changed). */
+struct topo_lab *kathara_load(const char *dir, struct diag *d, struct sbuf *notes);

@@ -327,14 +327,18 @@ void save_write(const struct show_lab *s, const struct facts *kernel, const stru
 		sbuf_addf(out, "\n[links]\n%s", links.s);
 	sbuf_free(&links);
 	if (o->kept) {
-		struct sbuf dns = {0}, expect = {0};
+		struct sbuf dns = {0}, expect = {0}, grade = {0};
 		copy_kept(o->kept, "dns", NULL, &dns);
 		copy_kept(o->kept, "expect", NULL, &expect);
+		copy_kept(o->kept, "grade", NULL, &grade);
 		if (dns.s)
 			sbuf_adds(out, dns.s);
 		if (expect.s)
 			sbuf_adds(out, expect.s);
+		if (grade.s)
+			sbuf_adds(out, grade.s);
 		sbuf_free(&dns);
 		sbuf_free(&expect);
+		sbuf_free(&grade);
 	}
 }

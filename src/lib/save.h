@@ -2,7 +2,7 @@
 /* nslab save: a topology that rebuilds a running lab as the kernel has it
  * now, changes made by hand included. The network comes from the kernel
  * (show_read with SHOW_PEERS | SHOW_TABLES, and its facts); what runs in
- * the nodes (files, startup, services, nft, frr), [dns] and [expect] come
+ * the nodes (files, startup, services, nft, frr), [dns], [expect] and [grade] come
  * from the topology the lab was built from, whose folder the saved file
  * names, so its relative paths still resolve. */
 #pragma once

@@ -222,6 +222,13 @@ struct topo_expect {
 	bool in_order;     /* the section's 'order = sequential' */
 };
 
+/* [grade]: what nslab grade checks besides [expect] when this topology is
+ * the reference. */
+struct topo_grade {
+	struct topo_loc loc; /* line 0: no [grade] section */
+	bool diff;	     /* each difference of a student's lab from this file fails */
+};
+
 struct topo_lab {
 	char *file; /* as given on the command line */
 	char *dir;  /* the absolute folder of file ([lab] folder), or NULL (stdin, built-in) */
@@ -240,6 +247,7 @@ struct topo_lab {
 	struct topo_loc ipv6_loc;
 	struct topo_dns dns;
 	VEC(struct topo_expect) expects;
+	struct topo_grade grade;
 	unsigned startup_timeout_ms; /* [lab] startup-timeout: each startup line's limit */
 	char *source; /* the file's text, kept for `nslab check` */
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */

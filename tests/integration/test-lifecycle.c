@@ -401,7 +401,7 @@ static void test_down_all_finds_orphans(void **state)
 	assert_non_null(strstr(up, "namespaces of lab 'lan' exist already"));
 	assert_int_equal(exit_status(up), 1);
 	assert_sh(0, "ip netns exec lan-h1 ping -c1 -W2 -q 10.0.0.4 >/dev/null");
-	_cleanup_free_ char *out = capture("%s down --all", nslab());
+	_cleanup_free_ char *out = capture("%s down --all --yes", nslab());
 	assert_non_null(strstr(out, "lab 'lan' is down"));
 	assert_lab_gone("lan");
 	*state = NULL;
