@@ -234,9 +234,11 @@ const struct cmd cmd_check = {
 	.summary = "Check a running lab against the [expect] section of its topology.",
 	.help = "Expands every check ('reach', 'noreach', 'resolve', 'exec', 'tcp', 'route',\n"
 		"'noroute') of the topology the lab was built from (kept as\n"
-		"/run/nslab/LAB/topology.ini at up) and runs them, 16 at a time, each section\n"
-		"with its retry and order. Each result is reported with the FILE:LINE it comes\n"
-		"from. Exit 0 only if all hold.\n\n" CHECK_OPTS,
+		"/run/nslab/LAB/topology.ini at up) and runs them, each section with its retry\n"
+		"and order: reach, noreach and tcp from sockets nslab opens in the nodes, all\n"
+		"at once; exec, resolve, route and noroute as processes in the nodes, 16 at a\n"
+		"time. Each result is reported with the FILE:LINE it comes from. Exit 0 only\n"
+		"if all hold.\n\n" CHECK_OPTS,
 	.run = check_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {0}},

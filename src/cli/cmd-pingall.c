@@ -7,17 +7,14 @@
 #include "show.h"
 
 #include "probe.h"
+#include "sockprobe.h"
 
 extern const struct cmd cmd_pingall;
-
-#define PARALLEL 16
 
 struct pair {
 	const struct show_node *from, *to;
 	struct ipaddr addr;
 	bool has_addr;
-	char addr_str[IPADDR_STRLEN];
-	char *argv[10];
 	int result; /* 0 reachable, 1 not, 2 timed out, 3 no address */
 };
 
@@ -72,29 +69,28 @@ static int pingall_run(int argc, char **argv)
 				      access_pick(p->from, p->to, NULL, &p->addr) == 0;
 			p->result = 3;
 		}
-	struct probe *probes = xcalloc(np ? np : 1, sizeof(*probes));
+	/* echo requests from sockets in the nodes, all at once: a request
+	 * every 0.2 s until the first reply, 3 s at most (sockprobe.h) */
+	struct sockprobe *probes = xcalloc(np ? np : 1, sizeof(*probes));
 	size_t nprobes = 0;
 	for (size_t i = 0; i < np; i++) {
 		struct pair *p = &pairs[i];
-		if (!p->has_addr)
-			continue;
-		char **v = p->argv;
-		/* a packet every 0.2 s until the first reply, 3 s at most */
-		v[0] = "ping", v[1] = "-c", v[2] = "1", v[3] = "-i", v[4] = "0.2", v[5] = "-q", v[6] = "-w",
-		v[7] = "3";
-		v[8] = (char *)ipaddr_str(&p->addr, p->addr_str);
-		probes[nprobes++] = (struct probe){.netns = p->from->netns, .argv = v};
+		if (p->has_addr)
+			probes[nprobes++] = (struct sockprobe){.kind = SOCKPROBE_ECHO,
+							       .netns = p->from->netns,
+							       .dst = p->addr,
+							       .wait_ms = 3000};
 	}
 	double t0 = probe_now();
 	interrupt_catch();
-	probe_run_all(probes, nprobes, PARALLEL, timeout);
+	sockprobe_run_all(probes, nprobes, timeout);
 	double took = probe_now() - t0;
 	for (size_t i = 0, k2 = 0; i < np; i++) {
 		if (!pairs[i].has_addr)
 			continue;
 		int st = probes[k2].status;
-		pairs[i].result = st == 0 ? 0 : st < 0 ? 2 : 1;
-		probe_free(&probes[k2++]);
+		pairs[i].result = st == 0 ? 0 : st == -1 || st == -3 ? 2 : 1;
+		sockprobe_free(&probes[k2++]);
 	}
 	free(probes);
 	for (size_t i = 0; i < np; i++)
@@ -160,9 +156,11 @@ const struct cmd cmd_pingall = {
 	.name = "pingall",
 	.args = "[--json] [--timeout SECONDS] [LAB]",
 	.summary = "Ping every node from every node; exit 0 only if all reach each other.",
-	.help = "Each node pings each other node once (its address as 'nslab ping' picks it),\n"
-		"16 at a time, all within --timeout seconds (default 30); what is still running\n"
-		"then counts as a timeout. Prints a matrix, rows pinging columns, the column\n"
+	.help = "Each node pings each other node (its address as 'nslab ping' picks it): an\n"
+		"echo request every 0.2 s until the first reply, 3 s at most, as 'ping -c 1\n"
+		"-i 0.2 -w 3' would, but from sockets nslab opens in the nodes, all pairs at once\n"
+		"and no process per pair; all within --timeout seconds (default 30): what is\n"
+		"still waiting then counts as a timeout. Prints a matrix, rows pinging columns, the column\n"
 		"nodes' names written downwards above their columns: '.' reachable, 'X' not,\n"
 		"'T' timed out, '?' one end has no address to ping from or to.\n\n"
 		"  --timeout SECONDS   bound on the whole run (default 30)\n"
