@@ -116,6 +116,14 @@ static int write_report(const char *path, enum grade_format fmt, const struct gr
 static int grade_cmd_run(int argc, char **argv)
 {
 	struct grade_opts o = {.prefix = "grade-", .jobs = 1, .timeout = 60, .done = row_done};
+	/* on a shared machine the labs are the user's too: alice-grade-bob,
+	 * or alice-bob where that is too long */
+	const char *user = cmd_prefix(NULL);
+	_cleanup_free_ char *mine = *user ? xasprintf("%s-grade-", user) : NULL;
+	if (mine && strlen(mine) > 16)
+		mine[strlen(user) + 1] = '\0';
+	if (mine && strlen(mine) <= 16)
+		o.prefix = mine;
 	enum grade_format fmt = GRADE_TEXT;
 	const char *output = NULL;
 	uint32_t u;
@@ -207,7 +215,9 @@ const struct cmd cmd_grade = {
 	    "  --format F          text (default), csv (a row per student) or json\n"
 	    "  --csv, --json       the same as --format csv, --format json\n"
 	    "  -o, --output FILE   write the table to FILE (whole or not at all)\n"
-	    "  --prefix PREFIX     of the lab names (default 'grade-'; up to 16 characters)\n"
+	    "  --prefix PREFIX     of the lab names, up to 16 characters (default 'grade-';\n"
+	    "                      under a lab-name prefix P, such as sudo's user, 'P-grade-'\n"
+	    "                      or, longer than 16, 'P-')\n"
 	    "  --timeout SECS      bound on each lab's checks (default 60)\n"
 	    "Progress (one line per student) goes to stderr. Ctrl-C or SIGTERM takes the\n"
 	    "labs being graded down and exits 128+signal. Exit status: 0 when every student\n"

@@ -79,7 +79,7 @@ static const char *const table =
     "STUDENT      LAB              PASSED  FAILED  TOTAL\n"
     "good.ini     " PFX "good          4       0      4\n"
     "noroute.ini  " PFX "noroute       2       2      4\n"
-    "    FAIL  reach h2 -> h1 (10.0.1.10): exit status 2: ping: connect: Network is unreachable "
+    "    FAIL  reach h2 -> h1 (10.0.1.10): exit status 2: connect: Network is unreachable "
     "(still, after 1 s of retrying) (ref.ini:18)\n"
     "    FAIL  route h2 default via 10.0.2.1: no such route; the node has: no route to default "
     "(still, after 1 s of retrying) (ref.ini:21)\n"
@@ -122,7 +122,7 @@ static void test_table(void **state)
 	assert_string_equal(
 	    csv,
 	    "student,lab,passed,failed,total,error,failed_checks\n"
-	    "noroute.ini," PFX "noroute,2,2,4,,\"reach h2 -> h1 (10.0.1.10): exit status 2: ping: "
+	    "noroute.ini," PFX "noroute,2,2,4,,\"reach h2 -> h1 (10.0.1.10): exit status 2: "
 	    "connect: Network is unreachable (still, after 1 s of retrying)\n"
 	    "route h2 default via 10.0.2.1: no such route; the node has: no route to default "
 	    "(still, after 1 s of retrying)\"\n"
@@ -299,6 +299,25 @@ static void test_child_killed(void **state)
 	assert_all_gone();
 }
 
+/* On a shared machine a teacher's grading labs carry the lab-name prefix
+ * (sudo's user, or --prefix before the command): nslt-gd-u-grade-good. */
+static void test_user_prefix(void **state)
+{
+	_cleanup_free_ char *labs =
+	    capture("cd " DIR " && NSLAB_PREFIX=nslt-gd-u %s grade --json ref.ini good.ini "
+		    "2>/dev/null | jq -r '.students[] | \"\\(.lab) \\(.failed)\"'",
+		    nslab());
+	assert_string_equal(labs, "nslt-gd-u-grade-good 0");
+	assert_lab_gone("nslt-gd-u-grade-good");
+	/* too long for 16 characters with '-grade-': the prefix alone */
+	_cleanup_free_ char *plain =
+	    capture("cd " DIR " && NSLAB_PREFIX=nslt-gd-long %s grade --json ref.ini good.ini "
+		    "2>/dev/null | jq -r '.students[].lab'",
+		    nslab());
+	assert_string_equal(plain, "nslt-gd-long-good");
+	assert_lab_gone("nslt-gd-long-good");
+}
+
 static void test_usage(void **state)
 {
 	assert_sh(2, "%s grade " DIR "/ref.ini 2>/dev/null", nslab());
@@ -336,7 +355,7 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_usage),	 cmocka_unit_test(test_table),
+	    cmocka_unit_test(test_usage), cmocka_unit_test(test_user_prefix),	 cmocka_unit_test(test_table),
 	    cmocka_unit_test(test_diff),	 cmocka_unit_test(test_name_taken),
 	    cmocka_unit_test(test_parallel),	 cmocka_unit_test(test_interrupt),
 	    cmocka_unit_test(test_child_killed), cmocka_unit_test(test_kathara),
