@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The course of docs/tutorial.md, lab by lab (root; TAP):
-#   test-course.sh [NN...]        (no NN: every lab; NSLAB_BIN, NSLAB_SRCDIR)
+#   test-course.sh [NN...] [docs]   (none: all; NSLAB_BIN, NSLAB_SRCDIR)
 # For each topologies/course/NN-NAME.ini, the student's start, and
 # tests/course/NN-NAME.ini, its reference solution:
 #   - both validate, and their [expect] sections are the same text (the
@@ -50,7 +50,7 @@ for nn in $(printf '%s\n' "$labs" | cut -d'|' -f1); do
 	selected "$nn" && count=$((count + 1))
 done
 docs=0
-[ $# -eq 0 ] && docs=5
+selected docs && docs=5
 echo "1..$((count * 4 + docs))"
 
 n=0
@@ -171,7 +171,8 @@ out=$(for f in $list; do [ -e "$REF/$f" ] || echo "no reference solution tests/c
 	notok "every lab has its reference solution in tests/course/, and only they" "$out"
 out=$(for f in $list; do
 	nn=${f%%-*}
-	printf '%s\n' "$labs" | grep -q "^$nn|${f#??-}" || echo "$f: not in test-course.sh's table"
+	name=${f#??-}
+	printf '%s\n' "$labs" | grep -q "^$nn|${name%.ini}|" || echo "$f: not in test-course.sh's table"
 	grep -q "^## Lab $nn: " "$DOC" || echo "$f: no '## Lab $nn: ' chapter in docs/tutorial.md"
 	done)
 [ -z "$out" ] && ok "every lab has its chapter in docs/tutorial.md and its line in this test" ||
