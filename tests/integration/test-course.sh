@@ -38,17 +38,17 @@ labs='01|two-nodes||FAIL  reach h2 -> h1 (10.0.0.1): exit status 2: ping: connec
 12|ospf|vtysh|FAIL  route r1 10.0.3.0/24 via 10.0.12.2 proto ospf: no such route
 13|k8s||FAIL  reach pod3-1 -> pod1-1 (10.244.1.2): no reply within 4 s'
 
-if [ "$(id -u)" != 0 ]; then
-	echo "1..0 # SKIP the course labs need root (real namespaces)"
-	exit 0
-fi
-
 want=" $* "
 selected() { [ "$want" = "  " ] || case $want in *" $1 "*) true ;; *) false ;; esac; }
 count=0
 for nn in $(printf '%s\n' "$labs" | cut -d'|' -f1); do
 	selected "$nn" && count=$((count + 1))
 done
+# the labs need root (real namespaces); 'docs' alone does not
+if [ "$count" != 0 ] && [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP the course labs need root (real namespaces)"
+	exit 0
+fi
 docs=0
 selected docs && docs=5
 echo "1..$((count * 4 + docs))"
@@ -151,7 +151,7 @@ $out"
 done 3<<EOF
 $labs
 EOF
-echo "# the labs: $(secs "$t_all" "$(now)") s"
+[ "$count" = 0 ] || echo "# the labs: $(secs "$t_all" "$(now)") s"
 
 [ "$docs" = 0 ] && exit "$fail"
 
