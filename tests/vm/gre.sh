@@ -8,7 +8,7 @@ SRC=$2
 . "$SRC/tests/vm/check.sh"
 info() { ip -d -j -n "$1" link show "$2" | jq -r ".[0].linkinfo.info_data | $3"; }
 
-echo "1..24"
+echo "1..25"
 echo "# guest kernel $(uname -r)"
 check "nslab up topologies/gre.ini" "$N" up "$SRC/topologies/gre.ini"
 check "h1 reaches h2 through the tunnel" "$N" ping h1 h2 -- -c 3 -i 0.2 -W 2 -q
@@ -57,6 +57,17 @@ check "single-form GRE with key 42: ikey/okey and ttl 64 in ip -d link" sh -c \
 check "keyed tunnel carries traffic" "$N" ping grekey a 10.99.0.2 -- -c 2 -W 2 -q
 check "nslab test of the keyed lab, then nothing left" sh -c \
 	"'$N' down grekey >/dev/null && '$N' test /tmp/gre-key.ini >/dev/null && [ -z \"\$(ip netns list)\" ]"
+
+# lab 08 of the course (docs/tutorial.md), which the host skips: as given,
+# its [expect] fails (r2 has no route back); its reference solution passes
+course_gre() {
+	out=$(NSLAB_BIN="$N" NSLAB_SRCDIR="$SRC" sh "$SRC/tests/integration/test-course.sh" 08)
+	rc=$?
+	printf '%s\n' "$out"
+	[ "$rc" = 0 ] && ! printf '%s\n' "$out" | grep -q -e SKIP -e '^not ok' &&
+		[ "$(printf '%s\n' "$out" | grep -c '^ok')" = 4 ]
+}
+check "course lab 08: as given its [expect] fails, the reference solution passes, nothing left" course_gre
 
 # every scenario, on this kernel too (tunnel modules loaded: new namespaces
 # start with fallback devices such as gre0, which nslab must step around)
