@@ -198,12 +198,8 @@ static int save_run(int argc, char **argv)
 	r = 0;
 	if (output && !streq(output, "-")) {
 		/* whole or not at all: an old FILE stays until the new one is written */
-		_cleanup_free_ char *tmp = xasprintf("%s.nslab-tmp", output);
-		int w = write_file_new(tmp, out.s);
-		if (w == 0 && rename(tmp, output) < 0)
-			w = -errno;
+		int w = write_file_replace(output, out.s);
 		if (w < 0) {
-			(void)unlink(tmp);
 			err("save: %s: %s", output, strerror(-w));
 			r = EXIT_FAIL;
 		} else

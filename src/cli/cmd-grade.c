@@ -98,19 +98,15 @@ static int write_report(const char *path, enum grade_format fmt, const struct gr
 		grade_write(stdout, fmt, r);
 		return fflush(stdout) == 0 ? 0 : -errno;
 	}
-	_cleanup_free_ char *tmp = xasprintf("%s.nslab-tmp", path);
-	FILE *f = fopen(tmp, "we");
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
 	if (!f)
 		return -errno;
 	grade_write(f, fmt, r);
-	int e = ferror(f) ? -EIO : 0;
-	if (fclose(f) != 0 && !e)
-		e = -errno;
-	if (!e && rename(tmp, path) < 0)
-		e = -errno;
-	if (e)
-		(void)unlink(tmp);
-	return e;
+	if (fclose(f) != 0)
+		return -errno;
+	return write_file_replace(path, text);
 }
 
 static int grade_cmd_run(int argc, char **argv)

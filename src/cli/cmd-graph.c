@@ -154,13 +154,8 @@ static int output(const char *file, const char *text)
 		fputs(text, stdout);
 		return fflush(stdout) == 0 ? 0 : EXIT_FAIL;
 	}
-	/* whole or not at all */
-	_cleanup_free_ char *tmp = xasprintf("%s.nslab-tmp", file);
-	int w = write_file_new(tmp, text);
-	if (w == 0 && rename(tmp, file) < 0)
-		w = -errno;
+	int w = write_file_replace(file, text); /* whole or not at all */
 	if (w < 0) {
-		(void)unlink(tmp);
 		err("graph: %s: %s", file, strerror(-w));
 		return EXIT_FAIL;
 	}

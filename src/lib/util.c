@@ -342,6 +342,18 @@ int write_file_new(const char *path, const char *s)
 	return 0;
 }
 
+int write_file_replace(const char *path, const char *s)
+{
+	_cleanup_free_ char *tmp = xasprintf("%s.nslab-tmp", path);
+	int r = write_file_new(tmp, s);
+
+	if (r == 0 && rename(tmp, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlink(tmp);
+	return r;
+}
+
 int write_file(const char *path, const char *s)
 {
 	return write_file_at(AT_FDCWD, path, s);

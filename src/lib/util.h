@@ -150,3 +150,7 @@ int write_file(const char *path, const char *s);
 int write_file_at(int dirfd, const char *path, const char *s);
 /* Create or truncate path (0644, not through a symlink) and write s. */
 int write_file_new(const char *path, const char *s);
+/* path's new content s, whole or not at all: written to PATH.nslab-tmp,
+ * then renamed over path, so that an old file stays until the new one is
+ * complete. 0 or -errno (the temporary file is gone either way). */
+int write_file_replace(const char *path, const char *s);
