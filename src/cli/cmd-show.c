@@ -174,7 +174,6 @@ static int show_run(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	if (r == -ESRCH) {
-		show_free(&s);
 		/* the message every command gives; or: on record, namespace gone */
 		if (!cmd_check_node(&cmd_show, args[0], args[1]))
 			err("show: node '%s' of lab '%s' has no namespace", args[1], args[0]);

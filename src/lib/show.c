@@ -439,7 +439,12 @@ int show_read(const char *name, const char *only_node, unsigned flags, struct sh
 		}
 		ret->nodes.n = keep;
 	}
-	return found_node ? 0 : -ESRCH;
+	if (!found_node) { /* nothing to free for the caller on failure */
+		show_free(ret);
+		memset(ret, 0, sizeof(*ret));
+		return -ESRCH;
+	}
+	return 0;
 }
 
 const struct show_node *show_node_find(const struct show_lab *s, const char *name)

@@ -51,7 +51,7 @@ enum {
 	SHOW_ATTRS = 1 << 2,
 };
 /* Read the namespaces of lab `name` (only_node: keep just that node).
- * -ENOENT: no such lab; -ESRCH: no such node. */
+ * -ENOENT: no such lab; -ESRCH: no such node (*ret then holds nothing). */
 int show_read(const char *name, const char *only_node, unsigned flags, struct show_lab *ret);
 void show_free(struct show_lab *s);
 /* The node called name (or "(switch)"), or NULL. */
