@@ -109,16 +109,23 @@ elif [ "$MODE" = lab ]; then
 	is "under a prefix of no lab, no lab" "" --prefix nobody-else show ""
 	# a user completing 'sudo nslab ...': no root, interfaces from the
 	# topology the lab was built from (its run directory)
+	# The source tree and the build may be where nobody cannot read (a
+	# checkout under /root): nobody runs copies in a folder of its own.
 	n=$((n + 1))
-	got=$(setpriv --reuid=nobody --regid=nogroup --clear-groups env NSLAB_PREFIX=nslt-in bash -c \
+	mkdir -m 755 "$WORK/nobody"
+	chmod 755 "$WORK"
+	cp "$NSLAB" "$WORK/nobody/nslab"
+	cp "$SRC/completion/nslab.bash" "$WORK/nobody/nslab.bash"
+	chmod -R a+rX "$WORK/nobody"
+	got=$(cd / && setpriv --reuid=nobody --regid=nogroup --clear-groups env NSLAB_PREFIX=nslt-in bash -c \
 		'source "$1"; COMP_WORDS=("$2" capture comp r : ""); COMP_CWORD=5; _nslab; echo "${COMPREPLY[*]}"' \
-		_ "$SRC/completion/nslab.bash" "$NSLAB" 2>&1)
+		_ "$WORK/nobody/nslab.bash" "$WORK/nobody/nslab" 2>&1)
 	if [ "$got" = "eth0 eth1" ]; then
 		echo "ok $n - a user who is not root gets NODE:IF from the lab's topology"
 	else
 		failed=$((failed + 1))
 		echo "not ok $n - a user who is not root gets NODE:IF from the lab's topology"
-		echo "#   got: '$got'"
+		printf '%s\n' "$got" | sed "s/^/#   got: /"
 	fi
 else
 	echo "Bail out! usage: completion.sh SRCDIR unit|lab"
