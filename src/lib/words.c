@@ -82,9 +82,12 @@ int words_split(const char *s, struct strvec *ret, const char **why)
 
 	while ((r = words_next(&s, &w, why)) > 0)
 		vec_push(ret, w);
-	if (r < 0)
+	if (r < 0) {
 		while (ret->n > before)
 			free(ret->v[--ret->n]);
+		if (!ret->n)
+			vec_free(ret); /* as it was: nothing, not even storage */
+	}
 	return r;
 }
 
