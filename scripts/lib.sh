@@ -21,7 +21,7 @@ NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr iperf3)
 # 'nslab graph -f svg' and scripts/graphs.sh (graph's dot and mermaid need nothing).
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
 	bind9-dnsutils tcpdump jq procps netbase util-linux mount bsdutils kmod bc time wireguard-tools
-	groff-base man-db graphviz
+	groff-base man-db graphviz valgrind
 	"${NSLAB_NODE_PACKAGES[@]}")
 # The VM suite (GRE, which this kind of machine's kernel lacks); optional.
 NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Install what is missing (Debian 12, as root), build, run every suite, then
-# the unit and integration suites again under ASan and UBSan.
+# the unit and integration suites again under ASan and UBSan, and the unit
+# suite under valgrind.
 # Ends with "N passed, N failed, N skipped" and exits non-zero on failure.
 #   scripts/test.sh                 every suite (integration and vm need root)
 #   scripts/test.sh --suite unit    one suite (meson test's arguments), in both builds
@@ -49,11 +50,23 @@ ASAN_OPTIONS=detect_leaks=1:log_path=$SAN_LOGS/asan \
 LSAN_OPTIONS=suppressions=$SAN_LOGS.supp \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$SAN_LOGS/ubsan \
 	meson test -C "$SAN_BUILD" "${args[@]}" "${san_args[@]}" || status=$?
+# The unit suite once more under valgrind's memcheck (the C tests through
+# tests/tap-skip.sh): an error or a definite or indirect leak fails the test
+# (exit 99). Its own log, so that the counts below take each run once.
+VALGRIND_LOG=$BUILD/meson-logs/valgrind.txt
+rm -f "$VALGRIND_LOG"
+if [ $# -eq 0 ]; then
+	NSLAB_TEST_WRAP="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect" \
+		meson test -C "$BUILD" --print-errorlogs --suite unit --logbase valgrind --timeout-multiplier 10 ||
+		status=$?
+fi
 reports=$(find "$SAN_LOGS" -type f | wc -l)
 if [ "$reports" -gt 0 ]; then
 	echo "test.sh: $reports sanitizer report(s):" >&2
 	find "$SAN_LOGS" -type f -exec cat {} + >&2
 	status=1
 fi
-report_counts "$reports" "$BUILD/meson-logs/testlog.txt" "$SAN_BUILD/meson-logs/testlog.txt" || true
+logs=("$BUILD/meson-logs/testlog.txt" "$SAN_BUILD/meson-logs/testlog.txt")
+[ ! -f "$VALGRIND_LOG" ] || logs+=("$VALGRIND_LOG")
+report_counts "$reports" "${logs[@]}" || true
 exit "$status"
