@@ -167,7 +167,8 @@ static void flannel_10x10_in_2s(void **state)
 	assert_string_equal(res, "10900 0");
 	const char *paren = strrchr(took, '(');
 	assert_non_null(paren);
-	assert_true(atof(paren + 1) < 2.0);
+	/* the bound is the plain build's; ASan and UBSan make nslab slower */
+	assert_true(atof(paren + 1) < (getenv("NSLAB_SANITIZED") ? 6.0 : 2.0));
 	assert_true(agree("nslt-ic-k", "10x10"));
 	assert_sh(0, "%s down nslt-ic-k >/dev/null", nslab());
 	assert_lab_gone("nslt-ic-k");
