@@ -75,13 +75,13 @@ const struct cmd cmd_gen = {
 	.name = "gen",
 	.args = "k8s|star|linear --nodes N [--pods M] [--model MODEL] [--mtu N] [--name LAB] [-o FILE]",
 	.summary = "Write a generated topology: Kubernetes models, or benchmark shapes.",
-	.help = "  k8s      N Kubernetes nodes (up to 100), M pods each (up to 50, default 2);\n"
+	.help = "  k8s      N Kubernetes nodes (up to 200), M pods each (up to 50, default 2);\n"
 		"           --model flannel-vxlan (default), host-gw or calico-routed;\n"
 		"           --mtu N: the pods' MTU (flannel-vxlan: 1450, as FLANNEL_MTU); the\n"
 		"           Kubernetes rules are its expectations; see docs/kubernetes.md\n"
-		"  star     N hosts on one switch (up to 4000; past 250, leaf switches of 250\n"
+		"  star     N hosts on one switch (up to 10000; past 250, leaf switches of 250\n"
 		"           under a core bridge, as a Linux bridge takes at most 1023 ports)\n"
-		"  linear   N nodes in a chain, a /30 on each link (up to 4000)\n"
+		"  linear   N nodes in a chain, a /30 on each link (up to 10000)\n"
 		"star and linear are for benchmarks. Writes to standard output, or FILE with\n"
 		"-o. The lab name defaults to the shape (k8s-MODEL, star, linear); --name sets\n"
 		"it.\n",

@@ -220,6 +220,7 @@ static int apply_server(struct nl_ctx *nl, const struct step *s, struct sbuf *er
 		dup2(fds[1], STDERR_FILENO);
 		if (netns_enter(nl_nsfd(nl, s->node)) < 0)
 			_exit(125);
+		nofile_restore(); /* what dnsmasq would have had */
 		execvp(argv.v[0], argv.v);
 		dprintf(STDERR_FILENO, "%s: %s", argv.v[0], strerror(errno));
 		_exit(127);

@@ -15,9 +15,9 @@ enum gen_model {
 const char *gen_model_to_string(enum gen_model m);
 enum gen_model gen_model_from_string(const char *s);
 
-#define GEN_K8S_NODES_MAX 100
+#define GEN_K8S_NODES_MAX 200 /* the underlay is one /24: 192.168.0.(10+N) */
 #define GEN_K8S_PODS_MAX 50
-#define GEN_NODES_MAX 4000
+#define GEN_NODES_MAX 10000
 #define GEN_STAR_LEAF 250 /* hosts per leaf bridge of a large star */
 
 /* The topology text; name NULL: the default ("k8s-flannel-vxlan", ...).

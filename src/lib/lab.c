@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -300,6 +301,27 @@ static int probe_impairs(const struct topo_lab *lab, struct sbuf *err)
 	return 0;
 }
 
+/* up holds a namespace and a netlink socket per node until its last
+ * step: a lab of 600 nodes is past the usual soft limit of 1024. */
+static int reserve_files(const struct topo_lab *lab, struct sbuf *err)
+{
+	size_t need = 2 * lab->nodes.n;
+	int r = nofile_reserve(need);
+
+	if (r < 0) {
+		struct rlimit l = {0};
+		(void)getrlimit(RLIMIT_NOFILE, &l);
+		sbuf_addf(err,
+			  "lab '%s' has %zu namespaces: building it holds %zu open files, and this process "
+			  "may open %llu (ulimit -n; hard limit %llu), which it cannot raise: %s. Raise "
+			  "the limit first (as root: ulimit -n %zu; past fs.nr_open, sysctl -w "
+			  "fs.nr_open=...)",
+			  lab->name, lab->nodes.n, need, (unsigned long long)l.rlim_cur,
+			  (unsigned long long)l.rlim_max, strerror(-r), need + 256);
+	}
+	return r;
+}
+
 int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	   struct sbuf *notes)
 {
@@ -317,6 +339,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	r = kind_probe(lab, err);
 	if (r == 0)
 		r = probe_impairs(lab, err);
+	if (r == 0)
+		r = reserve_files(lab, err);
 	if (r < 0) {
 		plan_free(&p);
 		return r;
@@ -417,6 +441,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		sbuf_free(&why);
 	}
 out:
+	nofile_restore();
 	journal_close(&journal);
 	strvec_free(&made);
 	plan_free(&p);

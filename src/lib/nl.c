@@ -61,10 +61,12 @@ struct nl_sock *nl_open_proto_here(struct nl_ctx *nl, int protocol, int *ret_err
 		*ret_err = -ENOMEM;
 		return NULL;
 	}
+	errno = 0;
 	r = nl_connect(sk, protocol);
 	if (r < 0) {
+		/* libnl's code says less than the system call's errno (EMFILE) */
+		*ret_err = errno ? -errno : -ENOTCONN;
 		nl_socket_free(sk);
-		*ret_err = -ENOTCONN;
 		return NULL;
 	}
 	/* libnl opens with SOCK_CLOEXEC since 3.2.x; errors of old kernels

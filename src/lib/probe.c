@@ -53,6 +53,7 @@ static void start(struct probe *p)
 				_exit(125);
 			}
 		}
+		nofile_restore(); /* what the command would have had */
 		if (p->fn)
 			_exit(p->fn(p->argv));
 		execvp(p->argv[0], p->argv);

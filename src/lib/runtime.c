@@ -746,6 +746,7 @@ int runtime_run(const struct runtime_cmd *c, struct sbuf *err)
 			dprintf(STDERR_FILENO, "nslab: %s\n", why.s);
 			_exit(125);
 		}
+		nofile_restore(); /* what the command would have had */
 		execvp(c->argv[0], c->argv);
 		dprintf(STDERR_FILENO, "nslab: %s: %s\n", c->argv[0], strerror(errno));
 		_exit(127);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/resource.h>
 
 static void oom(void)
 {
@@ -443,4 +444,38 @@ void strvec_free(struct strvec *v)
 {
 	vec_foreach(s, v) free(*s);
 	vec_free(v);
+}
+
+static struct rlimit nofile_orig;
+static bool nofile_raised;
+
+int nofile_reserve(size_t n)
+{
+	struct rlimit cur, want;
+
+	if (getrlimit(RLIMIT_NOFILE, &cur) < 0)
+		return -errno;
+	want.rlim_cur = (rlim_t)n + 256;
+	if (cur.rlim_cur >= want.rlim_cur)
+		return 0;
+	want.rlim_max = cur.rlim_max >= want.rlim_cur ? cur.rlim_max : want.rlim_cur;
+	if (setrlimit(RLIMIT_NOFILE, &want) < 0)
+		return -errno; /* EPERM: not root, EINVAL/EPERM: above fs.nr_open */
+	if (!nofile_raised)
+		nofile_orig = cur;
+	nofile_raised = true;
+	return 0;
+}
+
+void nofile_restore(void)
+{
+	if (!nofile_raised)
+		return;
+	/* the hard limit stays: an unprivileged lowering is for good */
+	struct rlimit cur;
+	if (getrlimit(RLIMIT_NOFILE, &cur) == 0) {
+		cur.rlim_cur = nofile_orig.rlim_cur;
+		(void)setrlimit(RLIMIT_NOFILE, &cur);
+	}
+	nofile_raised = false;
 }

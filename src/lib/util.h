@@ -154,3 +154,12 @@ int write_file_new(const char *path, const char *s);
  * then renamed over path, so that an old file stays until the new one is
  * complete. 0 or -errno (the temporary file is gone either way). */
 int write_file_replace(const char *path, const char *s);
+
+/* Open-file limit. nslab holds a namespace and a netlink socket per node
+ * while it builds a lab: room for n descriptors more than the usual few
+ * (the soft limit raised, and the hard one as root where it is lower).
+ * 0, or -errno with the limit as it was. The limit nslab started with is
+ * kept: nofile_restore() puts it back (in children before exec, so that
+ * daemons get what they would have got, and when the work is done). */
+int nofile_reserve(size_t n);
+void nofile_restore(void);

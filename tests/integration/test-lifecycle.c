@@ -491,6 +491,43 @@ static void test_sysctls_every_namespace(void **state)
 	*state = NULL;
 }
 
+/* A lab of 600 nodes under the usual soft limit of 1024 open files: up
+ * raises it for itself (a namespace and a socket per node while it builds)
+ * and its startup lines and services get the limit nslab was given. */
+static void test_open_file_limit(void **state)
+{
+	*state = "nofile";
+	assert_sh(0,
+		  "%s gen star --nodes 600 --name nofile -o /tmp/nslab-nofile.ini && sed -i "
+		  "'s/^\\[node h1\\]$/&\\nstartup = sh -c \"echo soft=$(ulimit -Sn)\"/' "
+		  "/tmp/nslab-nofile.ini && grep -q '^startup' /tmp/nslab-nofile.ini",
+		  nslab());
+	_cleanup_free_ char *hard = capture("ulimit -Hn");
+	if (atol(hard) < 1500) {
+		diag("skipped: the hard limit of open files here is %s", hard);
+		skip();
+	}
+	_cleanup_free_ char *out =
+	    capture("ulimit -Sn 1024 && %s up /tmp/nslab-nofile.ini 2>&1; echo rc=$?", nslab());
+	assert_int_equal(exit_status(out), 0);
+	assert_sh(0, "grep -qx soft=1024 /run/nslab/nofile/logs/h1.log");
+	assert_sh(0, "[ $(ip netns list | grep -c '^nofile-') = 604 ]");
+	assert_sh(0, "%s down nofile >/dev/null", nslab());
+	assert_lab_gone("nofile");
+	/* a hard limit it cannot pass: refused before anything is made */
+	_cleanup_free_ char *refused = capture(
+	    "ulimit -n 1024 && %s up /tmp/nslab-nofile.ini 2>&1; echo rc=$?", nslab());
+	if (!strstr(refused, "rc=0")) {
+		assert_non_null(strstr(refused, "building it holds 1208 open files"));
+		assert_non_null(strstr(refused, "ulimit -n 1464"));
+	} else { /* root with CAP_SYS_RESOURCE raised the hard limit too */
+		assert_sh(0, "%s down nofile >/dev/null", nslab());
+	}
+	assert_lab_gone("nofile");
+	unlink("/tmp/nslab-nofile.ini");
+	*state = NULL;
+}
+
 /* Run script (taken, freed) with sh as root in a mount namespace of its
  * own, where /run/netns is first made a plain, empty directory whatever
  * the host has there: the same test on every host, and the host's mounts
@@ -611,6 +648,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_attributes, lab_teardown),
 		cmocka_unit_test_teardown(test_ipv6_policy, lab_teardown),
 		cmocka_unit_test_teardown(test_sysctls_every_namespace, lab_teardown),
+		cmocka_unit_test_teardown(test_open_file_limit, lab_teardown),
 		cmocka_unit_test_teardown(test_netns_tmpfs_released, lab_teardown),
 		cmocka_unit_test_teardown(test_concurrent_labs, conc_teardown),
 	};
