@@ -5,7 +5,7 @@
 # the ratios, the per-node cost and nslab's peak RSS; then explain (one path
 # and its reply) and diff on the largest star and k8s lab. Needs root.
 #
-#   scripts/bench.sh                           N = 10 100 500 1000 2000, 5 runs each
+#   scripts/bench.sh                           N = 10 100 500 1000 2000 10000, 5 runs each
 #   scripts/bench.sh --sizes "100 500" --runs 3
 #   scripts/bench.sh --sizes 100 --runs 1      CI's smoke test
 #
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-SIZES="10 100 500 1000 2000"
+SIZES="10 100 500 1000 2000 10000"
 RUNS=5
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -168,7 +168,9 @@ declare -A up # up[shape,N]: the median
 for n in $SIZES; do
 	"$NSLAB" gen star --nodes "$n" --name bench-star -o "$WORK/star$n.ini"
 	"$NSLAB" gen linear --nodes "$n" --name bench-linear -o "$WORK/linear$n.ini"
-	nodes=$(( n >= 20 ? n / 20 : 1 )); pods=$(( n / nodes - 1 )); [ $pods -gt 50 ] && pods=50; [ $pods -lt 1 ] && pods=1
+	# k8s: Kubernetes nodes of 49 pods, N namespaces in all (2 x 49 at 100,
+	# 200 x 49 at 10,000); fewer pods where N is smaller than 50
+	nodes=$(( n >= 50 ? n / 50 : 1 )); pods=$(( n / nodes - 1 )); [ $pods -gt 49 ] && pods=49; [ $pods -lt 1 ] && pods=1
 	"$NSLAB" gen k8s --nodes "$nodes" --pods "$pods" --name bench-k8s -o "$WORK/k8s$n.ini"
 	for shape in star linear k8s ip-star; do
 		case $shape in

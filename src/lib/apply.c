@@ -114,7 +114,13 @@ static int apply_netns(struct nl_ctx *nl, const struct step *s, struct sbuf *err
 			sbuf_adds(err, strerror(-fd));
 		return fd;
 	}
-	nl->nsfd[n->index] = fd;
+	fd = nl_nsfd_keep(nl, n, fd);
+	if (fd < 0) {
+		if (netns_enter(nl->orig_netns) < 0)
+			abort();
+		sbuf_adds(err, strerror(-fd));
+		return fd;
+	}
 	/* Inside the new namespace now: the socket opened here belongs to it
 	 * for good, and /proc/sys/net is its own. */
 	nl->sk[n->index] = nl_open_here(nl, &r);

@@ -301,11 +301,11 @@ static int probe_impairs(const struct topo_lab *lab, struct sbuf *err)
 	return 0;
 }
 
-/* up holds a namespace and a netlink socket per node until its last
- * step: a lab of 600 nodes is past the usual soft limit of 1024. */
+/* up holds a netlink socket per node until its last step (nl.h): a lab of
+ * 1000 nodes is past the usual soft limit of 1024. */
 static int reserve_files(const struct topo_lab *lab, struct sbuf *err)
 {
-	size_t need = 2 * lab->nodes.n;
+	size_t need = lab->nodes.n + NL_NSFD_OPEN;
 	int r = nofile_reserve(need);
 
 	if (r < 0) {

@@ -88,7 +88,7 @@ static int open_node(struct live *l, const struct topo_node *n, const char *ifna
 			closep(&fd);
 			return -ENOENT;
 		}
-		nl->nsfd[n->index] = fd;
+		(void)nl_nsfd_keep(nl, n, fd);
 		nl->sk[n->index] = nl_open_here(nl, &r);
 		if (netns_enter(nl->orig_netns) < 0)
 			abort(); /* never carry on in the wrong namespace */

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "nl.h"
+#include "netns.h"
 
 #include <linux/netlink.h>
 #include <linux/neighbour.h>
@@ -8,6 +9,7 @@
 #include <netlink/msg.h>
 #include <netlink/route/neighbour.h>
 #include <netlink/route/rtnl.h>
+#include <sys/stat.h>
 
 #ifndef NETLINK_EXT_ACK
 #define NETLINK_EXT_ACK 11
@@ -84,6 +86,9 @@ int nl_ctx_init(struct nl_ctx *nl, const struct plan *p)
 	nl->n = p->lab->nodes.n;
 	nl->sk = xcalloc(nl->n, sizeof(*nl->sk));
 	nl->nsfd = xmalloc(nl->n * sizeof(*nl->nsfd));
+	nl->nsdev = xcalloc(nl->n, sizeof(*nl->nsdev));
+	nl->nsino = xcalloc(nl->n, sizeof(*nl->nsino));
+	nl->nsfd_ring = xmalloc(NL_NSFD_OPEN * sizeof(*nl->nsfd_ring));
 	nl->ifoff = xcalloc(nl->n, sizeof(*nl->ifoff));
 	for (size_t i = 0; i < nl->n; i++)
 		nl->nsfd[i] = -1;
@@ -101,11 +106,55 @@ void nl_ctx_free(struct nl_ctx *nl)
 	}
 	free(nl->sk);
 	free(nl->nsfd);
+	free(nl->nsdev);
+	free(nl->nsino);
+	free(nl->nsfd_ring);
 	free(nl->ifoff);
 	closep(&nl->orig_netns);
 	if (nl->procfs >= 0)
 		closep(&nl->procfs);
 	memset(nl, 0, sizeof(*nl));
+}
+
+int nl_nsfd_keep(struct nl_ctx *nl, const struct topo_node *n, int fd)
+{
+	size_t i = n->index;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	if (nl->nsino[i] && (st.st_ino != nl->nsino[i] || st.st_dev != nl->nsdev[i])) {
+		close(fd);
+		return -ESTALE; /* /run/netns/NAME is another namespace now */
+	}
+	nl->nsdev[i] = st.st_dev;
+	nl->nsino[i] = st.st_ino;
+	if (nl->nsfd[i] >= 0) { /* in the ring already */
+		close(nl->nsfd[i]);
+		nl->nsfd[i] = fd;
+		return fd;
+	}
+	if (nl->nsfd_open == NL_NSFD_OPEN) { /* the oldest goes */
+		size_t old = nl->nsfd_ring[nl->nsfd_first];
+		close(nl->nsfd[old]);
+		nl->nsfd[old] = -1;
+		nl->nsfd_first = (nl->nsfd_first + 1) % NL_NSFD_OPEN;
+		nl->nsfd_open--;
+	}
+	nl->nsfd_ring[(nl->nsfd_first + nl->nsfd_open++) % NL_NSFD_OPEN] = i;
+	nl->nsfd[i] = fd;
+	return fd;
+}
+
+int nl_nsfd(struct nl_ctx *nl, const struct topo_node *n)
+{
+	if (nl->nsfd[n->index] >= 0)
+		return nl->nsfd[n->index];
+	int fd = netns_open(n->netns);
+	return fd < 0 ? fd : nl_nsfd_keep(nl, n, fd);
 }
 
 int nl_result(struct nl_ctx *nl, int nlerr, struct sbuf *err)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* libnl plumbing for apply: one rtnetlink socket and one namespace fd per
- * lab namespace, opened while the namespace is created, so no step ever
- * needs a setns round trip. Errors keep the kernel's errno and its
- * extended-ack text. */
+/* libnl plumbing for apply: one rtnetlink socket per lab namespace,
+ * opened while the namespace is created, so no step ever needs a setns
+ * round trip; namespace fds for the steps that need one (a veth's far end,
+ * entering a node), the last NL_NSFD_OPEN of them kept open, so that a lab
+ * of 10,000 nodes holds 10,000 descriptors, not 20,000. Errors keep the
+ * kernel's errno and its extended-ack text. */
 #pragma once
 
 #include "plan.h"
@@ -13,7 +15,11 @@
 struct nl_ctx {
 	const struct plan *plan;
 	struct nl_sock **sk; /* by node index */
-	int *nsfd;           /* by node index, -1 when not open */
+	int *nsfd;           /* by node index, -1 when not open (nl_nsfd) */
+	dev_t *nsdev;        /* by node index: the namespace's identity, */
+	ino_t *nsino;        /* recorded when it was made or first opened */
+	size_t *nsfd_ring;   /* node indexes with an open nsfd, oldest first */
+	size_t nsfd_first, nsfd_open;
 	uint32_t *ifoff;     /* by node index: planned ifindex + ifoff = the kernel's */
 	size_t n;
 	int orig_netns; /* where we came from */
@@ -36,10 +42,13 @@ static inline struct nl_sock *nl_sk(const struct nl_ctx *nl, const struct topo_n
 {
 	return nl->sk[n->index];
 }
-static inline int nl_nsfd(const struct nl_ctx *nl, const struct topo_node *n)
-{
-	return nl->nsfd[n->index];
-}
+#define NL_NSFD_OPEN 64
+/* A descriptor of n's namespace, valid until NL_NSFD_OPEN more namespaces
+ * have been opened: kept, or reopened from its name in /run/netns (-ESTALE
+ * when that is no longer the namespace it was). -errno on failure. */
+int nl_nsfd(struct nl_ctx *nl, const struct topo_node *n);
+/* fd is n's namespace, just made or entered: nl keeps (and closes) it. */
+int nl_nsfd_keep(struct nl_ctx *nl, const struct topo_node *n, int fd);
 /* The kernel's index of a planned interface; NULL is lo. */
 static inline uint32_t nl_ifindex(const struct nl_ctx *nl, const struct topo_iface *i)
 {
