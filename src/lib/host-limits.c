@@ -19,18 +19,18 @@
  *   two), as `nslab check` has up to 256 requests, so as many ARP
  *   broadcasts, in flight at once: on the 2016-port star, 4032 still
  *   lost 44 to 53 of h1's 1999 checks, 16384 none.
- * - user.max_net_namespaces: the kernel's default is threads-max / 2,
- *   which scales with memory (8192 on a 2 GB machine, 96369 with 24 GB);
- *   past it `ip netns add` fails with ENOSPC. Namespaces that a down has
- *   released count until the kernel's cleanup_net has run, so the raise
- *   doubles what the lab and the named namespaces need.
- * Not raised, as no lab here reaches them: fs.file-max and fs.nr_open
- * (nslab's own fds are its rlimit), fs.mount-max (100000 mounts per mount
- * namespace; a lab has one per node), kernel.pid_max (no process per node
- * unless it runs services), the nodes' mount and UTS namespaces (only
- * nodes with a root have them). */
+ * Looked at and not raised:
+ * - user.max_net_namespaces (and the mount and UTS ones, for nodes with a
+ *   root): threads-max / 2 by default, which is the machine's memory / 256
+ *   KB; a node of a 10,000-star costs about 210 KB of kernel memory, so a
+ *   lab reaches that limit only when it would take 82% of the memory. It
+ *   guards the host; raising it would only trade ENOSPC for the OOM killer.
+ * - fs.file-max, fs.nr_open: far above a lab's needs; what a 10,000-node
+ *   star met first is nslab's own RLIMIT_NOFILE (per process, not the
+ *   host's: EMFILE at node 9954 with 20000).
+ * - fs.mount-max (100000 mounts per mount namespace; a lab has one per
+ *   node), kernel.pid_max (no process per node unless it runs services). */
 #include "host-limits.h"
-#include "netns.h"
 #include "rundir.h"
 
 #include <fcntl.h>
@@ -40,18 +40,16 @@ enum {
 	GROUP_NEIGH4,
 	GROUP_NEIGH6,
 	GROUP_BACKLOG,
-	GROUP_NETNS,
 };
 
 #define NEIGH4 "net.ipv4.neigh.default."
 #define NEIGH6 "net.ipv6.neigh.default."
 #define BACKLOG "net.core.netdev_max_backlog"
-#define MAX_NETNS "user.max_net_namespaces"
 
 const char *const limit_keys[] = {
 	NEIGH4 "gc_thresh3", NEIGH4 "gc_thresh2", NEIGH4 "gc_thresh1",
 	NEIGH6 "gc_thresh3", NEIGH6 "gc_thresh2", NEIGH6 "gc_thresh1",
-	BACKLOG,	     MAX_NETNS,
+	BACKLOG,
 };
 const size_t limit_keys_n = ARRAY_SIZE(limit_keys);
 
@@ -78,7 +76,7 @@ static unsigned long pow2_at_least(unsigned long n)
 	return p;
 }
 
-void limits_need(const struct topo_lab *lab, size_t netns_now, struct limit_rows *ret)
+void limits_need(const struct topo_lab *lab, struct limit_rows *ret)
 {
 	for (unsigned f = 0; f < 2; f++) {
 		size_t need = topo_neighbour_estimate(lab, f ? AF_INET6 : AF_INET);
@@ -92,8 +90,6 @@ void limits_need(const struct topo_lab *lab, size_t netns_now, struct limit_rows
 	size_t ports = topo_largest_broadcast_domain(lab);
 	if (ports)
 		add_row(ret, GROUP_BACKLOG, 6, ports, pow2_at_least(ports * 8));
-	size_t netns = lab->nodes.n + netns_now; /* the switch node is one of lab->nodes */
-	add_row(ret, GROUP_NETNS, 7, netns, netns * 2);
 }
 
 int limits_read(const char *key, unsigned long *ret)
@@ -129,11 +125,7 @@ static int write_key(const char *key, unsigned long value)
 
 void limits_need_host(const struct topo_lab *lab, struct limit_rows *ret)
 {
-	struct strvec nss = {0};
-
-	(void)netns_list("", &nss);
-	limits_need(lab, nss.n, ret);
-	strvec_free(&nss);
+	limits_need(lab, ret);
 	vec_foreach(row, ret) row->known = limits_read(row->key, &row->cur) == 0;
 }
 
@@ -173,13 +165,6 @@ void limits_warn(const struct topo_lab *lab, struct sbuf *notes)
 				  "a broadcast in lab '%s' reaches %lu bridge ports at once, and this host "
 				  "queues at most %lu packets per CPU (net.core.netdev_max_backlog): ARP "
 				  "requests will not reach every host. To allow it, as root: sysctl -w %s",
-				  lab->name, r->need, r->cur, w.s);
-		else if (r->group == GROUP_NETNS)
-			sbuf_addf(notes,
-				  "lab '%s' and the namespaces that exist make %lu network namespaces, and "
-				  "this host allows %lu per user (user.max_net_namespaces); beyond that, new "
-				  "namespaces fail ('No space left on device'). To allow more, as root: "
-				  "sysctl -w %s",
 				  lab->name, r->need, r->cur, w.s);
 		else
 			sbuf_addf(notes,

@@ -27,18 +27,16 @@ struct limit_rows {
 extern const char *const limit_keys[];
 extern const size_t limit_keys_n;
 
-/* What lab needs; `netns_now` namespaces exist already (named ones in
- * /run/netns: other labs'). Rows only for what the lab needs at all; cur
- * is not read. */
-void limits_need(const struct topo_lab *lab, size_t netns_now, struct limit_rows *ret);
-/* The same, with the host's values read (netns_now counted there). */
+/* What lab needs: rows only for what it needs at all; cur is not read. */
+void limits_need(const struct topo_lab *lab, struct limit_rows *ret);
+/* The same, with the host's values read. */
 void limits_need_host(const struct topo_lab *lab, struct limit_rows *ret);
 /* Is row i's group short (some row of it below its need)? */
 bool limits_short(const struct limit_rows *rows, size_t i);
 
 /* Notes (one a line) for each short group: the neighbour tables'
- * gc_thresh3, netdev_max_backlog against the largest broadcast domain,
- * user.max_net_namespaces; each names the sysctl writes that allow it.
+ * gc_thresh3, netdev_max_backlog against the largest broadcast domain;
+ * each names the sysctl writes that allow it.
  * Nothing is changed. */
 void limits_warn(const struct topo_lab *lab, struct sbuf *notes);
 /* For `nslab plan`: the writes a raise would make on this host now, as

@@ -391,9 +391,9 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	r = rundir_make(lab->name, err);
 	if (r == 0)
 		r = journal_create(lab->name, lab->file, &journal, err);
-	/* Before the first namespace: max_net_namespaces may be what the
-	 * lab needs raised. On record in the journal first, so that down
-	 * knows after a crash (the host-wide record names the lab too). */
+	/* Before the first namespace, and on record in the journal first,
+	 * so that down knows after a crash (the host-wide record names the
+	 * lab too). */
 	if (r == 0 && raise && (r = journal_limits(&journal)) < 0)
 		sbuf_addf(err, "write journal: %s", strerror(-r));
 	if (r == 0 && raise)

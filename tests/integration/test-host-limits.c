@@ -14,7 +14,7 @@
 
 static const char *const keys[] = {
 	V4 "gc_thresh1", V4 "gc_thresh2", V4 "gc_thresh3", V6 "gc_thresh1",
-	V6 "gc_thresh2", V6 "gc_thresh3", "net.core.netdev_max_backlog", "user.max_net_namespaces",
+	V6 "gc_thresh2", V6 "gc_thresh3", "net.core.netdev_max_backlog",
 };
 static char saved[ARRAY_SIZE(keys)][32];
 static bool have_saved;
