@@ -196,6 +196,8 @@ void limits_plan(const struct topo_lab *lab, struct sbuf *out)
 		any = true;
 		sbuf_addf(out, "sysctl -w %s=%lu # was %lu\n", r->key, r->want, r->cur);
 	}
+	if (!any)
+		sbuf_adds(out, "\n# host limits ([lab] host-limits): this host has what the lab needs\n");
 	vec_free(&rows);
 }
 

@@ -268,6 +268,25 @@ static void lab_key(void **state)
 	assert_string_equal(after2, before);
 }
 
+/* A symlink planted where the record goes is never followed: up fails,
+ * the target stays empty, the host's values stay. */
+static void planted_symlink(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *before = stock();
+	assert_sh(0, "mkdir -p /run/nslab " TMP "/target && ln -s " TMP "/target /run/nslab/.host-limits");
+	_cleanup_free_ char *out = capture("%s up --host-limits " TMP "/k.ini 2>&1; echo rc=$?", nslab());
+	diag("%s", out);
+	assert_int_equal(exit_status(out), 1);
+	assert_non_null(strstr(out, "record of host limits"));
+	_cleanup_free_ char *target = capture("ls -A " TMP "/target");
+	assert_string_equal(target, "");
+	_cleanup_free_ char *after = values();
+	assert_string_equal(after, before);
+	assert_sh(0, "rm /run/nslab/.host-limits");
+	assert_lab_gone("nslt-hl-k");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +297,7 @@ int main(void)
 		cmocka_unit_test_teardown(changed_by_hand, down_all),
 		cmocka_unit_test_teardown(without_option, down_all),
 		cmocka_unit_test_teardown(lab_key, down_all),
+		cmocka_unit_test_teardown(planted_symlink, down_all),
 	};
 	return cmocka_run_group_tests_name("host-limits", tests, setup, teardown);
 }
