@@ -79,6 +79,8 @@ static int setup(void **state)
 	signal(SIGABRT, on_signal);
 	(void)sh("mkdir -p " TMP);
 	assert_sh(0, "%s gen k8s --nodes 10 --pods 10 --model flannel-vxlan --name nslt-hl-k -o " TMP "/k.ini", nslab());
+	/* the same lab asking for its limits itself */
+	assert_sh(0, "sed 's/^name = nslt-hl-k$/name = nslt-hl-y\\nhost-limits = yes/' " TMP "/k.ini > " TMP "/y.ini");
 	return 0;
 }
 
@@ -87,7 +89,7 @@ static int setup(void **state)
 static int down_all(void **state)
 {
 	(void)state;
-	(void)sh("for l in nslt-hl-k nslt-hl-a nslt-hl-b nslt-hl-s nslt-hl-y; do %s down $l >/dev/null 2>&1; done",
+	(void)sh("for l in nslt-hl-k nslt-hl-a nslt-hl-b nslt-hl-s nslt-hl-y nslt-hl-g-k nslt-hl-g-y; do %s down $l >/dev/null 2>&1; done",
 		 nslab());
 	restore();
 	return 0;
@@ -248,7 +250,6 @@ static void without_option(void **state)
 static void lab_key(void **state)
 {
 	(void)state;
-	assert_sh(0, "sed 's/^name = nslt-hl-k$/name = nslt-hl-y\\nhost-limits = yes/' " TMP "/k.ini > " TMP "/y.ini");
 	_cleanup_free_ char *before = stock();
 	_cleanup_free_ char *plan = capture("%s plan " TMP "/y.ini", nslab());
 	assert_non_null(strstr(plan, "\nsysctl -w " V4 "gc_thresh3=4096 # was 1024\n"));
@@ -264,6 +265,27 @@ static void lab_key(void **state)
 	/* and test --host-limits for a lab without the key */
 	_cleanup_free_ char *t = capture("%s test --host-limits " TMP "/k.ini 2>&1 | tail -3; echo rc=$?", nslab());
 	assert_non_null(strstr(t, "10900 of 10900 expectations hold"));
+	_cleanup_free_ char *after2 = values();
+	assert_string_equal(after2, before);
+}
+
+/* grade --host-limits raises for each student's lab and restores after;
+ * a student's own [lab] host-limits is ignored: the teacher consents. */
+static void grade(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *before = stock();
+	_cleanup_free_ char *out = capture("%s grade --prefix nslt-hl-g- --host-limits " TMP "/k.ini " TMP "/k.ini 2>&1 >/dev/null; echo rc=$?", nslab());
+	diag("%s", out);
+	assert_non_null(strstr(out, "raised host limits"));
+	assert_non_null(strstr(out, "10900 of 10900 checks pass in lab 'nslt-hl-g-k'"));
+	assert_int_equal(exit_status(out), 0);
+	_cleanup_free_ char *after = values();
+	assert_string_equal(after, before);
+	_cleanup_free_ char *own = capture("%s grade --prefix nslt-hl-g- " TMP "/k.ini " TMP "/y.ini 2>&1 >/dev/null", nslab());
+	diag("%s", own);
+	assert_null(strstr(own, "raised host limits"));
+	assert_non_null(strstr(own, "may need up to 1190")); /* warned instead */
 	_cleanup_free_ char *after2 = values();
 	assert_string_equal(after2, before);
 }
@@ -297,6 +319,7 @@ int main(void)
 		cmocka_unit_test_teardown(changed_by_hand, down_all),
 		cmocka_unit_test_teardown(without_option, down_all),
 		cmocka_unit_test_teardown(lab_key, down_all),
+		cmocka_unit_test_teardown(grade, down_all),
 		cmocka_unit_test_teardown(planted_symlink, down_all),
 	};
 	return cmocka_run_group_tests_name("host-limits", tests, setup, teardown);
