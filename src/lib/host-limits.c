@@ -432,15 +432,25 @@ int limits_release(const char *name, bool (*alive)(const char *lab), struct sbuf
 	return r;
 }
 
-bool limits_held(const char *name)
+void limits_holders(struct strvec *ret)
 {
 	struct limit_record rec = {0};
 	_cleanup_free_ char *text = NULL;
 
 	if (rundir_host_read(&text) < 0)
-		return false;
+		return;
 	limits_record_parse(text, &rec);
-	bool r = holds(&rec, name);
+	vec_foreach(l, &rec.labs) vec_push(ret, steal_pointer(l));
 	limits_record_free(&rec);
+}
+
+bool limits_held(const char *name)
+{
+	struct strvec labs = {0};
+	bool r = false;
+
+	limits_holders(&labs);
+	vec_foreach(l, &labs) r |= streq(*l, name);
+	strvec_free(&labs);
 	return r;
 }

@@ -103,3 +103,6 @@ int limits_raise(const struct topo_lab *lab, struct sbuf *err, struct sbuf *note
 int limits_release(const char *name, bool (*alive)(const char *lab), struct sbuf *notes);
 /* Does the record name lab `name` as a holder? */
 bool limits_held(const char *name);
+/* The labs the record names as holders (for down --all: one whose run
+ * directory and namespaces are gone still holds the raise). */
+void limits_holders(struct strvec *ret);

@@ -207,6 +207,24 @@ static void crash(void **state)
 	}
 }
 
+/* (c) An up killed before its first namespace, its run directory removed
+ * by hand: only the record names the lab, and down --all restores. */
+static void crash_record_only(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *before = stock();
+	assert_sh(137, "NSLAB_TEST_KILL_STEP=0 %s up --host-limits " TMP "/k.ini >/dev/null 2>&1", nslab());
+	assert_sh(0, "rm -rf /run/nslab/nslt-hl-k");
+	_cleanup_free_ char *t3 = value(V4 "gc_thresh3");
+	assert_string_equal(t3, "4096");
+	_cleanup_free_ char *out = capture("%s down --all --yes 2>&1", nslab());
+	diag("%s", out);
+	assert_non_null(strstr(out, "restored host limits"));
+	_cleanup_free_ char *after = values();
+	assert_string_equal(after, before);
+	assert_sh(1, "test -e /run/nslab");
+}
+
 /* (d) A value changed by hand while the lab is up is left, with a note;
  * the others are restored. */
 static void changed_by_hand(void **state)
@@ -316,6 +334,7 @@ int main(void)
 		cmocka_unit_test_teardown(star_2000, down_all),
 		cmocka_unit_test_teardown(two_labs, down_all),
 		cmocka_unit_test_teardown(crash, down_all),
+		cmocka_unit_test_teardown(crash_record_only, down_all),
 		cmocka_unit_test_teardown(changed_by_hand, down_all),
 		cmocka_unit_test_teardown(without_option, down_all),
 		cmocka_unit_test_teardown(lab_key, down_all),
