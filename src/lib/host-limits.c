@@ -47,9 +47,13 @@ enum {
 #define BACKLOG "net.core.netdev_max_backlog"
 
 const char *const limit_keys[] = {
-	NEIGH4 "gc_thresh3", NEIGH4 "gc_thresh2", NEIGH4 "gc_thresh1",
-	NEIGH6 "gc_thresh3", NEIGH6 "gc_thresh2", NEIGH6 "gc_thresh1",
-	BACKLOG,
+    NEIGH4 "gc_thresh3",
+    NEIGH4 "gc_thresh2",
+    NEIGH4 "gc_thresh1",
+    NEIGH6 "gc_thresh3",
+    NEIGH6 "gc_thresh2",
+    NEIGH6 "gc_thresh1",
+    BACKLOG,
 };
 const size_t limit_keys_n = ARRAY_SIZE(limit_keys);
 
@@ -126,12 +130,15 @@ static int write_key(const char *key, unsigned long value)
 void limits_need_host(const struct topo_lab *lab, struct limit_rows *ret)
 {
 	limits_need(lab, ret);
-	vec_foreach(row, ret) row->known = limits_read(row->key, &row->cur) == 0;
+	vec_foreach (row, ret)
+		row->known = limits_read(row->key, &row->cur) == 0;
 }
 
 bool limits_short(const struct limit_rows *rows, size_t i)
 {
-	vec_foreach(r, rows) if (r->group == rows->v[i].group && r->known && r->cur < r->need) return true;
+	vec_foreach (r, rows)
+		if (r->group == rows->v[i].group && r->known && r->cur < r->need)
+			return true;
 	return false;
 }
 
@@ -139,11 +146,11 @@ bool limits_short(const struct limit_rows *rows, size_t i)
 static void group_writes(const struct limit_rows *rows, size_t i, struct sbuf *out)
 {
 	const char *sep = "";
-	vec_foreach(r, rows) if (r->group == rows->v[i].group && r->known && r->cur < r->want)
-	{
-		sbuf_addf(out, "%s%s=%lu", sep, r->key, r->want);
-		sep = " ";
-	}
+	vec_foreach (r, rows)
+		if (r->group == rows->v[i].group && r->known && r->cur < r->want) {
+			sbuf_addf(out, "%s%s=%lu", sep, r->key, r->want);
+			sep = " ";
+		}
 }
 
 #define BY_CONSENT ", or run 'nslab up --host-limits' (raised while the lab is up)\n"
@@ -161,18 +168,24 @@ void limits_warn(const struct topo_lab *lab, struct sbuf *notes)
 		sbuf_reset(&w);
 		group_writes(&rows, i, &w);
 		if (r->group == GROUP_BACKLOG)
-			sbuf_addf(notes,
-				  "a broadcast in lab '%s' reaches %lu bridge ports at once, and this host "
-				  "queues at most %lu packets per CPU (net.core.netdev_max_backlog): ARP "
-				  "requests will not reach every host. To allow it, as root: sysctl -w %s",
-				  lab->name, r->need, r->cur, w.s);
+			sbuf_addf(
+			    notes,
+			    "a broadcast in lab '%s' reaches %lu bridge ports at once, and this "
+			    "host "
+			    "queues at most %lu packets per CPU (net.core.netdev_max_backlog): ARP "
+			    "requests will not reach every host. To allow it, as root: sysctl -w "
+			    "%s",
+			    lab->name, r->need, r->cur, w.s);
 		else
 			sbuf_addf(notes,
-				  "lab '%s' may need up to %lu %s neighbour entries, and this host allows %lu "
-				  "for all namespaces together (%.23sgc_thresh3); beyond that, new neighbours "
-				  "fail ('neighbor table overflow'). To allow more, as root: sysctl -w %s",
-				  lab->name, r->need, r->group == GROUP_NEIGH4 ? "IPv4" : "IPv6", r->cur,
-				  r->key, w.s);
+				  "lab '%s' may need up to %lu %s neighbour entries, and this host "
+				  "allows %lu "
+				  "for all namespaces together (%.23sgc_thresh3); beyond that, new "
+				  "neighbours "
+				  "fail ('neighbor table overflow'). To allow more, as root: "
+				  "sysctl -w %s",
+				  lab->name, r->need, r->group == GROUP_NEIGH4 ? "IPv4" : "IPv6",
+				  r->cur, r->key, w.s);
 		sbuf_adds(notes, BY_CONSENT);
 	}
 	sbuf_free(&w);
@@ -190,14 +203,16 @@ void limits_plan(const struct topo_lab *lab, struct sbuf *out)
 		if (!limits_short(&rows, i) || r->cur >= r->want)
 			continue;
 		if (!any)
-			sbuf_adds(out, "\n# host limits ([lab] host-limits): shared by every namespace; "
-				       "'nslab up' records the old values\n# and 'nslab down' restores "
-				       "them, this script does not\n");
+			sbuf_adds(out,
+				  "\n# host limits ([lab] host-limits): shared by every namespace; "
+				  "'nslab up' records the old values\n# and 'nslab down' restores "
+				  "them, this script does not\n");
 		any = true;
 		sbuf_addf(out, "sysctl -w %s=%lu # was %lu\n", r->key, r->want, r->cur);
 	}
 	if (!any)
-		sbuf_adds(out, "\n# host limits ([lab] host-limits): this host has what the lab needs\n");
+		sbuf_adds(
+		    out, "\n# host limits ([lab] host-limits): this host has what the lab needs\n");
 	vec_free(&rows);
 }
 
@@ -218,10 +233,12 @@ void limits_record_parse(const char *text, struct limit_record *ret)
 		if (sscanf(line, REC_RAISED "%127s %lu %lu%n", key, &old, &set, &end) == 3 &&
 		    !line[end] && known_key(key)) {
 			bool dup = false;
-			vec_foreach(x, &ret->raised) dup |= streq(x->key, key);
+			vec_foreach (x, &ret->raised)
+				dup |= streq(x->key, key);
 			if (!dup)
 				*(struct limit_raised *)vec_add(&ret->raised) =
-				    (struct limit_raised){.key = known_key(key), .old = old, .set = set};
+				    (struct limit_raised){
+					.key = known_key(key), .old = old, .set = set};
 		} else if (sscanf(line, REC_LAB "%33s%n", name, &end) == 1 && !line[end] &&
 			   !topo_name_error(name, TOPO_LAB_NAME_MAX)) {
 			vec_push(&ret->labs, xstrdup(name));
@@ -233,8 +250,10 @@ void limits_record_format(const struct limit_record *r, struct sbuf *out)
 {
 	sbuf_adds(out, "# nslab: host sysctls raised for labs (KEY, value before, value set), and\n"
 		       "# the labs that hold the raise; the last one's down restores them\n");
-	vec_foreach(x, &r->raised) sbuf_addf(out, REC_RAISED "%s %lu %lu\n", x->key, x->old, x->set);
-	vec_foreach(l, &r->labs) sbuf_addf(out, REC_LAB "%s\n", *l);
+	vec_foreach (x, &r->raised)
+		sbuf_addf(out, REC_RAISED "%s %lu %lu\n", x->key, x->old, x->set);
+	vec_foreach (l, &r->labs)
+		sbuf_addf(out, REC_LAB "%s\n", *l);
 }
 
 void limits_record_free(struct limit_record *r)
@@ -245,13 +264,17 @@ void limits_record_free(struct limit_record *r)
 
 static struct limit_raised *find_raised(struct limit_record *rec, const char *key)
 {
-	vec_foreach(x, &rec->raised) if (streq(x->key, key)) return x;
+	vec_foreach (x, &rec->raised)
+		if (streq(x->key, key))
+			return x;
 	return NULL;
 }
 
 static bool holds(const struct limit_record *rec, const char *lab)
 {
-	vec_foreach(l, &rec->labs) if (streq(*l, lab)) return true;
+	vec_foreach (l, &rec->labs)
+		if (streq(*l, lab))
+			return true;
 	return false;
 }
 
@@ -281,9 +304,10 @@ void limits_decide_raise(struct limit_record *rec, const char *lab, const struct
 		vec_push(&rec->labs, xstrdup(lab));
 }
 
-void limits_decide_release(struct limit_record *rec, const char *lab, bool (*alive)(const char *lab),
-			   int (*read)(const char *key, unsigned long *ret), struct limit_writes *ret,
-			   bool *ret_empty, struct sbuf *notes)
+void limits_decide_release(struct limit_record *rec, const char *lab,
+			   bool (*alive)(const char *lab),
+			   int (*read)(const char *key, unsigned long *ret),
+			   struct limit_writes *ret, bool *ret_empty, struct sbuf *notes)
 {
 	size_t kept = 0;
 
@@ -305,10 +329,11 @@ void limits_decide_release(struct limit_record *rec, const char *lab, bool (*ali
 		if (read(x->key, &cur) < 0 || cur == x->old)
 			continue; /* an up killed before its write: nothing to undo */
 		if (cur != x->set)
-			sbuf_addf(notes,
-				  "host limit %s left at %lu: it was changed since nslab set it to %lu "
-				  "(it was %lu before)\n",
-				  x->key, cur, x->set, x->old);
+			sbuf_addf(
+			    notes,
+			    "host limit %s left at %lu: it was changed since nslab set it to %lu "
+			    "(it was %lu before)\n",
+			    x->key, cur, x->set, x->old);
 		else
 			*(struct limit_write *)vec_add(ret) =
 			    (struct limit_write){.key = x->key, .from = cur, .to = x->old};
@@ -320,7 +345,8 @@ static void say_writes(const char *what, const struct limit_writes *w, struct sb
 	if (!w->n)
 		return;
 	sbuf_adds(notes, what);
-	vec_foreach(x, w) sbuf_addf(notes, "%s %s %lu -> %lu", x == w->v ? ":" : ",", x->key, x->from, x->to);
+	vec_foreach (x, w)
+		sbuf_addf(notes, "%s %s %lu -> %lu", x == w->v ? ":" : ",", x->key, x->from, x->to);
 	sbuf_adds(notes, "\n");
 }
 
@@ -375,14 +401,14 @@ int limits_raise(const struct topo_lab *lab, struct sbuf *err, struct sbuf *note
 		sbuf_addf(err, "write the record of host limits: %s", strerror(-r));
 		goto out;
 	}
-	vec_foreach(x, &w) if ((r = write_key(x->key, x->to)) < 0)
-	{
-		sbuf_addf(err, "raise host limit %s from %lu to %lu: %s", x->key, x->from, x->to,
-			  strerror(-r));
-		goto out; /* the caller's undo releases what was raised */
-	}
-	say_writes("raised host limits for the lab (its down restores them when no lab needs them)", &w,
-		   notes);
+	vec_foreach (x, &w)
+		if ((r = write_key(x->key, x->to)) < 0) {
+			sbuf_addf(err, "raise host limit %s from %lu to %lu: %s", x->key, x->from,
+				  x->to, strerror(-r));
+			goto out; /* the caller's undo releases what was raised */
+		}
+	say_writes("raised host limits for the lab (its down restores them when no lab needs them)",
+		   &w, notes);
 out:
 	limits_record_free(&rec);
 	vec_free(&rows);
@@ -411,12 +437,11 @@ int limits_release(const char *name, bool (*alive)(const char *lab), struct sbuf
 	if (r == 0 && holds(&rec, name)) {
 		struct limit_writes done = {0};
 		limits_decide_release(&rec, name, alive, limits_read, &w, &empty, notes);
-		vec_foreach(x, &w)
-		{
+		vec_foreach (x, &w) {
 			int e = write_key(x->key, x->to);
 			if (e < 0)
-				sbuf_addf(notes, "cannot restore host limit %s to %lu: %s\n", x->key,
-					  x->to, strerror(-e));
+				sbuf_addf(notes, "cannot restore host limit %s to %lu: %s\n",
+					  x->key, x->to, strerror(-e));
 			else
 				vec_push(&done, *x);
 		}
@@ -440,7 +465,8 @@ void limits_holders(struct strvec *ret)
 	if (rundir_host_read(&text) < 0)
 		return;
 	limits_record_parse(text, &rec);
-	vec_foreach(l, &rec.labs) vec_push(ret, steal_pointer(l));
+	vec_foreach (l, &rec.labs)
+		vec_push(ret, steal_pointer(l));
 	limits_record_free(&rec);
 }
 
@@ -450,7 +476,8 @@ bool limits_held(const char *name)
 	bool r = false;
 
 	limits_holders(&labs);
-	vec_foreach(l, &labs) r |= streq(*l, name);
+	vec_foreach (l, &labs)
+		r |= streq(*l, name);
 	strvec_free(&labs);
 	return r;
 }

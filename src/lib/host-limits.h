@@ -11,12 +11,12 @@
  * row's value is below its need, and then each of its rows below `want`
  * is raised to it. */
 struct limit_row {
-	const char *key;     /* "net.ipv4.neigh.default.gc_thresh3": one of limit_keys[] */
-	unsigned long need;  /* below it the lab fails; 0: raised with its group only */
-	unsigned long want;  /* what a raise writes */
+	const char *key;    /* "net.ipv4.neigh.default.gc_thresh3": one of limit_keys[] */
+	unsigned long need; /* below it the lab fails; 0: raised with its group only */
+	unsigned long want; /* what a raise writes */
 	unsigned group;
-	unsigned long cur;   /* the host's value */
-	bool known;          /* cur was read */
+	unsigned long cur; /* the host's value */
+	bool known;	   /* cur was read */
 };
 struct limit_rows {
 	struct limit_row *v;
@@ -86,9 +86,10 @@ void limits_decide_raise(struct limit_record *rec, const char *lab, const struct
  * (read()) is still what nslab set goes back to its old value (ret); one
  * changed by someone else since is left, with a note. *ret_empty: the
  * record is done with (remove it). */
-void limits_decide_release(struct limit_record *rec, const char *lab, bool (*alive)(const char *lab),
-			   int (*read)(const char *key, unsigned long *ret), struct limit_writes *ret,
-			   bool *ret_empty, struct sbuf *notes);
+void limits_decide_release(struct limit_record *rec, const char *lab,
+			   bool (*alive)(const char *lab),
+			   int (*read)(const char *key, unsigned long *ret),
+			   struct limit_writes *ret, bool *ret_empty, struct sbuf *notes);
 
 /* The host's value of key; 0 or -errno. */
 int limits_read(const char *key, unsigned long *ret);

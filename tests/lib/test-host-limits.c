@@ -28,15 +28,16 @@ static struct topo_lab *load(char *text)
 
 static struct limit_row *row(struct limit_rows *rows, const char *key)
 {
-	vec_foreach(r, rows) if (streq(r->key, key)) return r;
+	vec_foreach (r, rows)
+		if (streq(r->key, key))
+			return r;
 	return NULL;
 }
 
 /* A stock host's values. */
 static void stock(struct limit_rows *rows)
 {
-	vec_foreach(r, rows)
-	{
+	vec_foreach (r, rows) {
 		r->known = true;
 		r->cur = strstr(r->key, "thresh3")   ? 1024
 			 : strstr(r->key, "thresh2") ? 512
@@ -56,8 +57,8 @@ static void need_flannel_10x10(void **state)
 	assert_int_equal(row(&rows, T2)->want, 2048);
 	assert_int_equal(row(&rows, T1)->want, 512);
 	assert_null(row(&rows, "net.ipv6.neigh.default.gc_thresh3")); /* no IPv6 */
-	assert_int_equal(rows.n, 4); /* and the backlog */
-	assert_int_equal(row(&rows, BL)->need, 10); /* a node's cni0: 10 pods */
+	assert_int_equal(rows.n, 4);				      /* and the backlog */
+	assert_int_equal(row(&rows, BL)->need, 10);		      /* a node's cni0: 10 pods */
 	stock(&rows);
 	assert_true(limits_short(&rows, row(&rows, T1) - rows.v)); /* with its group */
 	assert_false(limits_short(&rows, row(&rows, BL) - rows.v));
@@ -87,8 +88,8 @@ static void record_text(void **state)
 	limits_record_parse("# comment\n"
 			    "raised " T3 " 1024 4096\n"
 			    "raised kernel.core_pattern 1 2\n" /* never ours: left out */
-			    "raised " BL " x 5\n"		/* bad number */
-			    "raised " T3 " 1 2\n"		/* the first one counts */
+			    "raised " BL " x 5\n"	       /* bad number */
+			    "raised " T3 " 1 2\n"	       /* the first one counts */
 			    "lab a\nlab ../etc\nlab b extra\nlab b\n",
 			    &r);
 	assert_int_equal(r.raised.n, 1);
@@ -108,7 +109,8 @@ static void record_text(void **state)
 	limits_record_free(&again);
 }
 
-static void raise_rows(struct limit_rows *rows, unsigned long t3, unsigned long t2, unsigned long t1)
+static void raise_rows(struct limit_rows *rows, unsigned long t3, unsigned long t2,
+		       unsigned long t1)
 {
 	*rows = (struct limit_rows){0};
 	struct limit_row v[] = {
@@ -203,8 +205,9 @@ static void decide_release(void **state)
 	assert_int_equal(w.n, 1);
 	assert_string_equal(w.v[0].key, T1);
 	assert_int_equal(w.v[0].to, 128);
-	assert_non_null(strstr(notes.s, "host limit " T3 " left at 8192: it was changed since nslab set "
-					"it to 4096 (it was 1024 before)"));
+	assert_non_null(strstr(notes.s,
+			       "host limit " T3 " left at 8192: it was changed since nslab set "
+			       "it to 4096 (it was 1024 before)"));
 	limits_record_free(&rec);
 	vec_free(&w);
 	sbuf_free(&notes);
