@@ -17,7 +17,7 @@ extern const struct cmd cmd_check, cmd_test;
 struct opts {
 	const char *junit;
 	double timeout;
-	bool json, replace;
+	bool json, replace, host_limits;
 	const char *name; /* test --name */
 	const char *pos[2];
 	int npos;
@@ -40,6 +40,8 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 			o->json = true;
 		} else if (opt == 'r') {
 			o->replace = true;
+		} else if (opt == 'H') {
+			o->host_limits = true;
 		} else if (opt == 'n') {
 			o->name = optarg;
 		}
@@ -190,6 +192,7 @@ static int test_cmd_run(int argc, char **argv)
 	 * so, exit 128+signal: a cancelled CI job is never green */
 	interrupt_catch();
 	up.replace = o.replace;
+	up.host_limits = o.host_limits;
 	struct up_display display = {0};
 	cmd_up_display(&display, lab, &up); /* a big lab's progress on a terminal */
 	r = lab_up(lab, &up, &why, &notes);
@@ -247,16 +250,19 @@ const struct cmd cmd_check = {
 
 const struct cmd cmd_test = {
 	.name = "test",
-	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] FILE",
+	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] [--host-limits] FILE",
 	.summary = "Bring a lab up, check its expectations, always take it down.",
 	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
 		"or the run is interrupted (SIGINT, SIGTERM, SIGHUP: the JUnit file then has an\n"
 		"<error> testcase named interrupted). Exit 0 only if the lab came up and every\n"
 		"expectation held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
 		"  --name LAB       run it under another name (its namespaces are LAB-NODE);\n"
-		"                   through sudo the name gets the user's prefix ('nslab help')\n",
+		"                   through sudo the name gets the user's prefix ('nslab help')\n"
+		"  --host-limits    raise the host-wide limits the lab needs while it is up,\n"
+		"                   and restore them after, as 'nslab up --host-limits'\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},
-					    {"name", required_argument, NULL, 'n'}, {0}},
+					    {"name", required_argument, NULL, 'n'},
+					    {"host-limits", no_argument, NULL, 'H'}, {0}},
 };

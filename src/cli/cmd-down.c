@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "host-limits.h"
 #include "lab.h"
 #include "labname.h"
 #include "parse.h"
@@ -47,8 +48,10 @@ static int down_one(const char *name)
 	return r < 0 ? EXIT_FAIL : 0;
 }
 
-/* What --all takes down: the labs, then those whose run directory is gone;
- * under a prefix only the user's. *ret_others counts the labs left alone. */
+/* What --all takes down: the labs, then those whose run directory is gone,
+ * then labs that only the record of raised host limits still names (their
+ * down restores the limits); under a prefix only the user's. *ret_others
+ * counts the labs left alone. */
 static void all_labs(const char *prefix, struct strvec *ret, size_t *ret_others)
 {
 	struct lab_infos labs = {0};
@@ -57,6 +60,22 @@ static void all_labs(const char *prefix, struct strvec *ret, size_t *ret_others)
 	*ret_others = 0;
 	(void)lab_list(&labs);
 	(void)lab_discover_orphans(&orphans);
+	{
+		struct strvec holders = {0};
+		limits_holders(&holders);
+		vec_foreach (h, &holders) {
+			bool known = false;
+			vec_foreach (l, &labs)
+				known |= streq(l->name, *h);
+			vec_foreach (o, &orphans)
+				known |= streq(*o, *h);
+			if (known)
+				free(*h);
+			else
+				vec_push(&orphans, *h);
+		}
+		vec_free(&holders);
+	}
 	vec_foreach (l, &labs) {
 		if (labname_is_mine(prefix, l->name))
 			vec_push(ret, steal_pointer(&l->name));
@@ -184,10 +203,14 @@ const struct cmd cmd_down = {
 		"finds them by name and by the 'nslab:LAB' alias nslab puts on their lo;\n"
 		"namespaces that only share the LAB- prefix are left alone.\n\n"
 		"A lab that is not up is no error: down prints \"lab 'LAB' is not up; nothing\n"
-		"to do\" and exits 0, so a second down is harmless. Under a lab-name prefix\n"
+		"to do\" and exits 0, so a second down is harmless. When the lab is the last\n"
+		"that holds host limits raised by 'up --host-limits', down writes back the\n"
+		"values they had before (also after a crashed up), and leaves a value changed\n"
+		"by someone else since, with a note. Under a lab-name prefix\n"
 		"(sudo, --prefix; 'nslab help') LAB means PREFIX-LAB. Needs root.\n\n"
 		"  -a, --all   every lab in /run/nslab, and every lab whose namespaces exist\n"
-		"              (found by their alias) but whose run directory is gone; under a\n"
+		"              (found by their alias) but whose run directory is gone, and every\n"
+		"              lab that still holds raised host limits ('up --host-limits'); under a\n"
 		"              prefix only the prefix's labs ('nslab --prefix \"\" down --all'\n"
 		"              for every lab of the machine). It lists them and asks on the\n"
 		"              terminal; with no terminal (a pipe, CI) it changes nothing and\n"

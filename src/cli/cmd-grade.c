@@ -12,7 +12,7 @@
 
 extern const struct cmd cmd_grade;
 
-enum { OPT_FORMAT = 256, OPT_CSV, OPT_JSON, OPT_PREFIX, OPT_TIMEOUT };
+enum { OPT_FORMAT = 256, OPT_CSV, OPT_JSON, OPT_PREFIX, OPT_TIMEOUT, OPT_HOST_LIMITS };
 
 static const struct option grade_longopts[] = {
     {"jobs", required_argument, NULL, 'j'},
@@ -22,6 +22,7 @@ static const struct option grade_longopts[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {"prefix", required_argument, NULL, OPT_PREFIX},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"host-limits", no_argument, NULL, OPT_HOST_LIMITS},
     {0},
 };
 
@@ -156,6 +157,8 @@ static int grade_cmd_run(int argc, char **argv)
 				    &cmd_grade, "--timeout takes seconds (1 to 86400), not '%s'",
 				    optarg);
 			o.timeout = u;
+		} else if (opt == OPT_HOST_LIMITS) {
+			o.host_limits = true;
 		}
 	}
 	if (opt < 0)
@@ -195,7 +198,7 @@ static int grade_cmd_run(int argc, char **argv)
 
 const struct cmd cmd_grade = {
     .name = "grade",
-    .args = "[-j N] [--format F] [-o FILE] [--prefix PREFIX] [--timeout SECS] REFERENCE STUDENT...",
+    .args = "[-j N] [--format F] [-o FILE] [--prefix PREFIX] [--timeout SECS] [--host-limits] REFERENCE STUDENT...",
     .summary = "Grade students' labs against a reference topology's [expect] checks.",
     .help = "Each STUDENT (a topology file; a folder with lab.ini or one *.ini; a Kathara\n"
 	    "lab folder with lab.conf) comes up under a lab name of its own: PREFIX and its\n"
@@ -215,6 +218,9 @@ const struct cmd cmd_grade = {
 	    "                      under a lab-name prefix P, such as sudo's user, 'P-grade-'\n"
 	    "                      or, longer than 16, 'P-')\n"
 	    "  --timeout SECS      bound on each lab's checks (default 60)\n"
+	    "  --host-limits       raise the host-wide limits each lab needs while it is up\n"
+	    "                      ('nslab up --host-limits'), as REFERENCE's [lab]\n"
+	    "                      host-limits = yes does; a student's own key is ignored\n"
 	    "Progress (one line per student) goes to stderr. Ctrl-C or SIGTERM takes the\n"
 	    "labs being graded down and exits 128+signal. Exit status: 0 when every student\n"
 	    "passed every check, 1 when a check failed or a lab did not come up, 2 on bad\n"

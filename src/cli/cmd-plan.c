@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "host-limits.h"
 #include "plan.h"
 
 static int plan_run(int argc, char **argv)
@@ -9,7 +10,12 @@ static int plan_run(int argc, char **argv)
 	struct plan p;
 	int r;
 
-	if (cmd_getopt(&cmd_plan, argc, argv) < 0)
+	bool host_limits = false;
+	int opt;
+
+	while ((opt = cmd_getopt(&cmd_plan, argc, argv)) > 0)
+		host_limits |= opt == 'H';
+	if (opt < 0)
 		return EXIT_USAGE;
 	if (argc - optind != 1)
 		return cmd_usage_error(&cmd_plan, argc - optind < 1 ? "no topology file given"
@@ -18,6 +24,11 @@ static int plan_run(int argc, char **argv)
 	if (r)
 		return r;
 	plan_build(lab, &p);
+	if (host_limits || lab->host_limits) {
+		struct sbuf b = {0};
+		limits_plan(lab, &b);
+		p.preamble = sbuf_steal(&b);
+	}
 	plan_print(&p, stdout);
 	plan_free(&p);
 	topo_lab_free(lab);
@@ -30,7 +41,7 @@ static int plan_run(int argc, char **argv)
 
 const struct cmd cmd_plan = {
 	.name = "plan",
-	.args = "FILE",
+	.args = "[--host-limits] FILE",
 	.summary = "Print the lab as the ip(8), bridge(8) and sysctl(8) commands that build it.",
 	.help = "Prints a POSIX shell script (set -e) with one command per step, in the order\n"
 		"'nslab up' applies them: namespaces, then the devices in the kind table's\n"
@@ -40,6 +51,12 @@ const struct cmd cmd_plan = {
 		"addresses, sysctls, routes, neighbours and FDB entries. FILE may be '-' for\n"
 		"standard input. Run as root on a machine without the lab, the script builds\n"
 		"the same lab: a lab is also a lesson in iproute2. Touches nothing itself and\n"
-		"needs no privileges.\n",
+		"needs no privileges.\n\n"
+		"For a lab that asks for its host limits ([lab] host-limits = yes, or\n"
+		"--host-limits), the script begins with the 'sysctl -w KEY=VALUE' lines that\n"
+		"'nslab up' would write on this host now (each with the value it replaces):\n"
+		"only the limits below what the lab needs. The script does not restore them.\n\n"
+		"  --host-limits  as if the lab had [lab] host-limits = yes\n",
 	.run = plan_run,
+	.longopts = (const struct option[]){{"host-limits", no_argument, NULL, 'H'}, {0}},
 };

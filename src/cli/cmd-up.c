@@ -89,6 +89,7 @@ static int up_run(int argc, char **argv)
 
 	while ((opt = cmd_getopt(&cmd_up, argc, argv)) > 0) {
 		o.replace |= opt == 'r';
+		o.host_limits |= opt == 'H';
 		display.verbose |= opt == 'v';
 		if (opt == 'n')
 			name = optarg;
@@ -137,7 +138,7 @@ static int up_run(int argc, char **argv)
 
 const struct cmd cmd_up = {
 	.name = "up",
-	.args = "[--replace] [--name LAB] [-v] [FILE]",
+	.args = "[--replace] [--name LAB] [--host-limits] [-v] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
 	.help = "Validates the topology as 'nslab validate' does, checks its privileges and,\n"
 		"for devices a kernel may lack (VXLAN, GRE, VRF, WireGuard...), that the\n"
@@ -175,6 +176,16 @@ const struct cmd cmd_up = {
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
 		"               LAB-NODE): two copies of one topology side by side\n"
+		"  --host-limits  raise the host-wide limits the lab needs, as [lab]\n"
+		"               host-limits = yes does: the neighbour tables' gc_thresh1-3\n"
+		"               (IPv4, IPv6) and net.core.netdev_max_backlog for its largest\n"
+		"               broadcast domain; only values below the need, never lowering\n"
+		"               one. The old values are recorded in\n"
+		"               /run/nslab/.host-limits/record before the first write, and the\n"
+		"               down of the last lab that holds them (also a down after a\n"
+		"               crash) restores them; a value changed by someone else since is\n"
+		"               left, with a note. Without it, up only warns when the host's\n"
+		"               limits are below what the lab needs\n"
 		"  -v, --verbose  print each step on stderr, before it runs, as the ip(8),\n"
 		"               bridge(8) or sysctl(8) commands 'nslab plan' prints for it\n\n"
 		"A lab of more than 200 steps shows on stderr, when that is a terminal, how\n"
@@ -184,5 +195,6 @@ const struct cmd cmd_up = {
 	.shortopts = "v",
 	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'},
 					    {"name", required_argument, NULL, 'n'},
+					    {"host-limits", no_argument, NULL, 'H'},
 					    {"verbose", no_argument, NULL, 'v'}, {0}},
 };

@@ -254,7 +254,7 @@ static void diff_out(FILE *f, const struct topo_lab *ref, const char *lab)
 /* The child's work; f is its memfd. Stage lines: "making" before up (from
  * then on the lab is ours to take down), "down" once it is down. */
 static void grade_child(const struct topo_lab *ref, const char *student, const char *name,
-			double timeout, FILE *f)
+			const struct grade_opts *o, FILE *f)
 {
 	struct diag d = {0};
 	struct sbuf why = {0}, notes = {0};
@@ -285,6 +285,9 @@ static void grade_child(const struct topo_lab *ref, const char *student, const c
 	free(lab->name);
 	lab->name = xstrdup(name);
 	topo_name_namespaces(lab);
+	/* the host's limits are the teacher's to raise, not a student's */
+	lab->host_limits = false;
+	up.host_limits = o->host_limits || ref->host_limits;
 	/* never touch a lab we did not make: one that came up since the
 	 * name was picked stays, and this student is not graded */
 	if (lab_get(name, &info) == 0) {
@@ -307,7 +310,7 @@ static void grade_child(const struct topo_lab *ref, const char *student, const c
 		fail_all(f, ref, "not run: the lab did not come up");
 	} else {
 		struct check_results res = {0};
-		if (check_run_in(ref, name, timeout, &res) < 0) {
+		if (check_run_in(ref, name, o->timeout, &res) < 0) {
 			put_line(f, "error", "the lab is not up after up", NULL);
 			fail_all(f, ref, "not run");
 		} else {
@@ -486,7 +489,7 @@ static bool start_child(const struct topo_lab *ref, const char *student, const s
 		FILE *f = fdopen(fd, "w");
 		if (!f)
 			_exit(3);
-		grade_child(ref, student, row->lab, o->timeout, f);
+		grade_child(ref, student, row->lab, o, f);
 		fclose(f);
 		_exit(0);
 	}

@@ -42,6 +42,7 @@ struct grade_opts {
 	const char *prefix; /* of every lab name: "grade-" */
 	unsigned jobs;	    /* labs at a time, at least 1 */
 	double timeout;	    /* of each lab's checks, as nslab check --timeout */
+	bool host_limits;   /* up --host-limits for each lab (also REFERENCE's [lab] key) */
 	/* called as each student's row is complete (in the order they end) */
 	void (*done)(const struct grade_row *row, void *data);
 	void *data;

@@ -109,10 +109,27 @@ static int teardown(const char *lab, struct strvec *nss, struct sbuf *err, struc
 	return first;
 }
 
-/* The run directory, and what nslab shares with others once the last lab
- * is gone: no trace of nslab stays. */
-static void remove_run_dir(const char *name)
+/* Is lab `name` up, or being made (its run directory exists once up has
+ * its lock), or left by a crash (namespaces with its prefix)? */
+static bool lab_alive(const char *name)
 {
+	_cleanup_free_ char *prefix = xasprintf("%s-", name);
+	struct strvec nss = {0};
+
+	if (rundir_exists(name))
+		return true;
+	(void)netns_list(prefix, &nss);
+	bool any = nss.n > 0;
+	strvec_free(&nss);
+	return any;
+}
+
+/* The run directory, and what nslab shares with others once the last lab
+ * is gone: no trace of nslab stays. The host limits the lab held go back
+ * to their old values if no other lab holds them. */
+static void remove_run_dir(const char *name, struct sbuf *notes)
+{
+	(void)limits_release(name, lab_alive, notes);
 	if (rundir_remove(name))
 		netns_release_dir();
 	(void)rmdir(NSLAB_ETC_NETNS_DIR);
@@ -130,7 +147,7 @@ static int down_locked(const char *name, bool *ret_found, struct sbuf *err, stru
 	r = teardown(name, &nss, err, notes);
 	strvec_free(&nss);
 	if (r == 0)
-		remove_run_dir(name);
+		remove_run_dir(name, notes);
 	return r;
 }
 
@@ -143,7 +160,7 @@ int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *n
 	*ret_found = false;
 	/* Nothing of it at all: a second down is a no-op that creates nothing. */
 	(void)netns_list(prefix, &any);
-	bool none = any.n == 0 && !rundir_exists(name);
+	bool none = any.n == 0 && !rundir_exists(name) && !limits_held(name);
 	strvec_free(&any);
 	if (none)
 		return 0;
@@ -334,8 +351,10 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	struct stat st;
 	int lock, r;
 
+	bool raise = o->host_limits || lab->host_limits;
 	plan_build(lab, &p);
-	limits_warn(lab, notes);
+	if (!raise)
+		limits_warn(lab, notes);
 	r = kind_probe(lab, err);
 	if (r == 0)
 		r = probe_impairs(lab, err);
@@ -396,8 +415,16 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	r = rundir_make(lab->name, err);
 	if (r == 0)
 		r = journal_create(lab->name, lab->file, &journal, err);
+	/* Before the first namespace, and on record in the journal first,
+	 * so that down knows after a crash (the host-wide record names the
+	 * lab too). */
+	if (r == 0 && raise && (r = journal_limits(&journal)) < 0)
+		sbuf_addf(err, "write journal: %s", strerror(-r));
+	if (r == 0 && raise)
+		r = limits_raise(lab, err, notes);
 	if (r < 0) {
-		remove_run_dir(lab->name); /* nothing made: no broken lab in 'ls' */
+		journal_close(&journal);
+		remove_run_dir(lab->name, notes); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
 	int pin = netns_prepare_dir();
@@ -405,7 +432,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		r = pin;
 		sbuf_addf(err, "prepare %s: %s", NSLAB_NETNS_DIR, strerror(-r));
 		journal_close(&journal);
-		remove_run_dir(lab->name); /* nothing made: no broken lab in 'ls' */
+		remove_run_dir(lab->name, notes); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
 	nl_ctx_init(&nl, &p);
@@ -432,7 +459,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		struct sbuf why = {0};
 		size_t nmade = made.n;
 		if (teardown(lab->name, &made, &why, notes) == 0) {
-			remove_run_dir(lab->name);
+			remove_run_dir(lab->name, notes);
 			if (r == -EINTR)
 				sbuf_addf(err, "; it removed the %zu namespace%s it had made, and its run directory",
 					  nmade, nmade == 1 ? "" : "s");

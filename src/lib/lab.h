@@ -16,6 +16,9 @@ struct lab_progress {
 
 struct lab_up_opts {
 	bool replace; /* take an existing lab of the same name down first */
+	/* raise the host-wide limits the lab needs (host-limits.h), as
+	 * [lab] host-limits = yes does; down restores them */
+	bool host_limits;
 	/* Called before each step and once after the last one (or the one
 	 * that failed); NULL: none. The core prints nothing: the CLI
 	 * decides what the user sees. */

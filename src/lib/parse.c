@@ -67,7 +67,8 @@ struct parser {
 const char *const topo_core_sections[] = {"lab", "defaults", "node", "dns", "expect", "grade"};
 const size_t topo_core_sections_n = ARRAY_SIZE(topo_core_sections);
 static const char *const lab_keys[] = {"name",	  "description",   "ipv6",
-				       "startup-timeout", "startup-files", "folder"};
+				       "startup-timeout", "startup-files", "folder",
+				       "host-limits"};
 static const char *const dns_keys[] = {"server", "domain", "record"};
 static const char *const expect_keys[] = {"reach", "noreach", "resolve", "exec", "tcp",
 					  "route", "noroute", "retry", "order"};
@@ -213,6 +214,10 @@ static void lab_key(struct parser *p, const char *key, char *value)
 			lab->ipv6_given = v;
 			lab->ipv6_loc = loc;
 		}
+	} else if (streq(key, "host-limits")) {
+		bool v;
+		if (kind_bool(key, value, &loc, p->d, &v) == 0)
+			lab->host_limits = v;
 	} else if (streq(key, "description")) {
 		free(lab->description);
 		lab->description = xstrdup(value);

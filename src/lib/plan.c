@@ -97,6 +97,8 @@ void plan_free(struct plan *p)
 	vec_foreach(m, &p->data) free(*m);
 	vec_free(&p->data);
 	vec_free(&p->steps);
+	free(p->preamble);
+	p->preamble = NULL;
 }
 
 void plan_step_print(const struct plan *p, const struct step *s, struct sbuf *out)
@@ -128,6 +130,8 @@ void plan_print(const struct plan *p, FILE *f)
 		p->lab->file, NSLAB_VERSION);
 	fprintf(f, "# Run as root; take it down with: nslab down %s\n", p->lab->name);
 	fprintf(f, "set -e\n");
+	if (p->preamble)
+		fputs(p->preamble, f);
 	vec_foreach(s, &p->steps)
 	{
 		sbuf_reset(&b);

@@ -55,6 +55,9 @@ struct plan {
 	struct topo_lab *lab;
 	VEC(struct step) steps;
 	VEC(void *) data; /* plan_alloc's */
+	/* Shell lines that plan_print puts before the steps (the host
+	 * limits' sysctl writes: `nslab plan` sets it), freed with the plan. */
+	char *preamble;
 };
 
 /* Build the steps; assigns interface indexes in creation order. */

@@ -14,6 +14,11 @@
 #define RECORD_NETNS "netns "
 #define RECORD_DONE "done "
 #define RECORD_LIVE "live "
+#define RECORD_LIMITS "limits "
+
+#define HOST_DIR ".host-limits"
+#define HOST_RECORD "record"
+#define HOST_MAX (64 * 1024)
 
 char *rundir_path(const char *lab, const char *file)
 {
@@ -146,6 +151,12 @@ void journal_comment(struct journal *j, const char *text)
 		if (*end)
 			end++;
 	}
+}
+
+int journal_limits(struct journal *j)
+{
+	fprintf(j->f, RECORD_LIMITS "%lld\n", (long long)time(NULL));
+	return fflush(j->f) == 0 ? 0 : -errno;
 }
 
 int journal_done(struct journal *j)
@@ -328,4 +339,113 @@ void rundir_services_free(struct rundir_services *v)
 		free(s->cmd);
 	}
 	vec_free(v);
+}
+
+int rundir_host_lock(struct sbuf *err)
+{
+	static const char path[] = NSLAB_LOCKDIR "/" HOST_DIR ".lock";
+	int r = make_dir(NSLAB_LOCKDIR, 01777, err);
+
+	if (r < 0)
+		return r;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		sbuf_addf(err, "open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) { /* a signal: up rolls back after its step */
+			r = -errno;
+			sbuf_addf(err, "lock %s: %s", path, strerror(-r));
+			close(fd);
+			return r;
+		}
+	return fd;
+}
+
+/* RUNDIR/.host-limits, opened (made first when `make`): a folder of ours,
+ * 0700, never a symlink. */
+static int host_dir(bool make, int *ret_run)
+{
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	_cleanup_close_ int run = open(NSLAB_RUNDIR, flags);
+	struct stat st;
+	int r;
+
+	if (run < 0 && errno == ENOENT && make) {
+		if (mkdir(NSLAB_RUNDIR, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		run = open(NSLAB_RUNDIR, flags);
+	}
+	if (run < 0)
+		return -errno;
+	if (make && mkdirat(run, HOST_DIR, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	_cleanup_close_ int fd = openat(run, HOST_DIR, flags);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (st.st_uid != geteuid())
+		return -EPERM; /* not ours: never written through */
+	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) < 0)
+		return -errno;
+	r = fd;
+	fd = -1;
+	if (ret_run) {
+		*ret_run = run;
+		run = -1;
+	}
+	return r;
+}
+
+int rundir_host_read(char **ret)
+{
+	_cleanup_close_ int dir = host_dir(false, NULL);
+
+	if (dir < 0)
+		return dir;
+	_cleanup_close_ int fd = openat(dir, HOST_RECORD, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	_cleanup_fclose_ FILE *f = fdopen(fd, "re");
+	if (!f)
+		return -errno;
+	fd = -1; /* f has it */
+	char *text = read_stream(f);
+	if (strlen(text) > HOST_MAX) {
+		free(text);
+		return -EFBIG;
+	}
+	*ret = text;
+	return 0;
+}
+
+int rundir_host_write(const char *text)
+{
+	_cleanup_close_ int run = -1;
+	_cleanup_close_ int dir = host_dir(text != NULL, &run);
+	int r = 0;
+
+	if (dir < 0)
+		return text || dir != -ENOENT ? dir : 0;
+	if (!text) {
+		if (unlinkat(dir, HOST_RECORD, 0) < 0 && errno != ENOENT)
+			return -errno;
+		(void)unlinkat(dir, HOST_RECORD ".tmp", 0);
+		return unlinkat(run, HOST_DIR, AT_REMOVEDIR) < 0 && errno != ENOENT ? -errno : 0;
+	}
+	/* 0600 from the start, and O_EXCL after clearing a stale one: never
+	 * a file that someone else made or linked */
+	(void)unlinkat(dir, HOST_RECORD ".tmp", 0);
+	_cleanup_close_ int fd = openat(dir, HOST_RECORD ".tmp",
+					O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	size_t n = strlen(text);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, n) != (ssize_t)n || fsync(fd) < 0)
+		r = errno ? -errno : -EIO;
+	if (r == 0 && renameat(dir, HOST_RECORD ".tmp", dir, HOST_RECORD) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlinkat(dir, HOST_RECORD ".tmp", 0);
+	return r;
 }

@@ -12,6 +12,11 @@
  *                            keys), mode 0600 in a 0700 folder
  *   LOCKDIR/LAB.lock         the lab's lock; never deleted, so a lock is
  *                            always taken on the file that others open
+ *   RUNDIR/.host-limits/record  host-wide: the host's sysctls that labs
+ *                            raised (host-limits.c), their old values and
+ *                            the labs that hold the raise; 0600 in a 0700
+ *                            folder, both gone with the last holder
+ *   LOCKDIR/.host-limits.lock   its lock (lab names never start with '.')
  * RUNDIR goes when its last lab does: no trace of nslab stays but the
  * empty lock files in LOCKDIR (/run/lock, cleared at boot). */
 #pragma once
@@ -59,6 +64,9 @@ int journal_create(const char *lab, const char *file, struct journal *j, struct 
 int journal_netns(struct journal *j, const char *ns);
 /* A step's ip(8) text (lines ending in '\n'), as comments. */
 void journal_comment(struct journal *j, const char *text);
+/* "limits TIME": up raised host limits for the lab (host-limits.c keeps
+ * the record; down restores them once no lab holds them). */
+int journal_limits(struct journal *j);
 int journal_done(struct journal *j);
 void journal_close(struct journal *j);
 /* A change made while the lab runs (`nslab link`, `nslab impair`):
@@ -85,6 +93,17 @@ int rundir_write_file(const char *lab, const char *file, const char *text);
 int rundir_write_secret(const char *lab, const char *name, const char *text);
 /* Its path, RUNDIR/LAB/keys/NAME, for messages and tests. */
 char *rundir_secret_path(const char *lab, const char *name);
+
+/* The host-wide record of raised limits (its format is host-limits.c's).
+ * Take the lock (waiting for it: holders keep it for a few writes) before
+ * reading and until the record is written; returns the fd, or -errno with
+ * the reason in err. */
+int rundir_host_lock(struct sbuf *err);
+/* The record's text; -ENOENT when there is none. */
+int rundir_host_read(char **ret);
+/* Replace the record with text, atomically (a temporary file renamed over
+ * it); NULL removes it and its folder. Never through a symlink. */
+int rundir_host_write(const char *text);
 
 /* A service on record: written when it starts, read by `ps` and `down`. */
 struct rundir_service {

@@ -235,6 +235,7 @@ struct topo_lab {
 	char *folder; /* [lab] folder, as written */
 	struct topo_loc folder_loc;
 	bool startup_lenient; /* [lab] startup-files = lenient (Kathará's way) */
+	bool host_limits;     /* [lab] host-limits = yes: up raises them (host-limits.h) */
 	char *name;
 	struct topo_loc name_loc;
 	char *description;
