@@ -34,8 +34,18 @@
 char *rundir_path(const char *lab, const char *file);
 /* Does RUNDIR/LAB exist? */
 bool rundir_exists(const char *lab);
-/* RUNDIR/LAB, made if missing. */
+/* RUNDIR/LAB, made if missing, mode 0700 (rundir_check'ed). */
 int rundir_make(const char *lab, struct sbuf *err);
+/* RUNDIR and RUNDIR/LAB, where they exist, are directories of root's (or
+ * ours), not symbolic links: else -ELOOP (-ENOTDIR, -EPERM) and err names
+ * the path and says to remove it. Every file of the run directory is then
+ * opened by rundir_open_file, which follows no link. */
+int rundir_check(const char *lab, struct sbuf *err);
+/* RUNDIR/LAB/FILE (FILE NULL: the folder) as open(2), following no
+ * symbolic link on the way (-ELOOP). Returns the fd or -errno. */
+int rundir_open_file(const char *lab, const char *file, int flags, mode_t mode);
+/* Is there a RUNDIR/LAB/FILE, reached without following a link? */
+bool rundir_has(const char *lab, const char *file);
 /* RUNDIR/LAB and everything in it (never across a mount point: unmount
  * first); RUNDIR too when it is left empty. True when RUNDIR is gone: no
  * lab is left. */
