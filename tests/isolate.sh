@@ -35,15 +35,23 @@ mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a
 # use anyway). Not an overlay over all of /etc: a node's root lays one more
 # over /etc, and on a root that is itself an overlay (a container, fresh.sh)
 # the kernel refuses a third layer of stacking.
-made_etc_netns=
+# Several isolate.sh may run at once (a machine shared by several
+# checkouts): each holds a shared lock on the host's /etc/netns while it
+# runs, and only the last one out removes the folder that one of them made
+# (its mark, a file under the tmpfs). Removing it while another runs would
+# take that one's tmpfs away: since Linux 3.18, rmdir of a mount point in
+# one mount namespace detaches what is mounted on it in every other.
+MARK=.made-by-nslab-isolate
 if [ ! -d /etc/netns ]; then
-	mkdir /etc/netns || fail "cannot make /etc/netns"
-	made_etc_netns=1
+	mkdir /etc/netns 2>/dev/null || [ -d /etc/netns ] || fail "cannot make /etc/netns"
+	: >"/etc/netns/$MARK"
 fi
+exec 9</etc/netns || fail "cannot open /etc/netns"
+flock -s 9 || fail "cannot lock /etc/netns"
 mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
 
 status=0
-"$@" || status=$?
+"$@" 9<&- || status=$?
 
 left=
 for d in /run/nslab/*/; do
@@ -59,10 +67,14 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 	done
 	ip netns del "$ns" 2>/dev/null
 done
-if [ -n "$made_etc_netns" ]; then
-	umount -l /etc/netns 2>/dev/null
-	rmdir /etc/netns 2>/dev/null # only if nothing (a user's lab) uses it now
+umount -l /etc/netns 2>/dev/null
+# the last one out, of a folder we made that holds nothing but our mark
+if [ -e "/etc/netns/$MARK" ] && flock -xn 9 &&
+	[ "$(ls -A /etc/netns)" = "$MARK" ]; then
+	rm -f "/etc/netns/$MARK"
+	rmdir /etc/netns 2>/dev/null
 fi
+exec 9<&-
 if [ -n "$left" ]; then
 	echo "# isolate.sh: the test left these behind (now removed):$left"
 	[ "$status" != 0 ] || status=1

@@ -112,6 +112,10 @@ void dns_argv(const struct topo_lab *lab, struct strvec *ret)
 	vec_push(ret, xstrdup("--conf-file=/dev/null")); /* nothing of the host's config */
 	vec_push(ret, xstrdup("--no-resolv"));           /* no upstream: the lab is closed */
 	vec_push(ret, xstrdup("--no-hosts"));
+	/* root, as every process of a lab: its hosts file is in the run
+	 * directory, which is 0700 (rundir.h); nobody, dnsmasq's default
+	 * user, could not read it (again) after startup */
+	vec_push(ret, xstrdup("--user=root"));
 	vec_push(ret, xasprintf("--addn-hosts=%s", hosts));
 	vec_push(ret, xasprintf("--domain=%s", dom));
 	vec_push(ret, xasprintf("--local=/%s/", dom));

@@ -249,9 +249,10 @@ int netns_etc_open(const char *name, bool create, struct sbuf *err)
 		struct stat st;
 		_cleanup_free_ char *path = xasprintf("%s/%s", etc, name);
 		const char *bad = lstat(etc, &st) == 0 && !S_ISDIR(st.st_mode) ? etc : path;
-		sbuf_addf(err, "%s is a symbolic link (or no directory), not a directory nslab made: "
-			       "nslab follows no link there; remove it ('rm %s') and run again",
-			  bad, bad);
+		bool link = lstat(bad, &st) == 0 && S_ISLNK(st.st_mode);
+		sbuf_addf(err, "%s is %s, not a directory nslab made: nslab follows no link there; "
+			       "remove it ('rm %s') and run again",
+			  bad, link ? "a symbolic link" : "not a directory", bad);
 	} else if (fd < 0 && fd != -ENOENT) {
 		sbuf_addf(err, "open %s/%s: %s", etc, name, strerror(-fd));
 	}

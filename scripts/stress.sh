@@ -1,0 +1,549 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Reliability runs (issue #21), as root, in a private /run and /etc/netns
+# (tests/isolate.sh): nothing of the machine's other labs is seen or touched.
+#   scripts/stress.sh                 every part
+#   scripts/stress.sh PART...         cycles parallel race kill symlink
+# cycles:   100 up/down cycles of lan and of web (services, DNS); no growth
+#           in namespaces, mounts, /run and /etc/netns entries, processes,
+#           fds, root-namespace interfaces
+# parallel: 4 labs (lan, router, vxlan, web) up and down at once, 20 rounds
+# race:     two ups of one lab at once, 20 times: one wins, the other says
+#           so and changes nothing
+# kill:     every scenario the kernel can run, killed (SIGKILL) at 20 or more
+#           points of up, then down leaves nothing; a few kills from outside
+#           at a random moment
+# symlink:  links planted at /run/nslab/LAB, /etc/netns/LAB-NODE and in a
+#           node's folder are never followed; run directories are 0700
+# Prints TAP lines ("ok N - ..."), then "N passed, N failed, N skipped";
+# exits 1 when a check failed. NSLAB_BIN: the binary (default
+# $BUILD/src/nslab, built when missing).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+SRC=$PWD
+PARTS=(cycles parallel race kill symlink)
+
+if [ "$(id -u)" != 0 ]; then
+	echo "ok 1 - stress.sh # SKIP not root (it makes namespaces)"
+	echo "0 passed, 0 failed, 1 skipped"
+	exit 0
+fi
+for p in "$@"; do
+	case " ${PARTS[*]} " in *" $p "*) ;; *)
+		echo "stress.sh: no part '$p'; the parts are: ${PARTS[*]}" >&2
+		exit 2 ;;
+	esac
+done
+if [ "${NSLAB_STRESS_ISOLATED:-}" != 1 ]; then
+	if [ -z "${NSLAB_BIN:-}" ]; then
+		install_missing "${NSLAB_TEST_PACKAGES[@]}" || exit 1
+		[ -x "$BUILD/src/nslab" ] || build_nslab || exit 1
+		NSLAB_BIN=$SRC/$BUILD/src/nslab
+	fi
+	export NSLAB_BIN NSLAB_STRESS_ISOLATED=1 NSLAB_PREFIX= SUDO_USER=
+	exec tests/isolate.sh "$SRC/scripts/stress.sh" "$@"
+fi
+[ $# -gt 0 ] || set -- "${PARTS[@]}"
+
+N=$NSLAB_BIN
+T=$SRC/topologies
+W=$(mktemp -d /tmp/nslab-stress.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+P=nslt-st- # every lab here is named so
+RANDOM=21  # the outside kills' moments, the same each run
+passed=0 failed=0 skipped=0 n=0
+ok() { n=$((n + 1)) passed=$((passed + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1)) failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	printf '#   %s\n' "$@"
+}
+skip() { n=$((n + 1)) skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+note() { echo "# $*"; }
+
+# ---- what a lab may leave behind -------------------------------------
+
+# Namespaces made here, as "[INODE]": first the private mount namespace of
+# this run, then every lab namespace seen while up.
+NSSET=$W/nsset
+readlink /proc/$$/ns/mnt | sed 's/^[a-z]*://' >"$NSSET"
+# remember LAB: the inodes of its namespaces (net, and its nodes' mnt, uts)
+remember() {
+	local f
+	for f in /run/netns/"$1"-* /run/nslab/"$1"/ns/*; do
+		[ -e "$f" ] && echo "[$(stat -L -c %i "$f")]"
+	done >>"$NSSET"
+}
+
+# below PID: is PID this shell, or one of its children (the snapshot's own
+# subshells and commands)? A process a lab left behind is not: nslab's
+# services and dnsmasq leave the nslab that started them.
+below_me() {
+	local pid=$1 stat
+	while [ "$pid" -gt 1 ]; do
+		[ "$pid" != $$ ] || return 0
+		read -r stat <"/proc/$pid/stat" 2>/dev/null || return 1
+		stat=${stat##*) }
+		read -r _ pid _ <<<"$stat"
+	done
+	return 1
+}
+
+# Processes of this run (their mount namespace is ours or a node's), less
+# this shell and its children: "PID COMM NETNS". The list is taken by one
+# find, whose PID is known and left out.
+our_procs() {
+	find /proc/[0-9]*/ns/mnt /proc/[0-9]*/ns/net -maxdepth 0 -printf '%h %l\n' 2>/dev/null >"$W/ns" &
+	local f=$!
+	wait $f
+	awk -v self=$$ -v f=$f '
+		NR == FNR { ours[$1] = 1; next }
+		{ split($1, p, "/"); pid = p[3]; if (pid == self || pid == f) next
+		  ino = substr($2, index($2, "["))
+		  if ($2 ~ /^mnt:/) { if (ino in ours) mine[pid] = 1 } else net[pid] = $2 }
+		END { for (pid in mine) print pid, net[pid] }' "$NSSET" "$W/ns" | sort -n |
+		while read -r pid net; do
+			below_me "$pid" || echo "$pid $(cat /proc/"$pid"/comm 2>/dev/null) $net"
+		done
+}
+
+# File descriptors of this run's processes (our_procs) that hold a lab
+# namespace: "PID FD TARGET". (Others' processes are not looked at: the
+# kernel reuses a namespace's inode number for the next, anyone's.)
+ns_fds() {
+	local pids
+	pids=$(our_procs | awk '{ printf "/proc/%s/fd ", $1 }')
+	[ -n "$pids" ] || return 0
+	# shellcheck disable=SC2086 # one word a folder
+	find $pids -maxdepth 1 -lname '*:\[*' -printf '%h %f %l\n' 2>/dev/null |
+		awk 'NR == FNR { if (FNR > 1) ours[$1] = 1; next }
+		{ split($1, p, "/"); ino = substr($3, index($3, "["))
+		  if (ino in ours) print p[3], $2, $3 }' "$NSSET" -
+}
+
+# The state a lab must leave as it found it, one "KEY VALUE" a line.
+snapshot() {
+	echo "netns $(ip netns list 2>/dev/null | wc -l)"
+	echo "run-netns $(find /run/netns -mindepth 1 2>/dev/null | wc -l)"
+	echo "mounts $(findmnt -rn | wc -l)"
+	echo "mountinfo $(wc -l </proc/self/mountinfo)"
+	# all of /run is this run's own (isolate.sh); the lock files are
+	# never deleted, by design (rundir.h): counted on their own
+	echo "run $(find /run -path /run/lock/nslab -prune -o -print | wc -l)"
+	echo "run-nslab $(find /run/nslab 2>/dev/null | wc -l)"
+	echo "etc-netns $(find /etc/netns -mindepth 1 2>&1 | wc -l)"
+	echo "root-links $(ip -o link show | awk -F': ' '{sub(/@.*/, "", $2); print $2}' | sort | tr '\n' ' ')"
+	echo "procs $(our_procs | wc -l)"
+	echo "fds-here $(find /proc/$$/fd -mindepth 1 | wc -l)"
+	echo "ns-fds $(ns_fds | wc -l)"
+}
+
+# expect_same WHAT BEFORE AFTER: every key the same (no growth at all)
+expect_same() {
+	local what=$1 diffs
+	diffs=$(diff "$2" "$3" | grep '^[<>]')
+	if [ -z "$diffs" ]; then
+		ok "$what: nothing left ($(tr '\n' ' ' <"$3" | sed 's/root-links [^0-9]*procs/procs/'))"
+		return 0
+	fi
+	fail "$what: something stays" "before and after:" "$diffs" "processes:" "$(our_procs)" \
+		"fds on lab namespaces:" "$(ns_fds)"
+	return 1
+}
+
+# quick_clean LAB: what must be true after its down, at once
+quick_clean() {
+	local left
+	left=$(
+		compgen -G "/run/netns/$1-*"
+		[ ! -e "/run/nslab/$1" ] || echo "/run/nslab/$1"
+		compgen -G "/etc/netns/$1-*"
+		grep -E " /run/nslab/$1/| /run/netns/$1-" /proc/self/mountinfo
+	)
+	[ -z "$left" ] && return 0
+	echo "$left"
+	return 1
+}
+
+lock_files_ok() { # LAB...: each has its lock, and nothing else is in LOCKDIR
+	local want have
+	want=$(printf '%s.lock\n' "$@" | sort -u)
+	have=$(find /run/lock/nslab -mindepth 1 -printf '%f\n' 2>/dev/null | sort)
+	[ "$(comm -13 <(echo "$want") <(echo "$have"))" = "" ]
+}
+
+# ---- 1. cycles ----------------------------------------------------------
+
+cycles_of() { # NAME FILE COUNT SERVICES
+	local lab=$P$1 file=$2 count=$3 svc=$4 i out bad=
+	snapshot >"$W/before"
+	for ((i = 1; i <= count; i++)); do
+		if ! out=$($N up --name "$lab" "$file" 2>&1); then
+			bad="cycle $i: up failed: $out"
+			break
+		fi
+		[ $i != 1 ] && [ $((i % 25)) != 0 ] || remember "$lab"
+		if [ "$svc" != 0 ] && [ $((i % 10)) = 1 ] &&
+			[ "$($N ps "$lab" | grep -c ' running ')" != "$svc" ]; then
+			bad="cycle $i: not $svc services running: $($N ps "$lab")"
+			break
+		fi
+		if ! out=$($N down "$lab" 2>&1); then
+			bad="cycle $i: down failed: $out"
+			break
+		fi
+		if ! out=$(quick_clean "$lab"); then
+			bad="cycle $i: left after down: $out"
+			break
+		fi
+	done
+	$N down "$lab" >/dev/null 2>&1
+	if [ -n "$bad" ]; then
+		fail "cycles: $count up/down of $1" "$bad"
+		return
+	fi
+	ok "cycles: $count up/down of $1 ($file), each down left nothing at once"
+	snapshot >"$W/after"
+	expect_same "cycles: after $count cycles of $1" "$W/before" "$W/after"
+}
+
+part_cycles() {
+	local t0=$SECONDS
+	# A first up/down (not counted) leaves, by design: /run/lock/nslab/LAB.lock
+	# (locks are never deleted, rundir.h), the empty folders /run/lock and
+	# /run/netns (something may have /run/netns bound: netns.c)
+	find /run >"$W/run0"
+	for l in lan web; do
+		$N up --name "$P$l" "$T/$l.ini" >/dev/null 2>&1
+		$N down "$P$l" >/dev/null 2>&1
+	done
+	note "cycles: the first up and down made: $(find /run | sort | comm -13 <(sort "$W/run0") - | tr '\n' ' ')"
+	cycles_of lan "$T/lan.ini" 100 0
+	note "cycles: lan took $((SECONDS - t0)) s"
+	cycles_of web "$T/web.ini" 100 1
+	if lock_files_ok "${P}lan" "${P}web"; then
+		ok "cycles: one lock file per lab name, no more (/run/lock/nslab, kept by design)"
+	else
+		fail "cycles: lock files" "$(ls -A /run/lock/nslab)"
+	fi
+	note "cycles took $((SECONDS - t0)) s"
+}
+
+# ---- 2. parallel, race --------------------------------------------------
+
+part_parallel() {
+	local t0=$SECONDS round labs=(lan router vxlan web) l bad= pids=() rc
+	snapshot >"$W/before"
+	for ((round = 1; round <= 20 && !${#bad}; round++)); do
+		pids=()
+		for l in "${labs[@]}"; do
+			$N up --name "$P$l" "$T/$l.ini" >"$W/up-$l" 2>&1 &
+			pids+=($!)
+		done
+		for i in "${!labs[@]}"; do
+			wait "${pids[$i]}" || bad+="round $round: up ${labs[$i]}: $(cat "$W/up-${labs[$i]}"); "
+		done
+		[ $round != 1 ] || for l in "${labs[@]}"; do remember "$P$l"; done
+		for l in "${labs[@]}"; do
+			[ -n "$bad" ] || $N diff "$P$l" "$T/$l.ini" >"$W/diff-$l" 2>&1 ||
+				bad+="round $round: diff $l: $(cat "$W/diff-$l"); "
+		done
+		pids=()
+		for l in "${labs[@]}"; do
+			$N down "$P$l" >"$W/down-$l" 2>&1 &
+			pids+=($!)
+		done
+		for i in "${!labs[@]}"; do
+			wait "${pids[$i]}" || bad+="round $round: down ${labs[$i]}: $(cat "$W/down-${labs[$i]}"); "
+		done
+		for l in "${labs[@]}"; do
+			rc=$(quick_clean "$P$l") || bad+="round $round: $l left $rc; "
+		done
+	done
+	for l in "${labs[@]}"; do $N down "$P$l" >/dev/null 2>&1; done
+	if [ -n "$bad" ]; then
+		fail "parallel: 4 labs up and down at once" "$bad"
+	else
+		ok "parallel: 4 labs (${labs[*]}) up at once, as their files say (diff), and down at once, 20 rounds"
+	fi
+	snapshot >"$W/after"
+	expect_same "parallel: after 20 rounds" "$W/before" "$W/after"
+	note "parallel took $((SECONDS - t0)) s"
+}
+
+# Two ups of one lab at once: one wins, the other exits 1 naming the lab
+# and what to do, and the winner's lab is intact.
+part_race() {
+	local t0=$SECONDS lab=${P}race file=$T/web.ini k a b ra rb bad= busy=0 already=0 loser
+	snapshot >"$W/before"
+	for ((k = 1; k <= 20 && !${#bad}; k++)); do
+		$N up --name "$lab" "$file" >"$W/a" 2>&1 &
+		a=$!
+		# half at the same moment, half a little later (inside the
+		# winner's up: its services take ~80 ms)
+		[ $((k % 2)) = 0 ] || sleep 0.02
+		$N up --name "$lab" "$file" >"$W/b" 2>&1 &
+		b=$!
+		wait $a
+		ra=$?
+		wait $b
+		rb=$?
+		if [ $((ra == 0)) = $((rb == 0)) ]; then
+			bad="try $k: exit $ra and $rb: $(cat "$W/a" "$W/b")"
+			break
+		fi
+		loser=$W/b
+		[ $ra = 0 ] || loser=$W/a
+		[ $k != 1 ] || remember "$lab"
+		if grep -q "lab '$lab' is being changed by another nslab right now.*nothing was changed: wait for it" "$loser"; then
+			busy=$((busy + 1))
+		elif grep -q "lab '$lab' is already up.*'nslab down $lab' first" "$loser"; then
+			already=$((already + 1))
+		else
+			bad="try $k: the loser says: $(cat "$loser")"
+			break
+		fi
+		$N diff "$lab" "$file" >"$W/d" 2>&1 || bad="try $k: diff after the race: $(cat "$W/d")"
+		$N check "$lab" >"$W/c" 2>&1 || bad="try $k: check after the race: $(cat "$W/c")"
+		[ "$($N ps "$lab" | grep -c ' running ')" = 1 ] || bad="try $k: services: $($N ps "$lab")"
+		$N down "$lab" >/dev/null 2>&1 || bad="try $k: down failed"
+	done
+	$N down "$lab" >/dev/null 2>&1
+	if [ -n "$bad" ]; then
+		fail "race: two ups of one lab" "$bad"
+	else
+		ok "race: two ups of one lab, 20 times: one won, the other exited 1 naming the lab ($busy times 'being changed by another nslab', $already times 'already up'), the winner's lab intact (diff, check, its service)"
+	fi
+	if [ $busy -gt 0 ]; then
+		ok "race: the lock was contended $busy times in 20, and the message says what to do: $(grep -h "being changed" "$W/a" "$W/b" | head -n 1)"
+	else
+		fail "race: the two ups never met inside the lock (timing): the lock's message went untested"
+	fi
+	snapshot >"$W/after"
+	expect_same "race: after 20 races" "$W/before" "$W/after"
+	note "race took $((SECONDS - t0)) s"
+}
+
+# ---- 3. kill --------------------------------------------------------------
+
+# SCENARIO files: topologies/*.ini and the course's labs (tests/course's
+# reference answers, as test-course runs them)
+scenarios() {
+	ls "$T"/*.ini "$SRC"/tests/course/*.ini 2>/dev/null
+}
+
+# steps FILE LAB: the number of steps of its up (from NSLAB_PROFILE), or
+# empty when up fails (the reason in $W/why); the lab is down after
+steps_of() {
+	local out
+	if ! out=$(NSLAB_PROFILE=1 $N up --name "$2" "$1" 2>&1); then
+		echo "$out" >"$W/why"
+		$N down "$2" >/dev/null 2>&1
+		return 1
+	fi
+	remember "$2"
+	$N down "$2" >/dev/null 2>&1
+	echo "$out" | awk '/profile:/ { n += $4 } END { print n }' >"$W/steps"
+	grep -q 'profile: \(service\|frr\) ' <<<"$out" && echo service >>"$W/steps"
+	return 0
+}
+
+# kill_once LAB FILE ENV...: up dies by SIGKILL where ENV says; down leaves
+# nothing. Empty output, or what went wrong.
+kill_once() {
+	local lab=$1 file=$2 rc out
+	shift 2
+	env "$@" "$N" up --name "$lab" "$file" >/dev/null 2>&1
+	rc=$?
+	[ $rc = 137 ] || echo "[$*] up exited $rc, not by SIGKILL"
+	out=$($N down "$lab" 2>&1) || echo "[$*] down failed: $out"
+	out=$(quick_clean "$lab") || echo "[$*] left: $out"
+	out=$($N down "$lab" 2>&1) || echo "[$*] a second down failed: $out"
+}
+
+part_kill() {
+	local t0=$SECONDS f name lab nsteps svc points total=0 runs bad k at ran=0 skipped_list=
+	snapshot >"$W/before"
+	for f in $(scenarios); do
+		name=$(basename "$f" .ini)
+		lab=${P}k
+		if ! steps_of "$f" "$lab" >/dev/null; then
+			if grep -qi 'kernel\|module' "$W/why"; then
+				skip "kill: $name" "the kernel cannot run it: $(head -n 1 "$W/why")"
+				skipped_list+=" $name"
+			else
+				fail "kill: $name does not come up" "$(cat "$W/why")"
+			fi
+			continue
+		fi
+		nsteps=$(head -n 1 "$W/steps")
+		svc=$(sed -n 2p "$W/steps")
+		# 20 step indices spread over 0..N-1 (all when fewer), and the
+		# points outside the step loop (lab.h: lab_test_kill_at)
+		points=()
+		for ((k = 0; k < 20; k++)); do
+			at=$((k * (nsteps - 1) / 19))
+			case " ${points[*]} " in *" NSLAB_TEST_KILL_STEP=$at "*) ;; *) points+=("NSLAB_TEST_KILL_STEP=$at") ;; esac
+		done
+		for at in locked cleaned rundir journal steps-done journal-done; do
+			points+=("NSLAB_TEST_KILL_AT=$at")
+		done
+		# killed while undoing a failed step: at the middle one, and at
+		# as many more as a small lab needs to reach 20 points
+		points+=("NSLAB_TEST_KILL_AT=undo NSLAB_TEST_FAIL_STEP=$((nsteps / 2))")
+		for ((k = 0; ${#points[@]} < 20 && k < nsteps; k++)); do
+			[ $k = $((nsteps / 2)) ] || points+=("NSLAB_TEST_KILL_AT=undo NSLAB_TEST_FAIL_STEP=$k")
+		done
+		[ -z "$svc" ] || points+=(NSLAB_TEST_KILL_AT=service-spawned NSLAB_TEST_KILL_AT=service-recorded)
+		bad=
+		runs=0
+		for at in "${points[@]}"; do
+			# shellcheck disable=SC2086 # two variables in one point
+			bad+=$(kill_once "$lab" "$f" $at)
+			runs=$((runs + 1))
+		done
+		total=$((total + runs))
+		ran=$((ran + 1))
+		if [ -n "$bad" ]; then
+			fail "kill: $name ($nsteps steps) killed at $runs points" "$bad"
+		else
+			ok "kill: $name ($nsteps steps) killed at $runs points (steps 0..$((nsteps - 1)), before the journal, after the steps, during the undo${svc:+, during service start}), down left nothing"
+		fi
+	done
+	# the real path: SIGKILL from outside, at a moment up does not choose
+	local real=(web k8s-flannel-vxlan dns-tree lan ospf)
+	bad=
+	for name in "${real[@]}"; do
+		f=$T/$name.ini
+		for k in 1 2; do
+			local ms=$((RANDOM % 120))
+			$N up --name "${P}k" "$f" >/dev/null 2>&1 &
+			local pid=$!
+			sleep "$(printf '0.%03d' "$ms")"
+			kill -KILL $pid 2>/dev/null
+			wait $pid 2>/dev/null
+			local out
+			out=$($N down "${P}k" 2>&1) || bad+="$name after ${ms} ms: down failed: $out; "
+			out=$(quick_clean "${P}k") || bad+="$name after ${ms} ms: left $out; "
+			total=$((total + 1))
+		done
+	done
+	if [ -n "$bad" ]; then
+		fail "kill: SIGKILL from outside at a random moment" "$bad"
+	else
+		ok "kill: SIGKILL from outside at a random moment (RANDOM=21), 2 each of ${real[*]}: down left nothing"
+	fi
+	snapshot >"$W/after"
+	expect_same "kill: after $total killed ups of $ran scenarios" "$W/before" "$W/after"
+	[ -z "$skipped_list" ] || note "kill: skipped (the host kernel lacks their kinds):$skipped_list"
+	note "kill took $((SECONDS - t0)) s"
+}
+
+# ---- 4. symlink -----------------------------------------------------------
+
+# canary DIR: a folder of the test's with files named as nslab's own
+# (journal, info, resolv.conf, hosts); its listing and contents as a sum
+canary() {
+	mkdir -p "$1"
+	for f in canary journal info resolv.conf hosts; do echo "canary $f" >"$1/$f"; done
+	touch -d '2020-01-01' "$1"/*
+}
+canary_sum() { (cd "$1" && stat -c "%n %s %Y" . && ls -lA --time-style=+%s && cat ./*) | md5sum; }
+
+part_symlink() {
+	local lab=${P}sl out rc c=$W/canary sum mode
+	canary "$c"
+	sum=$(canary_sum "$c")
+
+	# /run/nslab/LAB
+	mkdir -p /run/nslab
+	ln -s "$c" "/run/nslab/$lab"
+	out=$($N up --name "$lab" "$T/lan.ini" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -q "/run/nslab/$lab is a symbolic link.*follows no link.*rm /run/nslab/$lab" <<<"$out" &&
+		[ "$(canary_sum "$c")" = "$sum" ] && [ -z "$(ip netns list | grep "^$lab-")" ]; then
+		ok "symlink: up refuses a link at /run/nslab/LAB, makes nothing, the folder it points to untouched: $out"
+	else
+		fail "symlink: up with a link at /run/nslab/LAB" "exit $rc: $out" "$(ls -la "$c")"
+	fi
+	out=$($N down "$lab" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -q "is a symbolic link" <<<"$out" && [ -L "/run/nslab/$lab" ] &&
+		[ "$(canary_sum "$c")" = "$sum" ]; then
+		ok "symlink: down refuses it too, and deletes nothing through it"
+	else
+		fail "symlink: down with a link at /run/nslab/LAB" "exit $rc: $out" "$(ls -la "$c")"
+	fi
+	rm -f "/run/nslab/$lab"
+	rmdir /run/nslab 2>/dev/null
+
+	# /etc/netns/LAB-NODE, for a lab with DNS (nslab writes there) ...
+	ln -s "$c" "/etc/netns/$lab-h1"
+	out=$($N up --name "$lab" "$T/dns.ini" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -q "/etc/netns/$lab-h1 is a symbolic link.*rm /etc/netns/$lab-h1" <<<"$out" &&
+		[ "$(canary_sum "$c")" = "$sum" ] && [ -z "$(ip netns list | grep "^$lab-")" ] &&
+		[ ! -e "/run/nslab/$lab" ]; then
+		ok "symlink: up refuses a link at /etc/netns/LAB-NODE (writes no resolv.conf through it), undoes itself: $(tail -n 1 <<<"$out")"
+	else
+		fail "symlink: up with a link at /etc/netns/LAB-NODE" "exit $rc: $out" "$(ls -la "$c")"
+	fi
+	# ... and for one without (down removes resolv.conf and hosts there)
+	out=$($N up --name "$lab" "$T/lan.ini" 2>&1) && out=$($N down "$lab" 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ "$(canary_sum "$c")" = "$sum" ] && [ -L "/etc/netns/$lab-h1" ] &&
+		grep -q "/etc/netns/$lab-h1 stays" <<<"$out"; then
+		ok "symlink: down deletes no resolv.conf or hosts through a link at /etc/netns/LAB-NODE, and says it stays"
+	else
+		fail "symlink: down with a link at /etc/netns/LAB-NODE" "exit $rc: $out" "$(ls -la "$c")"
+	fi
+	rm -f "/etc/netns/$lab-h1"
+	$N down "$lab" >/dev/null 2>&1
+
+	# a node's folder: a link at its top is refused; one inside is laid
+	# over as a link, and nslab writes nothing through it
+	local d=$W/topo
+	mkdir -p "$d/h1/etc" "$d/h2"
+	cp "$T/dns.ini" "$d/lab.ini"
+	ln -s "$c/resolv.conf" "$d/h1/etc/resolv.conf"
+	ln -s "$c/hosts" "$d/h1/etc/hosts"
+	ln -s "$c" "$d/h2/srv"
+	out=$($N up --name "$lab" "$d/lab.ini" 2>&1)
+	rc=$?
+	if [ $rc != 0 ] && grep -q "h2/srv is a symbolic link" <<<"$out" && [ "$(canary_sum "$c")" = "$sum" ]; then
+		ok "symlink: a link at the top of a node's folder is refused: $(grep -m1 'symbolic link' <<<"$out")"
+	else
+		fail "symlink: a link at the top of a node's folder" "exit $rc: $out"
+	fi
+	rm "$d/h2/srv"
+	out=$($N up --name "$lab" "$d/lab.ini" 2>&1)
+	rc=$?
+	mode=$(stat -c %a "/run/nslab/$lab" 2>/dev/null)
+	local link
+	link=$($N exec "$lab" h1 -- readlink /etc/resolv.conf 2>&1)
+	$N exec "$lab" h1 -- cat /etc/hosts >/dev/null 2>&1
+	local down
+	down=$($N down "$lab" 2>&1)
+	if [ $rc = 0 ] && [ "$link" = "$c/resolv.conf" ] && [ "$(canary_sum "$c")" = "$sum" ] &&
+		quick_clean "$lab" >/dev/null; then
+		ok "symlink: links inside a node's folder stay links in the node; up and down write and delete nothing through them"
+	else
+		fail "symlink: links inside a node's folder" "up exit $rc: $out" "readlink: $link" "down: $down" "$(ls -la "$c")"
+	fi
+	if [ "$mode" = 700 ]; then
+		ok "symlink: the run directory /run/nslab/LAB is 0700"
+	else
+		fail "symlink: the run directory's mode is '$mode', not 700"
+	fi
+}
+
+t0=$SECONDS
+for part in "$@"; do
+	"part_$part"
+done
+note "stress.sh: $* in $((SECONDS - t0)) s"
+echo "1..$n"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
