@@ -4,6 +4,7 @@
 # (tests/isolate.sh): nothing of the machine's other labs is seen or touched.
 #   scripts/stress.sh                 every part
 #   scripts/stress.sh PART...         cycles parallel race kill symlink
+#   scripts/stress.sh selftest        that the leak checks see a planted leak
 # cycles:   100 up/down cycles of lan and of web (services, DNS); no growth
 #           in namespaces, mounts, /run and /etc/netns entries, processes,
 #           fds, root-namespace interfaces
@@ -30,7 +31,7 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 for p in "$@"; do
-	case " ${PARTS[*]} " in *" $p "*) ;; *)
+	case " ${PARTS[*]} selftest " in *" $p "*) ;; *)
 		echo "stress.sh: no part '$p'; the parts are: ${PARTS[*]}" >&2
 		exit 2 ;;
 	esac
@@ -91,9 +92,18 @@ below_me() {
 	return 1
 }
 
-# Processes of this run (their mount namespace is ours or a node's), less
-# this shell and its children: "PID COMM NETNS". The list is taken by one
-# find, whose PID is known and left out.
+# Processes of this run, less this shell and its children: "PID COMM
+# NETNS". Ours: in our mount namespace or a node's, and in a lab's network
+# namespace or carrying our mark in its environment (what this run starts
+# inherits it). The kernel gives a namespace's inode number to the next
+# one made, anyone's: the inode alone could name another's process. The
+# list is taken by one find, whose PID is known and left out.
+export NSLAB_STRESS_MARK=$$-$RANDOM
+marked() {
+	local env
+	mapfile -d '' -t env <"/proc/$1/environ" 2>/dev/null || return 1
+	[[ " ${env[*]} " == *" NSLAB_STRESS_MARK=$NSLAB_STRESS_MARK "* ]]
+}
 our_procs() {
 	find /proc/[0-9]*/ns/mnt /proc/[0-9]*/ns/net -maxdepth 0 -printf '%h %l\n' 2>/dev/null >"$W/ns" &
 	local f=$!
@@ -102,25 +112,25 @@ our_procs() {
 		NR == FNR { ours[$1] = 1; next }
 		{ split($1, p, "/"); pid = p[3]; if (pid == self || pid == f) next
 		  ino = substr($2, index($2, "["))
-		  if ($2 ~ /^mnt:/) { if (ino in ours) mine[pid] = 1 } else net[pid] = $2 }
-		END { for (pid in mine) print pid, net[pid] }' "$NSSET" "$W/ns" | sort -n |
-		while read -r pid net; do
+		  if ($2 ~ /^mnt:/) { if (ino in ours) mine[pid] = 1 } else { net[pid] = $2; lab[pid] = ino in ours } }
+		END { for (pid in mine) print pid, net[pid], lab[pid] }' "$NSSET" "$W/ns" | sort -n |
+		while read -r pid net lab; do
+			[ "$lab" = 1 ] || marked "$pid" || continue
 			below_me "$pid" || echo "$pid $(cat /proc/"$pid"/comm 2>/dev/null) $net"
 		done
 }
 
 # File descriptors of this run's processes (our_procs) that hold a lab
-# namespace: "PID FD TARGET". (Others' processes are not looked at: the
-# kernel reuses a namespace's inode number for the next, anyone's.)
+# namespace (its inode, as stat -L of the fd sees it: a namespace opened
+# by its file, once that is deleted, shows as "/"): "PID FD INODE".
 ns_fds() {
-	local pids
-	pids=$(our_procs | awk '{ printf "/proc/%s/fd ", $1 }')
-	[ -n "$pids" ] || return 0
-	# shellcheck disable=SC2086 # one word a folder
-	find $pids -maxdepth 1 -lname '*:\[*' -printf '%h %f %l\n' 2>/dev/null |
+	local fds
+	fds=$(our_procs | awk '{ printf "/proc/%s/fd/* ", $1 }')
+	[ -n "$fds" ] || return 0
+	# shellcheck disable=SC2086 # one glob a process
+	stat -L -c '[%i] %n' $fds 2>/dev/null |
 		awk 'NR == FNR { if (FNR > 1) ours[$1] = 1; next }
-		{ split($1, p, "/"); ino = substr($3, index($3, "["))
-		  if (ino in ours) print p[3], $2, $3 }' "$NSSET" -
+		($1 in ours) { split($2, p, "/"); print p[3], p[5], $1 }' "$NSSET" -
 }
 
 # The state a lab must leave as it found it, one "KEY VALUE" a line.
@@ -537,6 +547,40 @@ part_symlink() {
 	else
 		fail "symlink: the run directory's mode is '$mode', not 700"
 	fi
+}
+
+# Not a part of the run: that the leak checks can fail. Each of what a lab
+# could leave is planted here, and the snapshots must tell.
+part_selftest() {
+	local what pid
+	for what in netns mount run etc proc nsfd; do
+		snapshot >"$W/before"
+		case $what in
+		netns) ip netns add "${P}plant" ;;
+		mount) mkdir -p /run/nslt-st-plant && mount -t tmpfs none /run/nslt-st-plant ;;
+		run) mkdir -p /run/nslab/"${P}plant" ;;
+		etc) mkdir -p /etc/netns/"${P}plant" ;;
+		proc) (setsid sleep 60 </dev/null >/dev/null 2>&1 &) ;;
+		nsfd)
+			ip netns add "${P}plant-x"
+			remember "${P}plant"
+			(setsid sleep 60 </dev/null >/dev/null 2>&1 9</run/netns/"${P}plant-x" &)
+			ip netns del "${P}plant-x" ;;
+		esac
+		sleep 0.1
+		[ -z "${NSLAB_STRESS_DEBUG:-}" ] || { our_procs; ns_fds; } >&2
+		snapshot >"$W/after"
+		if diff "$W/before" "$W/after" >"$W/self"; then
+			fail "selftest: a planted $what went unseen"
+		else
+			ok "selftest: a planted $what is seen: $(grep '^>' "$W/self" | tr '\n' ' ')"
+		fi
+		ip netns del "${P}plant" 2>/dev/null
+		umount /run/nslt-st-plant 2>/dev/null && rmdir /run/nslt-st-plant
+		rm -rf /run/nslab/"${P}plant" /etc/netns/"${P}plant"
+		rmdir /run/nslab 2>/dev/null
+		for pid in $(our_procs | awk '$2 == "sleep" { print $1 }'); do kill "$pid"; done
+	done
 }
 
 t0=$SECONDS
