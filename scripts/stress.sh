@@ -177,12 +177,6 @@ quick_clean() {
 	return 1
 }
 
-lock_files_ok() { # LAB...: each has its lock, and nothing else is in LOCKDIR
-	local want have
-	want=$(printf '%s.lock\n' "$@" | sort -u)
-	have=$(find /run/lock/nslab -mindepth 1 -printf '%f\n' 2>/dev/null | sort)
-	[ "$(comm -13 <(echo "$want") <(echo "$have"))" = "" ]
-}
 
 # ---- 1. cycles ----------------------------------------------------------
 
@@ -221,22 +215,19 @@ cycles_of() { # NAME FILE COUNT SERVICES
 
 part_cycles() {
 	local t0=$SECONDS
-	# A first up/down (not counted) leaves, by design: /run/lock/nslab/LAB.lock
-	# (locks are never deleted, rundir.h), the empty folders /run/lock and
-	# /run/netns (something may have /run/netns bound: netns.c)
-	find /run >"$W/run0"
-	for l in lan web; do
+	for l in lan web; do # their lock files, before the counts
 		$N up --name "$P$l" "$T/$l.ini" >/dev/null 2>&1
 		$N down "$P$l" >/dev/null 2>&1
 	done
-	note "cycles: the first up and down made: $(find /run | sort | comm -13 <(sort "$W/run0") - | tr '\n' ' ')"
+	local locks
+	locks=$(ls /run/lock/nslab)
 	cycles_of lan "$T/lan.ini" 100 0
 	note "cycles: lan took $((SECONDS - t0)) s"
 	cycles_of web "$T/web.ini" 100 1
-	if lock_files_ok "${P}lan" "${P}web"; then
-		ok "cycles: one lock file per lab name, no more (/run/lock/nslab, kept by design)"
+	if [ "$(ls /run/lock/nslab)" = "$locks" ]; then
+		ok "cycles: one lock file per lab name, no more (/run/lock/nslab, kept by design): $(echo $locks)"
 	else
-		fail "cycles: lock files" "$(ls -A /run/lock/nslab)"
+		fail "cycles: lock files" "before: $locks" "after: $(ls /run/lock/nslab)"
 	fi
 	note "cycles took $((SECONDS - t0)) s"
 }
@@ -363,12 +354,22 @@ steps_of() {
 # kill_once LAB FILE ENV...: up dies by SIGKILL where ENV says; down leaves
 # nothing. Empty output, or what went wrong.
 kill_once() {
-	local lab=$1 file=$2 rc out
+	local lab=$1 file=$2 rc out replace=
 	shift 2
-	env "$@" "$N" up --name "$lab" "$file" >/dev/null 2>&1
-	rc=$?
+	if [ "$1" = REPLACE ] || [ "$1" = DOWN ]; then # the lab up first
+		out=$($N up --name "$lab" "$file" 2>&1) || echo "[$*] the first up failed: $out"
+	fi
+	if [ "$1" = DOWN ]; then # a down killed half way
+		NSLAB_TEST_KILL_AT=teardown "$N" down "$lab" >/dev/null 2>&1
+		rc=$?
+	else
+		[ "$1" != REPLACE ] || { shift; replace=--replace; }
+		env "$@" "$N" up ${replace:+"$replace"} --name "$lab" "$file" >/dev/null 2>&1
+		rc=$?
+	fi
 	[ $rc = 137 ] || echo "[$*] up exited $rc, not by SIGKILL"
-	out=$($N down "$lab" 2>&1) || echo "[$*] down failed: $out"
+	out=$($N down "$lab" 2>&1) ||
+		echo "[$*] down failed: $out; locks: $(grep FLOCK /proc/locks | tr '\n' ' '); holders: $(find /proc/[0-9]*/fd -lname '/run/lock/nslab/*' -printf '%h ' 2>/dev/null)"
 	out=$(quick_clean "$lab") || echo "[$*] left: $out"
 	out=$($N down "$lab" 2>&1) || echo "[$*] a second down failed: $out"
 }
@@ -406,6 +407,12 @@ part_kill() {
 		for ((k = 0; ${#points[@]} < 20 && k < nsteps; k++)); do
 			[ $k = $((nsteps / 2)) ] || points+=("NSLAB_TEST_KILL_AT=undo NSLAB_TEST_FAIL_STEP=$k")
 		done
+		# and an up --replace of the running lab, killed while it takes
+		# the old one down, and at its steps
+		points+=("REPLACE NSLAB_TEST_KILL_AT=teardown" "REPLACE NSLAB_TEST_KILL_AT=cleaned" DOWN)
+		for ((k = 0; ${#points[@]} < 20 && k < nsteps; k++)); do
+			points+=("REPLACE NSLAB_TEST_KILL_STEP=$k")
+		done
 		[ -z "$svc" ] || points+=(NSLAB_TEST_KILL_AT=service-spawned NSLAB_TEST_KILL_AT=service-recorded)
 		bad=
 		runs=0
@@ -419,7 +426,7 @@ part_kill() {
 		if [ -n "$bad" ]; then
 			fail "kill: $name ($nsteps steps) killed at $runs points" "$bad"
 		else
-			ok "kill: $name ($nsteps steps) killed at $runs points (steps 0..$((nsteps - 1)), before the journal, after the steps, during the undo${svc:+, during service start}), down left nothing"
+			ok "kill: $name ($nsteps steps) killed at $runs points (steps 0..$((nsteps - 1)), before the journal, after the steps, during the undo${svc:+, during service start}, in an up --replace, in a down), down left nothing"
 		fi
 	done
 	# the real path: SIGKILL from outside, at a moment up does not choose
@@ -582,6 +589,14 @@ part_selftest() {
 		for pid in $(our_procs | awk '$2 == "sleep" { print $1 }'); do kill "$pid"; done
 	done
 }
+
+# A first up/down (not counted) leaves, by design: /run/lock/nslab/LAB.lock
+# (locks are never deleted, rundir.h), the empty folders /run/lock and
+# /run/netns (something may have /run/netns bound: netns.c)
+find /run >"$W/run0"
+$N up --name "${P}first" "$T/lan.ini" >/dev/null 2>&1
+$N down "${P}first" >/dev/null 2>&1
+note "the first up and down made: $(find /run | sort | comm -13 <(sort "$W/run0") - | tr '\n' ' ')"
 
 t0=$SECONDS
 for part in "$@"; do

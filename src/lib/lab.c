@@ -90,6 +90,7 @@ static int teardown(const char *lab, struct strvec *nss, struct sbuf *err, struc
 			inodes[n++] = ino;
 	}
 	(void)netns_kill_procs(inodes, n, 1000);
+	lab_test_kill_at("teardown"); /* a down (or an up's undo) half done */
 	first = runtime_unmount(lab, err);
 	for (int pass = 0; pass < 2; pass++)
 		vec_foreach(ns, nss)

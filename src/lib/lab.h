@@ -60,6 +60,7 @@ int lab_discover_orphans(struct strvec *ret);
 const char *lab_privilege_error(void);
 /* Test-only: dies by SIGKILL here when NSLAB_TEST_KILL_AT names this
  * point of up ("locked", "cleaned", "rundir", "journal", "steps-done",
- * "journal-done", "undo", "service-spawned", "service-recorded"; scripts/stress.sh kills at
+ * "journal-done", "undo", "service-spawned", "service-recorded", and
+ * "teardown" of down, or of up's undo; scripts/stress.sh kills at
  * each). A getenv when unset. */
 void lab_test_kill_at(const char *point);

@@ -8,7 +8,9 @@
 #include <ftw.h>
 #include <libgen.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #define RECORD_NETNS "netns "
@@ -173,6 +175,31 @@ int rundir_list(struct strvec *ret)
 	return 0;
 }
 
+/* Is the lock on fd held by a process that is gone? /proc/locks names the
+ * process that took a flock, and the lock lives on in every process that
+ * shares its open file. A child of an nslab killed by SIGKILL, forked but
+ * not yet at its close_range or exec, holds the lab's lock a moment longer
+ * than its parent lived (scripts/stress.sh's kill part met it). */
+static bool lock_holder_gone(int fd)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
+	struct stat st;
+	char line[256];
+
+	if (!f || fstat(fd, &st) < 0)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		int pid;
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) == 4 &&
+		    ino == st.st_ino && makedev(maj, min) == st.st_dev)
+			/* 0: the kernel finds no such process (locks_translate_pid) */
+			return pid == 0 || (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH);
+	}
+	return false;
+}
+
 int rundir_lock(const char *lab, struct sbuf *err)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NSLAB_LOCKDIR, lab);
@@ -185,9 +212,15 @@ int rundir_lock(const char *lab, struct sbuf *err)
 		sbuf_addf(err, "open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	r = -errno;
+	/* held by what a dead nslab left: wait for it to let go (2 s at most) */
+	for (int waited = 0;; waited += 10) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		r = -errno;
+		if (r != -EWOULDBLOCK || waited >= 2000 || !lock_holder_gone(fd))
+			break;
+		(void)nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
 	close(fd);
 	if (r == -EWOULDBLOCK) {
 		sbuf_addf(err, "lab '%s' is being changed by another nslab right now (an up or a down "

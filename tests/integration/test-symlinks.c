@@ -121,6 +121,20 @@ static void test_lock_held(void **state)
 	assert_lab_gone("nslt-st-e");
 }
 
+/* The lock held by what a dead locker left (a child that shares its open
+ * file: a killed nslab's child before its exec): up waits for it to let
+ * go, and does not say another nslab is at work. */
+static void test_lock_of_the_dead(void **state)
+{
+	_cleanup_free_ char *file = xasprintf("%s/topologies/lan.ini", srcdir());
+	assert_sh(0, "mkdir -p /run/lock/nslab && flock /run/lock/nslab/nslt-st-g.lock sh -c "
+		     "'sleep 0.5 >/dev/null 2>&1 & exit 0' && grep -q FLOCK /proc/locks && "
+		     "%s up --name nslt-st-g %s >/dev/null",
+		  nslab(), file);
+	assert_sh(0, "%s down nslt-st-g >/dev/null", nslab());
+	assert_lab_gone("nslt-st-g");
+}
+
 /* Killed while its service starts (running, not yet on record, and on
  * record, not yet ready): down stops it all the same. */
 static void test_killed_in_service_start(void **state)
@@ -148,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_node_folder_link),
 		cmocka_unit_test(test_rundir_mode),
 		cmocka_unit_test(test_lock_held),
+		cmocka_unit_test(test_lock_of_the_dead),
 		cmocka_unit_test(test_killed_in_service_start),
 	};
 	return cmocka_run_group_tests_name("symlinks", tests, setup, NULL);
