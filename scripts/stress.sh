@@ -275,15 +275,18 @@ part_parallel() {
 }
 
 # Two ups of one lab at once: one wins, the other exits 1 naming the lab
-# and what to do, and the winner's lab is intact.
+# and what to do, and the winner's lab is intact. A held lock is waited for
+# half a second (rundir_lock): web (up in ~0.1 s) mostly meets "already
+# up", ospf (FRR, ~2 s) the lock.
 part_race() {
-	local t0=$SECONDS lab=${P}race file=$T/web.ini k a b ra rb bad= busy=0 already=0 loser
+	local t0=$SECONDS lab=${P}race file k a b ra rb bad= busy=0 already=0 loser
 	snapshot >"$W/before"
 	for ((k = 1; k <= 20 && !${#bad}; k++)); do
+		file=$T/web.ini
+		[ $k -le 17 ] || file=$T/ospf.ini
 		$N up --name "$lab" "$file" >"$W/a" 2>&1 &
 		a=$!
-		# half at the same moment, half a little later (inside the
-		# winner's up: its services take ~80 ms)
+		# at the same moment, or a little later (inside the winner's up)
 		[ $((k % 2)) = 0 ] || sleep 0.02
 		$N up --name "$lab" "$file" >"$W/b" 2>&1 &
 		b=$!
@@ -308,14 +311,14 @@ part_race() {
 		fi
 		$N diff "$lab" "$file" >"$W/d" 2>&1 || bad="try $k: diff after the race: $(cat "$W/d")"
 		$N check "$lab" >"$W/c" 2>&1 || bad="try $k: check after the race: $(cat "$W/c")"
-		[ "$($N ps "$lab" | grep -c ' running ')" = 1 ] || bad="try $k: services: $($N ps "$lab")"
+		[ "$($N ps "$lab" | grep -c ' running ')" -ge 1 ] || bad="try $k: services: $($N ps "$lab")"
 		$N down "$lab" >/dev/null 2>&1 || bad="try $k: down failed"
 	done
 	$N down "$lab" >/dev/null 2>&1
 	if [ -n "$bad" ]; then
 		fail "race: two ups of one lab" "$bad"
 	else
-		ok "race: two ups of one lab, 20 times: one won, the other exited 1 naming the lab ($busy times 'being changed by another nslab', $already times 'already up'), the winner's lab intact (diff, check, its service)"
+		ok "race: two ups of one lab, 20 times (web, ospf): one won, the other exited 1 naming the lab ($busy times 'being changed by another nslab', $already times 'already up'), the winner's lab intact (diff, check, its service)"
 	fi
 	if [ $busy -gt 0 ]; then
 		ok "race: the lock was contended $busy times in 20, and the message says what to do: $(grep -h "being changed" "$W/a" "$W/b" | head -n 1)"
