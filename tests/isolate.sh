@@ -6,7 +6,8 @@
 # Inside, /run is a new tmpfs (so /run/netns, /run/nslab and every lock
 # there are the test's own) and /etc/netns is private: a tmpfs over it (an
 # empty /etc/netns is made first where the host has none, and removed
-# after). Nothing else is created on the host. After CMD, every lab still up in the
+# after; a file .nslab-isolate.PID in it, under the tmpfs, while CMD runs).
+# Nothing else is created on the host. After CMD, every lab still up in the
 # private /run/nslab is taken down and every namespace left in the private
 # /run/netns is emptied of processes and deleted; if there was any, the test
 # fails: a test removes what it makes, also when it fails.
@@ -36,22 +37,25 @@ mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a
 # over /etc, and on a root that is itself an overlay (a container, fresh.sh)
 # the kernel refuses a third layer of stacking.
 # Several isolate.sh may run at once (a machine shared by several
-# checkouts): each holds a shared lock on the host's /etc/netns while it
-# runs, and only the last one out removes the folder that one of them made
-# (its mark, a file under the tmpfs). Removing it while another runs would
-# take that one's tmpfs away: since Linux 3.18, rmdir of a mount point in
-# one mount namespace detaches what is mounted on it in every other.
+# checkouts). Since Linux 3.18, rmdir of a directory in one mount namespace
+# detaches whatever other namespaces have mounted on it: one that removed
+# the /etc/netns it made would take the tmpfs of every other away. So each
+# keeps a file of its own in the host's /etc/netns while it runs (under its
+# tmpfs, unseen by the test), and no rmdir succeeds then; a folder one of
+# them made carries a mark, and goes when the last one out finds only that.
 MARK=.made-by-nslab-isolate
-if [ ! -d /etc/netns ]; then
-	mkdir /etc/netns 2>/dev/null || [ -d /etc/netns ] || fail "cannot make /etc/netns"
-	: >"/etc/netns/$MARK"
-fi
-exec 9</etc/netns || fail "cannot open /etc/netns"
-flock -s 9 || fail "cannot lock /etc/netns"
+GUARD=.nslab-isolate.$$
+for try in 1 2 3; do
+	if [ ! -d /etc/netns ] && mkdir /etc/netns 2>/dev/null; then
+		touch "/etc/netns/$MARK"
+	fi
+	touch "/etc/netns/$GUARD" 2>/dev/null && break
+done
+[ -e "/etc/netns/$GUARD" ] || fail "cannot make /etc/netns/$GUARD"
 mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
 
 status=0
-"$@" 9<&- || status=$?
+"$@" || status=$?
 
 left=
 for d in /run/nslab/*/; do
@@ -68,13 +72,12 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 	ip netns del "$ns" 2>/dev/null
 done
 umount -l /etc/netns 2>/dev/null
-# the last one out, of a folder we made that holds nothing but our mark
-if [ -e "/etc/netns/$MARK" ] && flock -xn 9 &&
-	[ "$(ls -A /etc/netns)" = "$MARK" ]; then
+rm -f "/etc/netns/$GUARD"
+# the last one out, of a folder one of us made
+if [ "$(ls -A /etc/netns 2>/dev/null)" = "$MARK" ]; then
 	rm -f "/etc/netns/$MARK"
 	rmdir /etc/netns 2>/dev/null
 fi
-exec 9<&-
 if [ -n "$left" ]; then
 	echo "# isolate.sh: the test left these behind (now removed):$left"
 	[ "$status" != 0 ] || status=1
