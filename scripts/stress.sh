@@ -20,7 +20,7 @@
 # exits 1 when a check failed. NSLAB_BIN: the binary (default
 # $BUILD/src/nslab, built when missing).
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 . scripts/lib.sh
 SRC=$PWD
 PARTS=(cycles parallel race kill symlink)
@@ -42,7 +42,7 @@ if [ "${NSLAB_STRESS_ISOLATED:-}" != 1 ]; then
 		[ -x "$BUILD/src/nslab" ] || build_nslab || exit 1
 		NSLAB_BIN=$SRC/$BUILD/src/nslab
 	fi
-	export NSLAB_BIN NSLAB_STRESS_ISOLATED=1 NSLAB_PREFIX= SUDO_USER=
+	export NSLAB_BIN NSLAB_STRESS_ISOLATED=1 NSLAB_PREFIX="" SUDO_USER=""
 	exec tests/isolate.sh "$SRC/scripts/stress.sh" "$@"
 fi
 [ $# -gt 0 ] || set -- "${PARTS[@]}"
@@ -62,6 +62,10 @@ fail() {
 	printf '#   %s\n' "$@"
 }
 skip() { n=$((n + 1)) skipped=$((skipped + 1)); echo "ok $n - $1 # SKIP $2"; }
+# verdict BAD WHAT OK-TEXT: ok when BAD (what went wrong) is empty
+verdict() {
+	if [ -z "$1" ]; then ok "$2: $3"; else fail "$2" "$1"; fi
+}
 note() { echo "# $*"; }
 
 # ---- what a lab may leave behind -------------------------------------
@@ -181,7 +185,7 @@ quick_clean() {
 # ---- 1. cycles ----------------------------------------------------------
 
 cycles_of() { # NAME FILE COUNT SERVICES
-	local lab=$P$1 file=$2 count=$3 svc=$4 i out bad=
+	local lab=$P$1 file=$2 count=$3 svc=$4 i out bad=""
 	snapshot >"$W/before"
 	for ((i = 1; i <= count; i++)); do
 		if ! out=$($N up --name "$lab" "$file" 2>&1); then
@@ -204,11 +208,7 @@ cycles_of() { # NAME FILE COUNT SERVICES
 		fi
 	done
 	$N down "$lab" >/dev/null 2>&1
-	if [ -n "$bad" ]; then
-		fail "cycles: $count up/down of $1" "$bad"
-		return
-	fi
-	ok "cycles: $count up/down of $1 ($file), each down left nothing at once"
+	verdict "$bad" "cycles: $count up/down of $1" "$file, each down left nothing at once" || return
 	snapshot >"$W/after"
 	expect_same "cycles: after $count cycles of $1" "$W/before" "$W/after"
 }
@@ -235,7 +235,7 @@ part_cycles() {
 # ---- 2. parallel, race --------------------------------------------------
 
 part_parallel() {
-	local t0=$SECONDS round labs=(lan router vxlan web) l bad= pids=() rc
+	local t0=$SECONDS round labs=(lan router vxlan web) l bad="" pids=() rc
 	snapshot >"$W/before"
 	for ((round = 1; round <= 20 && !${#bad}; round++)); do
 		pids=()
@@ -264,11 +264,8 @@ part_parallel() {
 		done
 	done
 	for l in "${labs[@]}"; do $N down "$P$l" >/dev/null 2>&1; done
-	if [ -n "$bad" ]; then
-		fail "parallel: 4 labs up and down at once" "$bad"
-	else
-		ok "parallel: 4 labs (${labs[*]}) up at once, as their files say (diff), and down at once, 20 rounds"
-	fi
+	verdict "$bad" "parallel: 4 labs up and down at once" \
+		"${labs[*]} up at once, as their files say (diff), and down at once, 20 rounds"
 	snapshot >"$W/after"
 	expect_same "parallel: after 20 rounds" "$W/before" "$W/after"
 	note "parallel took $((SECONDS - t0)) s"
@@ -279,7 +276,7 @@ part_parallel() {
 # half a second (rundir_lock): web (up in ~0.1 s) mostly meets "already
 # up", ospf (FRR, ~2 s) the lock.
 part_race() {
-	local t0=$SECONDS lab=${P}race file k a b ra rb bad= busy=0 already=0 loser
+	local t0=$SECONDS lab=${P}race file k a b ra rb bad="" busy=0 already=0 loser
 	snapshot >"$W/before"
 	for ((k = 1; k <= 20 && !${#bad}; k++)); do
 		file=$T/web.ini
@@ -318,11 +315,7 @@ part_race() {
 		$N down "$lab" >/dev/null 2>&1 || bad="try $k: down failed"
 	done
 	$N down "$lab" >/dev/null 2>&1
-	if [ -n "$bad" ]; then
-		fail "race: two ups of one lab" "$bad"
-	else
-		ok "race: two ups of one lab, 20 times (web, ospf): one won, the other exited 1 naming the lab ($busy times 'being changed by another nslab', $already times 'already up'), the winner's lab intact (diff, check, its service)"
-	fi
+	verdict "$bad" "race: two ups of one lab" "20 times (web, ospf): one won, the other exited 1 naming the lab ($busy times 'being changed by another nslab', $already times 'already up'), the winner's lab intact (diff, check, its service)"
 	if [ $busy -gt 0 ]; then
 		ok "race: the lock was contended $busy times in 20, and the message says what to do: $(grep -h "being changed" "$W/a" "$W/b" | head -n 1)"
 	else
@@ -413,7 +406,7 @@ kill_points() {
 # kill_scenario FILE LAB: its verdict in $W/kill-NAME: "ok|fail|skip",
 # the text, details; its number of runs in $W/runs-NAME.
 kill_scenario() {
-	local f=$1 lab=$2 name nsteps svc at bad= runs=0
+	local f=$1 lab=$2 name nsteps svc at bad="" runs=0
 	name=$(basename "$f" .ini)
 	if ! steps_of "$f" "$lab"; then
 		if grep -qi 'kernel\|module' "$W/why-$lab"; then
@@ -443,7 +436,7 @@ kill_scenario() {
 # Two lanes at once (two labs of the scenarios, each its own name): the
 # machine has 2 cores, and labs side by side are part of the test.
 part_kill() {
-	local t0=$SECONDS f name total=0 ran=0 skipped_list= files lane
+	local t0=$SECONDS f name total=0 ran=0 skipped_list="" files lane
 	snapshot >"$W/before"
 	mapfile -t files < <(scenarios)
 	for lane in 0 1; do
@@ -460,7 +453,7 @@ part_kill() {
 		esac
 	done
 	# the real path: SIGKILL from outside, at a moment up does not choose
-	local real=(web k8s-flannel-vxlan dns-tree lan ospf) bad= k ms pid out
+	local real=(web k8s-flannel-vxlan dns-tree lan ospf) bad="" k ms pid out
 	for name in "${real[@]}"; do
 		f=$T/$name.ini
 		for k in 1 2; do
@@ -475,11 +468,8 @@ part_kill() {
 			total=$((total + 1))
 		done
 	done
-	if [ -n "$bad" ]; then
-		fail "kill: SIGKILL from outside at a random moment" "$bad"
-	else
-		ok "kill: SIGKILL from outside at a random moment (RANDOM=21), 2 each of ${real[*]}: down left nothing"
-	fi
+	verdict "$bad" "kill: SIGKILL from outside at a random moment" \
+		"RANDOM=21, 2 each of ${real[*]}: down left nothing"
 	snapshot >"$W/after"
 	expect_same "kill: after $total killed runs of $ran scenarios" "$W/before" "$W/after"
 	[ -z "$skipped_list" ] || note "kill: skipped (the host kernel lacks their kinds):$skipped_list"

@@ -45,7 +45,7 @@ mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a
 # them made carries a mark, and goes when the last one out finds only that.
 MARK=.made-by-nslab-isolate
 GUARD=.nslab-isolate.$$
-for try in 1 2 3; do
+for _ in 1 2 3; do
 	if [ ! -d /etc/netns ] && mkdir /etc/netns 2>/dev/null; then
 		touch "/etc/netns/$MARK"
 	fi
