@@ -105,7 +105,7 @@ below_me() {
 export NSLAB_STRESS_MARK=$$-$RANDOM
 marked() {
 	local env
-	mapfile -d '' -t env <"/proc/$1/environ" 2>/dev/null || return 1
+	mapfile -d "" -t env 2>/dev/null <"/proc/$1/environ" || return 1
 	[[ " ${env[*]} " == *" NSLAB_STRESS_MARK=$NSLAB_STRESS_MARK "* ]]
 }
 our_procs() {
