@@ -6,7 +6,8 @@
 # Inside, /run is a new tmpfs (so /run/netns, /run/nslab and every lock
 # there are the test's own) and /etc/netns is private: a tmpfs over it (an
 # empty /etc/netns is made first where the host has none, and removed
-# after). Nothing else is created on the host. After CMD, every lab still up in the
+# after; a file .nslab-isolate.PID in it, under the tmpfs, while CMD runs).
+# Nothing else is created on the host. After CMD, every lab still up in the
 # private /run/nslab is taken down and every namespace left in the private
 # /run/netns is emptied of processes and deleted; if there was any, the test
 # fails: a test removes what it makes, also when it fails.
@@ -35,11 +36,22 @@ mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a
 # use anyway). Not an overlay over all of /etc: a node's root lays one more
 # over /etc, and on a root that is itself an overlay (a container, fresh.sh)
 # the kernel refuses a third layer of stacking.
-made_etc_netns=
-if [ ! -d /etc/netns ]; then
-	mkdir /etc/netns || fail "cannot make /etc/netns"
-	made_etc_netns=1
-fi
+# Several isolate.sh may run at once (a machine shared by several
+# checkouts). Since Linux 3.18, rmdir of a directory in one mount namespace
+# detaches whatever other namespaces have mounted on it: one that removed
+# the /etc/netns it made would take the tmpfs of every other away. So each
+# keeps a file of its own in the host's /etc/netns while it runs (under its
+# tmpfs, unseen by the test), and no rmdir succeeds then; a folder one of
+# them made carries a mark, and goes when the last one out finds only that.
+MARK=.made-by-nslab-isolate
+GUARD=.nslab-isolate.$$
+for _ in 1 2 3; do
+	if [ ! -d /etc/netns ] && mkdir /etc/netns 2>/dev/null; then
+		touch "/etc/netns/$MARK"
+	fi
+	touch "/etc/netns/$GUARD" 2>/dev/null && break
+done
+[ -e "/etc/netns/$GUARD" ] || fail "cannot make /etc/netns/$GUARD"
 mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
 
 status=0
@@ -59,9 +71,12 @@ for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
 	done
 	ip netns del "$ns" 2>/dev/null
 done
-if [ -n "$made_etc_netns" ]; then
-	umount -l /etc/netns 2>/dev/null
-	rmdir /etc/netns 2>/dev/null # only if nothing (a user's lab) uses it now
+umount -l /etc/netns 2>/dev/null
+rm -f "/etc/netns/$GUARD"
+# the last one out, of a folder one of us made
+if [ "$(ls -A /etc/netns 2>/dev/null)" = "$MARK" ]; then
+	rm -f "/etc/netns/$MARK"
+	rmdir /etc/netns 2>/dev/null
 fi
 if [ -n "$left" ]; then
 	echo "# isolate.sh: the test left these behind (now removed):$left"

@@ -176,8 +176,8 @@ static int save_run(int argc, char **argv)
 	struct diag d = {0};
 	struct topo_lab *t = check_load_running(lab, &d, &edited);
 	diag_free(&d);
-	_cleanup_free_ char *kept_path = rundir_path(lab, RUNDIR_TOPOLOGY);
-	(void)read_text_file(kept_path, 16 << 20, &kept);
+	_cleanup_fclose_ FILE *kept_file = rundir_fopen(lab, RUNDIR_TOPOLOGY, "r");
+	kept = kept_file ? read_stream(kept_file) : NULL;
 	struct show_lab s;
 	if ((r = read_kernel(&cmd_save, lab, &s))) {
 		if (t)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include "rundir.h"
 #include "cmd.h"
 #include "json.h"
 #include "lab.h"
@@ -25,6 +26,13 @@ static int ls_run(int argc, char **argv)
 		err("ls: %s", strerror(-r));
 		return EXIT_FAIL;
 	}
+	/* A lab's run directory is root's alone (0700): not silence for a user */
+	struct strvec names = {0};
+	if (geteuid() != 0 && rundir_list(&names) == 0 && names.n > labs.n)
+		fprintf(stderr, "nslab: ls: %zu lab%s whose run directory only root can read (mode 0700); "
+				"'sudo nslab ls' lists them\n",
+			names.n - labs.n, names.n - labs.n == 1 ? "" : "s");
+	strvec_free(&names);
 	if (json) {
 		struct json j = {.f = stdout};
 		json_begin_array(&j, NULL);

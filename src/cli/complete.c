@@ -62,8 +62,9 @@ static int print_options(const char *name)
 	return 0;
 }
 
-/* From the kernel as root; else (a user completing 'sudo nslab ...') from
- * the topology the lab was built from, kept in its run directory. */
+/* From the kernel as root; else from the topology the lab was built from,
+ * kept in its run directory (root's alone, 0700: a user completing 'sudo
+ * nslab ...' gets nothing). */
 static int print_ifaces(const char *lab, const char *node)
 {
 	struct show_lab s = {0};

@@ -35,9 +35,21 @@ int access_enter(const char *netns, struct sbuf *err)
 	/* /sys shows the devices of the namespace that mounted it. */
 	if (umount2("/sys", MNT_DETACH) == 0)
 		(void)mount(netns, "/sys", "sysfs", 0, NULL);
-	d = opendir(etc);
-	if (!d)
+	/* as ip netns exec, but following no link planted at /etc/netns/NS */
+	struct sbuf why = {0};
+	int dfd = netns_etc_open(netns, false, &why);
+	if (dfd == -ELOOP || dfd == -ENOTDIR) {
+		sbuf_addf(err, "%s, ignoring", why.s);
+		sbuf_free(&why);
+		return 1;
+	}
+	sbuf_free(&why);
+	d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
 		return 0;
+	}
 	/* As ip netns exec: each file over its /etc counterpart. One with no
 	 * counterpart cannot be bound (nslab never creates files in the
 	 * host's /etc): a warning, as iproute2 gives. Any other failure
@@ -46,6 +58,12 @@ int access_enter(const char *netns, struct sbuf *err)
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
+		if (e->d_type == DT_LNK) { /* a bind mount would follow it */
+			sbuf_addf(err, "%s%s/%s is a symbolic link, not bound over /etc, ignoring",
+				  warnings ? "; " : "", etc, e->d_name);
+			warnings++;
+			continue;
+		}
 		_cleanup_free_ char *src = xasprintf("%s/%s", etc, e->d_name);
 		_cleanup_free_ char *dst = xasprintf("/etc/%s", e->d_name);
 		if (mount(src, dst, "none", MS_BIND, NULL) == 0)

@@ -753,7 +753,7 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 {
 	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_TOPOLOGY);
 	struct lab_info info = {0};
-	FILE *f = fopen(path, "re");
+	FILE *f = rundir_fopen(lab, RUNDIR_TOPOLOGY, "r");
 
 	*ret_edited = NULL;
 	if (!f)

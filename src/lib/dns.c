@@ -112,6 +112,10 @@ void dns_argv(const struct topo_lab *lab, struct strvec *ret)
 	vec_push(ret, xstrdup("--conf-file=/dev/null")); /* nothing of the host's config */
 	vec_push(ret, xstrdup("--no-resolv"));           /* no upstream: the lab is closed */
 	vec_push(ret, xstrdup("--no-hosts"));
+	/* root, as every process of a lab: its hosts file is in the run
+	 * directory, which is 0700 (rundir.h); nobody, dnsmasq's default
+	 * user, could not read it (again) after startup */
+	vec_push(ret, xstrdup("--user=root"));
 	vec_push(ret, xasprintf("--addn-hosts=%s", hosts));
 	vec_push(ret, xasprintf("--domain=%s", dom));
 	vec_push(ret, xasprintf("--local=/%s/", dom));
@@ -173,21 +177,21 @@ static int apply_etc(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 {
 	const struct topo_lab *lab = nl->plan->lab;
 	_cleanup_free_ char *dir = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, s->node->netns);
-	_cleanup_free_ char *rpath = xasprintf("%s/" DNS_ETC_RESOLV, dir);
-	_cleanup_free_ char *hpath = xasprintf("%s/" DNS_ETC_HOSTS, dir);
 	_cleanup_free_ char *resolv = dns_resolv_text(lab, s->node);
 	_cleanup_free_ char *hosts = dns_node_hosts_text(lab, s->node);
-	int r = 0;
+	/* a link planted at /etc/netns/NS is refused, not followed */
+	_cleanup_close_ int dfd = netns_etc_open(s->node->netns, true, err);
+	const char *files[] = {DNS_ETC_RESOLV, DNS_ETC_HOSTS}, *texts[] = {resolv, hosts};
+	int r = dfd < 0 ? dfd : 0;
 
-	if ((mkdir(NSLAB_ETC_NETNS_DIR, 0755) < 0 && errno != EEXIST) ||
-	    (mkdir(dir, 0755) < 0 && errno != EEXIST))
-		r = -errno;
-	if (r == 0)
-		r = write_file_new(rpath, resolv);
-	if (r == 0)
-		r = write_file_new(hpath, hosts);
-	if (r < 0)
-		sbuf_addf(err, "write %s: %s", dir, strerror(-r));
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(files); i++) {
+		_cleanup_close_ int fd = openat(dfd, files[i],
+						O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+		size_t n = strlen(texts[i]);
+		r = fd < 0 ? -errno : write(fd, texts[i], n) != (ssize_t)n ? -EIO : 0;
+		if (r < 0)
+			sbuf_addf(err, "write %s/%s: %s", dir, files[i], strerror(-r));
+	}
 	return r;
 }
 

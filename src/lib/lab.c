@@ -91,6 +91,7 @@ static int teardown(const char *lab, struct strvec *nss, struct sbuf *err, struc
 			inodes[n++] = ino;
 	}
 	(void)netns_kill_procs(inodes, n, 1000);
+	lab_test_kill_at("teardown"); /* a down (or an up's undo) half done */
 	first = runtime_unmount(lab, err);
 	for (int pass = 0; pass < 2; pass++)
 		vec_foreach(ns, nss)
@@ -167,7 +168,9 @@ int lab_down(const char *name, bool *ret_found, struct sbuf *err, struct sbuf *n
 	lock = rundir_lock(name, err);
 	if (lock < 0)
 		return lock;
-	r = down_locked(name, ret_found, err, notes);
+	r = rundir_check(name, err);
+	if (r == 0)
+		r = down_locked(name, ret_found, err, notes);
 	close(lock);
 	return r;
 }
@@ -180,6 +183,14 @@ static long test_step(const char *var)
 {
 	const char *v = getenv(var);
 	return v && *v ? strtol(v, NULL, 10) : -1;
+}
+
+void lab_test_kill_at(const char *point)
+{
+	const char *v = getenv("NSLAB_TEST_KILL_AT");
+
+	if (v && streq(v, point))
+		raise(SIGKILL);
 }
 
 /* NSLAB_PROFILE set: the time of each kind of step, in notes. */
@@ -342,13 +353,11 @@ static int reserve_files(const struct topo_lab *lab, struct sbuf *err)
 int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	   struct sbuf *notes)
 {
-	_cleanup_free_ char *journal_path = rundir_path(lab->name, RUNDIR_JOURNAL);
 	_cleanup_free_ char *info_path = rundir_path(lab->name, RUNDIR_INFO);
 	struct strvec made = {0};
 	struct plan p;
 	struct nl_ctx nl;
 	struct journal journal = {0};
-	struct stat st;
 	int lock, r;
 
 	bool raise = o->host_limits || lab->host_limits;
@@ -369,7 +378,11 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		plan_free(&p);
 		return lock;
 	}
-	if (stat(info_path, &st) == 0 && !o->replace) {
+	lab_test_kill_at("locked");
+	r = rundir_check(lab->name, err);
+	if (r < 0)
+		goto out;
+	if (rundir_has(lab->name, RUNDIR_INFO) && !o->replace) {
 		struct lab_info info = {0};
 		(void)lab_get(lab->name, &info);
 		sbuf_addf(err, "lab '%s' is already up (from %s); 'nslab down %s' first, or 'nslab up "
@@ -381,7 +394,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	}
 	/* Namespaces of this lab without our journal: built by `nslab plan |
 	 * sh`, or their run directory was removed. Not ours to replace unasked. */
-	if (!o->replace && access(journal_path, F_OK) < 0) {
+	if (!o->replace && !rundir_has(lab->name, RUNDIR_JOURNAL)) {
 		_cleanup_free_ char *prefix = xasprintf("%s-", lab->name);
 		_cleanup_free_ char *marker = plan_lab_marker(lab->name);
 		struct strvec nss = {0};
@@ -401,8 +414,9 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	{
 		bool found = false;
 		struct sbuf why = {0};
+		bool had_info = rundir_has(lab->name, RUNDIR_INFO);
 		r = down_locked(lab->name, &found, &why, notes);
-		if (found && stat(info_path, &st) != 0)
+		if (found && !had_info)
 			sbuf_addf(notes, "%s the earlier lab '%s'\n",
 				  o->replace ? "replaced" : "cleaned up the remains of", lab->name);
 		if (r < 0) {
@@ -412,9 +426,12 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		}
 		sbuf_free(&why);
 	}
+	lab_test_kill_at("cleaned");
 	r = rundir_make(lab->name, err);
-	if (r == 0)
+	if (r == 0) {
+		lab_test_kill_at("rundir");
 		r = journal_create(lab->name, lab->file, &journal, err);
+	}
 	/* Before the first namespace, and on record in the journal first,
 	 * so that down knows after a crash (the host-wide record names the
 	 * lab too). */
@@ -435,19 +452,23 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		remove_run_dir(lab->name, notes); /* nothing made: no broken lab in 'ls' */
 		goto out;
 	}
+	lab_test_kill_at("journal");
 	nl_ctx_init(&nl, &p);
 	nl.orig_netns = netns_open_current();
 	r = nl.orig_netns < 0 ? nl.orig_netns : run_steps(&nl, &p, o, &journal, &made, err, notes);
 	nl_ctx_free(&nl);
 	close(pin); /* before the undo below, whose release it would block */
-	if (r == 0)
+	if (r == 0) {
+		lab_test_kill_at("steps-done");
 		r = runtime_check_services(lab->name, err);
+	}
 	if (r == 0 && interrupt_signal()) { /* after the last step: still undone */
 		sbuf_addf(err, "interrupted by %s after its last step", interrupt_name(interrupt_signal()));
 		r = -EINTR;
 	}
 	if (r == 0) {
 		r = journal_done(&journal);
+		lab_test_kill_at("journal-done");
 		if (r == 0)
 			r = rundir_write_file(lab->name, RUNDIR_TOPOLOGY, lab->source ? lab->source : "");
 		if (r == 0)
@@ -458,6 +479,7 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	if (r < 0) {
 		struct sbuf why = {0};
 		size_t nmade = made.n;
+		lab_test_kill_at("undo");
 		if (teardown(lab->name, &made, &why, notes) == 0) {
 			remove_run_dir(lab->name, notes);
 			if (r == -EINTR)
@@ -485,11 +507,10 @@ static int cmp_str(const void *a, const void *b)
 int lab_get(const char *name, struct lab_info *ret)
 {
 	struct lab_info i = {.name = xstrdup(name)};
-	_cleanup_free_ char *journal = rundir_path(name, RUNDIR_JOURNAL);
 	struct rundir_info ri;
 	bool complete = false;
 
-	if (access(journal, F_OK) < 0) {
+	if (!rundir_has(name, RUNDIR_JOURNAL)) {
 		/* Built by 'nslab plan FILE | sh': no journal (its run
 		 * directory holds at most its nodes' roots and logs), but its
 		 * namespaces carry our marker, as down finds them. */

@@ -61,3 +61,9 @@ int lab_discover_orphans(struct strvec *ret);
 /* Root, or at least CAP_SYS_ADMIN and CAP_NET_ADMIN? NULL if so, else a
  * sentence naming what is missing. */
 const char *lab_privilege_error(void);
+/* Test-only: dies by SIGKILL here when NSLAB_TEST_KILL_AT names this
+ * point of up ("locked", "cleaned", "rundir", "journal", "steps-done",
+ * "journal-done", "undo", "service-spawned", "service-recorded", and
+ * "teardown" of down, or of up's undo; scripts/stress.sh kills at
+ * each). A getenv when unset. */
+void lab_test_kill_at(const char *point);

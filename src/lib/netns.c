@@ -213,20 +213,67 @@ int netns_delete(const char *name)
 
 	/* MNT_DETACH: a process that still has the file open must not make
 	 * down fail; the namespace dies with its last reference. */
-	if (umount2(path, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+	/* UMOUNT_NOFOLLOW: a link planted at the name must not make us
+	 * unmount what it points to */
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT)
 		return -errno;
 	if (unlink(path) < 0 && errno != ENOENT)
 		return -errno;
 	return 0;
 }
 
+int netns_etc_open(const char *name, bool create, struct sbuf *err)
+{
+	static const char etc[] = NSLAB_ETC_NETNS_DIR;
+	const char *slash = strrchr(etc, '/');
+	_cleanup_free_ char *parent = slash == etc ? xstrdup("/") : xstrndup(etc, (size_t)(slash - etc));
+	_cleanup_free_ char *rel = xasprintf("%s/%s", slash + 1, name);
+	int fd;
+
+	if (create) {
+		_cleanup_close_ int p = open(parent, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (p < 0 || (mkdirat(p, slash + 1, 0755) < 0 && errno != EEXIST)) {
+			int r = -errno;
+			sbuf_addf(err, "create %s: %s", etc, strerror(errno));
+			return r;
+		}
+		_cleanup_close_ int top = openat(p, slash + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (top >= 0 && mkdirat(top, name, 0755) < 0 && errno != EEXIST) {
+			int r = -errno;
+			sbuf_addf(err, "create %s/%s: %s", etc, name, strerror(errno));
+			return r;
+		}
+	}
+	fd = open_nofollow(parent, rel, O_RDONLY | O_DIRECTORY, 0);
+	if (fd == -ELOOP || fd == -ENOTDIR) {
+		struct stat st;
+		_cleanup_free_ char *path = xasprintf("%s/%s", etc, name);
+		const char *bad = lstat(etc, &st) == 0 && !S_ISDIR(st.st_mode) ? etc : path;
+		bool link = lstat(bad, &st) == 0 && S_ISLNK(st.st_mode);
+		sbuf_addf(err, "%s is %s, not a directory nslab made: nslab follows no link there; "
+			       "remove it ('rm %s') and run again",
+			  bad, link ? "a symbolic link" : "not a directory", bad);
+	} else if (fd < 0 && fd != -ENOENT) {
+		sbuf_addf(err, "open %s/%s: %s", etc, name, strerror(-fd));
+	}
+	return fd;
+}
+
 int netns_remove_etc(const char *name, const char *const *ours, struct sbuf *kept)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s", NSLAB_ETC_NETNS_DIR, name);
-	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct sbuf why = {0};
+	int dfd = netns_etc_open(name, false, &why);
 
+	if (dfd == -ELOOP || dfd == -ENOTDIR) {
+		/* not ours, and never followed: what it points to is not touched */
+		sbuf_addf(kept, "%s stays: %s\n", path, why.s);
+		sbuf_free(&why);
+		return 0;
+	}
+	sbuf_free(&why);
 	if (dfd < 0)
-		return errno == ENOENT ? 0 : -errno;
+		return dfd == -ENOENT ? 0 : dfd;
 	for (; *ours; ours++)
 		(void)unlinkat(dfd, *ours, 0);
 	if (rmdir(path) == 0 || errno == ENOENT) {

@@ -36,11 +36,16 @@ int netns_proc_instance(void);
 
 /* Unmount and remove /run/netns/NAME; 0 if it was not there. */
 int netns_delete(const char *name);
-/* Remove /etc/netns/NAME and the files in it; 0 if it was not there. */
 /* Remove /etc/netns/NAME: the files `ours` (NULL-terminated), then the
  * directory if that empties it; else it stays, and `kept` says so with
- * what is in it. */
+ * what is in it. A symbolic link at /etc/netns/NAME is not followed: it
+ * stays, and `kept` says so. */
 int netns_remove_etc(const char *name, const char *const *ours, struct sbuf *kept);
+/* /etc/netns/NAME opened (O_RDONLY | O_DIRECTORY), following no link: a
+ * symbolic link there (or at /etc/netns) is -ELOOP or -ENOTDIR, and err
+ * says what to do. With create, /etc/netns and /etc/netns/NAME are made
+ * where missing. -ENOENT (nothing in err) when missing and not create. */
+int netns_etc_open(const char *name, bool create, struct sbuf *err);
 
 /* The namespace's inode (what /proc/PID/ns/net points at), or 0. */
 uint64_t netns_inode(const char *name);

@@ -38,6 +38,12 @@ static bool is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static bool is_link(const char *path)
+{
+	struct stat st;
+	return lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 /* Every entry at the top of a layer is a directory laid over the host's. */
 static void check_layer(const struct topo_node *n, const char *path, const struct topo_loc *loc,
 			struct diag *d)
@@ -61,6 +67,13 @@ static void check_layer(const struct topo_node *n, const char *path, const struc
 			diag_add(d, loc, "leave it out; write what should change at startup instead",
 				 "node '%s': %s cannot be laid over /%s: it %s", n->name, p, e->d_name,
 				 why);
+		} else if (is_link(p)) {
+			/* laid over /NAME, it would bring in whatever it points to */
+			snprintf(hint, sizeof(hint),
+				 "make %s a directory holding the files (nslab follows no link at the top "
+				 "of a node's folder)",
+				 p);
+			diag_add(d, loc, hint, "node '%s': %s is a symbolic link", n->name, p);
 		} else if (!is_dir(p)) {
 			snprintf(hint, sizeof(hint),
 				 "a node's folder mirrors /: put the file where it goes, e.g. %s/etc/%s",

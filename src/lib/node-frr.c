@@ -8,6 +8,7 @@
  * daemons; vtysh -b applies frr.conf), waits until vtysh answers, and puts
  * watchfrr on record as the service 'frr', which down stops first (it would
  * restart the daemons it watches). The host's frr.service is never used. */
+#include "lab.h"
 #include "node-key.h"
 #include "nl.h"
 #include "rundir.h"
@@ -175,6 +176,7 @@ static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	r = started ? 0 : runtime_run_step(lab, n->name, start, -1, FRR_START_TIMEOUT_MS, FRR_INIT " start", err);
 	if (r < 0)
 		return r;
+	lab_test_kill_at("service-spawned"); /* FRR runs, not yet on record */
 	/* on record before the wait: down stops watchfrr first */
 	char *const cat[] = {"cat", "/run/frr/watchfrr.pid", NULL};
 	_cleanup_free_ char *pidtext = NULL;
@@ -186,6 +188,7 @@ static int apply_frr(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 					     .cmd = FRR_INIT " start"};
 		(void)rundir_add_service(lab, &rec);
 	}
+	lab_test_kill_at("service-recorded");
 	sbuf_free(&why);
 	/* they answer when vtysh reaches every daemon */
 	char *const ask[] = {"vtysh", "-c", "show daemons", NULL};

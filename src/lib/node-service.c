@@ -12,6 +12,7 @@
 #include "rundir.h"
 #include "runtime.h"
 #include "interrupt.h"
+#include "lab.h"
 #include "words.h"
 
 #include <dirent.h>
@@ -329,6 +330,7 @@ static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 	int pid = runtime_run(&c, err);
 	if (pid < 0)
 		return pid;
+	lab_test_kill_at("service-spawned"); /* running, not yet on record */
 	/* on record before anything else: down stops what the record names */
 	struct rundir_service rec = {.node = (char *)node, .name = sv->name, .pid = pid,
 				     .start = runtime_proc_start(pid), .since = time(NULL),
@@ -340,6 +342,7 @@ static int apply_service(struct nl_ctx *nl, const struct step *s, struct sbuf *e
 		(void)waitpid(pid, NULL, 0);
 		return r;
 	}
+	lab_test_kill_at("service-recorded"); /* on record, not yet ready */
 	long long started = runtime_now_ms(), deadline = started + sv->timeout_ms;
 	for (unsigned nap = 2;; nap = nap < 100 ? nap * 2 : 100) {
 		pid_t w = waitpid(pid, &status, WNOHANG);

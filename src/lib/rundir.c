@@ -8,7 +8,9 @@
 #include <ftw.h>
 #include <libgen.h>
 #include <sys/file.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #define RECORD_NETNS "netns "
@@ -31,11 +33,79 @@ bool rundir_exists(const char *lab)
 	_cleanup_free_ char *dir = rundir_path(lab, NULL);
 	struct stat st;
 
-	return stat(dir, &st) == 0;
+	/* lstat: a link planted there is something, which rundir_check refuses */
+	return lstat(dir, &st) == 0;
+}
+
+/* RUNDIR/LAB[/FILE] as open(2) does, following no link below RUNDIR's
+ * parent (/run): not RUNDIR, not LAB, not FILE. */
+/* RUNDIR's parent (trusted: /run) and RUNDIR/LAB[/FILE] relative to it */
+static char *rundir_parent(void)
+{
+	static const char rundir[] = NSLAB_RUNDIR;
+	const char *slash = strrchr(rundir, '/');
+
+	return slash == rundir ? xstrdup("/") : xstrndup(rundir, (size_t)(slash - rundir));
+}
+
+static char *rundir_rel(const char *lab, const char *file)
+{
+	const char *name = strrchr(NSLAB_RUNDIR, '/') + 1;
+
+	return file ? xasprintf("%s/%s/%s", name, lab, file) : xasprintf("%s/%s", name, lab);
+}
+
+int rundir_open_file(const char *lab, const char *file, int flags, mode_t mode)
+{
+	_cleanup_free_ char *parent = rundir_parent();
+	_cleanup_free_ char *rel = rundir_rel(lab, file);
+
+	return open_nofollow(parent, rel, flags, mode);
+}
+
+FILE *rundir_fopen(const char *lab, const char *file, const char *mode)
+{
+	_cleanup_free_ char *parent = rundir_parent();
+	_cleanup_free_ char *rel = rundir_rel(lab, file);
+
+	return fopen_nofollow(parent, rel, mode);
+}
+
+bool rundir_has(const char *lab, const char *file)
+{
+	_cleanup_close_ int fd = rundir_open_file(lab, file, O_PATH, 0);
+	return fd >= 0;
+}
+
+int rundir_check(const char *lab, struct sbuf *err)
+{
+	_cleanup_free_ char *dir = rundir_path(lab, NULL);
+	const char *paths[] = {NSLAB_RUNDIR, dir};
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		struct stat st;
+		const char *bad = NULL;
+		int r = 0;
+		if (lstat(paths[i], &st) < 0)
+			return errno == ENOENT ? 0 : -errno;
+		if (S_ISLNK(st.st_mode))
+			bad = "a symbolic link", r = -ELOOP;
+		else if (!S_ISDIR(st.st_mode))
+			bad = "not a directory", r = -ENOTDIR;
+		else if (st.st_uid != 0 && st.st_uid != geteuid())
+			bad = "a directory of another user", r = -EPERM;
+		if (bad) {
+			sbuf_addf(err, "%s is %s, not a directory nslab made: nslab follows no link and "
+				       "writes nothing there; remove it ('rm %s') and run again",
+				  paths[i], bad, paths[i]);
+			return r;
+		}
+	}
+	return 0;
 }
 
 /* mkdir, and its parent if that is missing (one level: RUNDIR or LOCKDIR). */
-static int make_dir(const char *dir, mode_t parent_mode, struct sbuf *err)
+static int make_dir(const char *dir, mode_t parent_mode, mode_t mode, struct sbuf *err)
 {
 	_cleanup_free_ char *copy = xstrdup(dir);
 	const char *parent = dirname(copy);
@@ -49,7 +119,7 @@ static int make_dir(const char *dir, mode_t parent_mode, struct sbuf *err)
 			sbuf_addf(err, "create %s: %s", parent, strerror(errno));
 			return -errno;
 		}
-		if (mkdir(dir, 0755) == 0 || errno != ENOENT)
+		if (mkdir(dir, mode) == 0 || errno != ENOENT)
 			break;
 	}
 	if (access(dir, F_OK) < 0) {
@@ -62,8 +132,21 @@ static int make_dir(const char *dir, mode_t parent_mode, struct sbuf *err)
 int rundir_make(const char *lab, struct sbuf *err)
 {
 	_cleanup_free_ char *dir = rundir_path(lab, NULL);
+	int r = make_dir(dir, 0755, 0700, err);
 
-	return make_dir(dir, 0755, err);
+	if (r == 0)
+		r = rundir_check(lab, err);
+	if (r < 0)
+		return r;
+	/* 0700 whatever made it: its files (logs, keys, what nodes wrote) are
+	 * root's alone */
+	_cleanup_close_ int fd = rundir_open_file(lab, NULL, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0 || fchmod(fd, 0700) < 0) {
+		r = fd < 0 ? fd : -errno;
+		sbuf_addf(err, "make %s mode 0700: %s", dir, strerror(-r));
+		return r;
+	}
+	return 0;
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
@@ -97,10 +180,36 @@ int rundir_list(struct strvec *ret)
 	return 0;
 }
 
+/* Is the lock on fd held by a process that is gone? /proc/locks names the
+ * process that took a flock, and the lock lives on in every process that
+ * shares its open file. A child of an nslab killed by SIGKILL, forked but
+ * not yet at its close_range or exec, holds the lab's lock longer than its
+ * parent lived (scripts/stress.sh's kill part met it: down right after
+ * said another nslab was at work). */
+static bool lock_holder_gone(int fd)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/locks", "re");
+	struct stat st;
+	char line[256];
+
+	if (!f || fstat(fd, &st) < 0)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		int pid;
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) == 4 &&
+		    ino == st.st_ino && makedev(maj, min) == st.st_dev)
+			/* 0: the kernel finds no such process (locks_translate_pid) */
+			return pid == 0 || (pid > 0 && kill(pid, 0) < 0 && errno == ESRCH);
+	}
+	return false;
+}
+
 int rundir_lock(const char *lab, struct sbuf *err)
 {
 	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NSLAB_LOCKDIR, lab);
-	int r = make_dir(NSLAB_LOCKDIR, 01777, err);
+	int r = make_dir(NSLAB_LOCKDIR, 01777, 0755, err);
 
 	if (r < 0)
 		return r;
@@ -109,12 +218,23 @@ int rundir_lock(const char *lab, struct sbuf *err)
 		sbuf_addf(err, "open %s: %s", path, strerror(errno));
 		return -errno;
 	}
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return fd;
-	r = -errno;
+	/* Held: a moment (the child of a killed nslab between its fork and its
+	 * close_range, on a busy machine, is seen holding it for tens of ms),
+	 * and up to 2 s while the process that took it is gone. */
+	for (int waited = 0;; waited += 10) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return fd;
+		r = -errno;
+		if (r != -EWOULDBLOCK || waited >= 2000 || (waited >= 500 && !lock_holder_gone(fd)))
+			break;
+		(void)nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
 	close(fd);
 	if (r == -EWOULDBLOCK) {
-		sbuf_addf(err, "lab '%s' is being changed by another nslab right now", lab);
+		sbuf_addf(err, "lab '%s' is being changed by another nslab right now (an up or a down "
+			       "of it is running); nothing was changed: wait for it to end, then see "
+			       "'nslab ls'",
+			  lab);
 		return -EBUSY;
 	}
 	sbuf_addf(err, "lock %s: %s", path, strerror(-r));
@@ -125,7 +245,7 @@ int journal_create(const char *lab, const char *file, struct journal *j, struct 
 {
 	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
 
-	j->f = fopen(path, "we");
+	j->f = rundir_fopen(lab, RUNDIR_JOURNAL, "w");
 	if (!j->f) {
 		sbuf_addf(err, "create %s: %s", path, strerror(errno));
 		return -errno;
@@ -174,8 +294,7 @@ void journal_close(struct journal *j)
 
 int journal_live(const char *lab, const char *what, const char *commands)
 {
-	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
-	struct journal j = {.f = fopen(path, "ae")};
+	struct journal j = {.f = rundir_fopen(lab, RUNDIR_JOURNAL, "a")};
 	int r;
 
 	if (!j.f)
@@ -189,8 +308,7 @@ int journal_live(const char *lab, const char *what, const char *commands)
 
 int journal_read(const char *lab, struct strvec *ret, bool *ret_complete)
 {
-	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_JOURNAL);
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = rundir_fopen(lab, RUNDIR_JOURNAL, "r");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0, len = strlen(lab);
 	ssize_t n;
@@ -216,14 +334,22 @@ int journal_read(const char *lab, struct strvec *ret, bool *ret_complete)
 
 int rundir_write_file(const char *lab, const char *file, const char *text)
 {
-	_cleanup_free_ char *path = rundir_path(lab, file);
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
-	int r = write_file_new(tmp, text);
+	_cleanup_close_ int dir = rundir_open_file(lab, NULL, O_PATH | O_DIRECTORY, 0);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", file);
+	size_t n = strlen(text);
+	int r;
 
-	if (r == 0 && rename(tmp, path) < 0)
+	if (dir < 0)
+		return dir;
+	/* renameat replaces a link planted at FILE, never what it points to */
+	_cleanup_close_ int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return -errno;
+	r = write(fd, text, n) != (ssize_t)n ? -EIO : 0;
+	if (r == 0 && renameat(dir, tmp, dir, file) < 0)
 		r = -errno;
 	if (r < 0)
-		(void)unlink(tmp);
+		(void)unlinkat(dir, tmp, 0);
 	return r;
 }
 
@@ -234,22 +360,26 @@ char *rundir_secret_path(const char *lab, const char *name)
 
 int rundir_write_secret(const char *lab, const char *name, const char *text)
 {
-	_cleanup_free_ char *dir = rundir_path(lab, RUNDIR_KEYS);
-	_cleanup_free_ char *path = rundir_secret_path(lab, name);
-	_cleanup_free_ char *tmp = xasprintf("%s.tmp", path);
+	_cleanup_close_ int top = rundir_open_file(lab, NULL, O_PATH | O_DIRECTORY, 0);
+	_cleanup_free_ char *tmp = xasprintf("%s.tmp", name);
 	size_t n = strlen(text);
 
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+	if (top < 0)
+		return top;
+	if (mkdirat(top, RUNDIR_KEYS, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	_cleanup_close_ int dir = openat(top, RUNDIR_KEYS, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
 		return -errno;
 	/* 0600 from the start: never a moment readable by others */
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	_cleanup_close_ int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return -errno;
 	int r = fchmod(fd, 0600) < 0 ? -errno : write(fd, text, n) != (ssize_t)n ? -EIO : 0;
-	if (r == 0 && rename(tmp, path) < 0)
+	if (r == 0 && renameat(dir, tmp, dir, name) < 0)
 		r = -errno;
 	if (r < 0)
-		(void)unlink(tmp);
+		(void)unlinkat(dir, tmp, 0);
 	return r;
 }
 
@@ -263,8 +393,7 @@ int rundir_write_info(const char *lab, const struct rundir_info *i)
 
 int rundir_read_info(const char *lab, struct rundir_info *i)
 {
-	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_INFO);
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = rundir_fopen(lab, RUNDIR_INFO, "r");
 	char line[4200];
 
 	memset(i, 0, sizeof(*i));
@@ -292,8 +421,7 @@ int rundir_read_info(const char *lab, struct rundir_info *i)
 
 int rundir_add_service(const char *lab, const struct rundir_service *s)
 {
-	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_SERVICES);
-	_cleanup_fclose_ FILE *f = fopen(path, "ae");
+	_cleanup_fclose_ FILE *f = rundir_fopen(lab, RUNDIR_SERVICES, "a");
 
 	if (!f)
 		return -errno;
@@ -305,8 +433,7 @@ int rundir_add_service(const char *lab, const struct rundir_service *s)
 
 int rundir_read_services(const char *lab, struct rundir_services *ret)
 {
-	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_SERVICES);
-	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	_cleanup_fclose_ FILE *f = rundir_fopen(lab, RUNDIR_SERVICES, "r");
 	_cleanup_free_ char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -344,7 +471,7 @@ void rundir_services_free(struct rundir_services *v)
 int rundir_host_lock(struct sbuf *err)
 {
 	static const char path[] = NSLAB_LOCKDIR "/" HOST_DIR ".lock";
-	int r = make_dir(NSLAB_LOCKDIR, 01777, err);
+	int r = make_dir(NSLAB_LOCKDIR, 01777, 0755, err);
 
 	if (r < 0)
 		return r;

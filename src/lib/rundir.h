@@ -39,8 +39,20 @@
 char *rundir_path(const char *lab, const char *file);
 /* Does RUNDIR/LAB exist? */
 bool rundir_exists(const char *lab);
-/* RUNDIR/LAB, made if missing. */
+/* RUNDIR/LAB, made if missing, mode 0700 (rundir_check'ed). */
 int rundir_make(const char *lab, struct sbuf *err);
+/* RUNDIR and RUNDIR/LAB, where they exist, are directories of root's (or
+ * ours), not symbolic links: else -ELOOP (-ENOTDIR, -EPERM) and err names
+ * the path and says to remove it. Every file of the run directory is then
+ * opened by rundir_open_file, which follows no link. */
+int rundir_check(const char *lab, struct sbuf *err);
+/* RUNDIR/LAB/FILE (FILE NULL: the folder) as open(2), following no
+ * symbolic link on the way (-ELOOP). Returns the fd or -errno. */
+int rundir_open_file(const char *lab, const char *file, int flags, mode_t mode);
+/* The same with fopen's modes "r", "w", "a"; NULL and errno on failure. */
+FILE *rundir_fopen(const char *lab, const char *file, const char *mode);
+/* Is there a RUNDIR/LAB/FILE, reached without following a link? */
+bool rundir_has(const char *lab, const char *file);
 /* RUNDIR/LAB and everything in it (never across a mount point: unmount
  * first); RUNDIR too when it is left empty. True when RUNDIR is gone: no
  * lab is left. */
@@ -48,8 +60,10 @@ bool rundir_remove(const char *lab);
 /* Lab names with a run directory, unsorted. */
 int rundir_list(struct strvec *ret);
 
-/* Take the lab's lock without waiting. Returns the fd (close it to let
- * go), or -EBUSY with "being changed by another nslab" in err. */
+/* Take the lab's lock, waiting half a second at most (2 s while the
+ * process that took it is gone and a child of it holds it). Returns the fd
+ * (close it to let go), or -EBUSY with "being changed by another nslab" in
+ * err. */
 int rundir_lock(const char *lab, struct sbuf *err);
 
 /* The journal: one record a line, "netns NAME" before a namespace is

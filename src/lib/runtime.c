@@ -253,7 +253,8 @@ static bool has_own_etc_file(const struct topo_node *n, const char *file)
 	vec_foreach(l, &n->layers)
 	{
 		_cleanup_free_ char *p = xasprintf("%s/etc/%s", *l, file);
-		if (access(p, F_OK) == 0)
+		/* a link of the node's own counts, wherever it points */
+		if (faccessat(AT_FDCWD, p, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
 			return true;
 	}
 	return false;
@@ -659,7 +660,7 @@ int runtime_log_open(const char *lab, const char *node)
 
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -errno;
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0644);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -879,7 +880,7 @@ int runtime_unmount(const char *lab, struct sbuf *err)
 	}
 	/* later mounts lie over earlier ones: newest first */
 	for (size_t i = points.n; i-- > 0;)
-		if (umount2(points.v[i], MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT && !first) {
+		if (umount2(points.v[i], MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL && errno != ENOENT && !first) {
 			first = -errno;
 			sbuf_addf(err, "unmount %s: %s", points.v[i], strerror(errno));
 		}

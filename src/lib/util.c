@@ -479,3 +479,56 @@ void nofile_restore(void)
 	}
 	nofile_raised = false;
 }
+
+int open_parent_nofollow(const char *dir, const char *rel, const char **ret_name)
+{
+	int cur = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *c = rel;
+
+	if (cur < 0)
+		return -errno;
+	for (const char *slash; (slash = strchr(c, '/'));) {
+		_cleanup_free_ char *part = xstrndup(c, (size_t)(slash - c));
+		int next = openat(cur, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		close(cur);
+		if (next < 0)
+			return -e;
+		cur = next;
+		c = slash + 1;
+	}
+	*ret_name = c;
+	return cur;
+}
+
+int open_nofollow(const char *dir, const char *rel, int flags, mode_t mode)
+{
+	const char *name;
+	_cleanup_close_ int parent = open_parent_nofollow(dir, rel, &name);
+
+	if (parent < 0)
+		return parent;
+	int fd = openat(parent, name, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	return fd < 0 ? -errno : fd;
+}
+
+FILE *fopen_nofollow(const char *dir, const char *rel, const char *mode)
+{
+	int flags = mode[0] == 'r' ? O_RDONLY
+		    : mode[0] == 'a' ? O_WRONLY | O_CREAT | O_APPEND
+				     : O_WRONLY | O_CREAT | O_TRUNC;
+	int fd = open_nofollow(dir, rel, flags | O_NOCTTY, 0644);
+	FILE *f;
+
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	f = fdopen(fd, mode[0] == 'r' ? "r" : mode[0] == 'a' ? "a" : "w");
+	if (!f) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return f;
+}

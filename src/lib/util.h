@@ -115,6 +115,20 @@ void sbuf_add_shword(struct sbuf *b, const char *s);
 int read_text_file(const char *path, size_t max, char **ret);
 int read_text_file_at(int dirfd, const char *path, size_t max, char **ret);
 
+/* open(2) of DIR/REL that follows no symbolic link from DIR down: each
+ * folder of REL is opened O_NOFOLLOW, and so is the last name (-ELOOP at a
+ * link). DIR itself (a system folder: /run, /etc) is trusted. For what
+ * nslab makes under /run/nslab and /etc/netns, where a link someone
+ * planted must never lead nslab's writes or deletions elsewhere. Returns
+ * the fd or -errno. */
+int open_nofollow(const char *dir, const char *rel, int flags, mode_t mode);
+/* The same, for the folder that holds REL's last name: an O_PATH fd of
+ * DIR/dirname(REL), and *ret_name pointing into rel at its last name. */
+int open_parent_nofollow(const char *dir, const char *rel, const char **ret_name);
+/* FILE opened as open_nofollow does, with fopen's modes "r", "w", "a"
+ * ("e" is implied); NULL and errno set on failure. */
+FILE *fopen_nofollow(const char *dir, const char *rel, const char *mode);
+
 /* A string -> pointer index (open addressing). Keys are not copied. */
 struct strmap {
 	const char **keys;

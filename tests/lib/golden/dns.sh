@@ -58,4 +58,4 @@ printf '%s\n' 'nameserver 10.0.0.53' 'search dns.test' > /etc/netns/dns-h3/resol
 printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost ip6-loopback' '10.0.0.3 h3.dns.test h3' > /etc/netns/dns-h3/hosts
 mkdir -p /run/nslab/dns
 printf '%s\n' '# hosts of lab dns, served by dnsmasq in node ns' '10.0.0.53 ns.dns.test ns eth0.ns.dns.test eth0.ns' '10.0.0.1 h1.dns.test h1 eth0.h1.dns.test eth0.h1' '10.0.0.2 h2.dns.test h2 eth0.h2.dns.test eth0.h2' '10.0.0.3 h3.dns.test h3 eth0.h3.dns.test eth0.h3' '10.0.0.254 gateway.dns.test gateway' > /run/nslab/dns/dns-hosts
-ip netns exec dns-ns dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --addn-hosts=/run/nslab/dns/dns-hosts --domain=dns.test --local=/dns.test/ --domain-needed --log-queries --log-facility=/run/nslab/dns/dns.log --pid-file=/run/nslab/dns/dnsmasq.pid
+ip netns exec dns-ns dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --user=root --addn-hosts=/run/nslab/dns/dns-hosts --domain=dns.test --local=/dns.test/ --domain-needed --log-queries --log-facility=/run/nslab/dns/dns.log --pid-file=/run/nslab/dns/dnsmasq.pid

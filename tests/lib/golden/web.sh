@@ -30,7 +30,7 @@ printf '%s\n' 'nameserver 127.0.0.1' 'search web' > /etc/netns/web-web/resolv.co
 printf '%s\n' '127.0.0.1 localhost' '::1 localhost ip6-localhost ip6-loopback' '10.0.0.80 web.web web' > /etc/netns/web-web/hosts
 mkdir -p /run/nslab/web
 printf '%s\n' '# hosts of lab web, served by dnsmasq in node web' '10.0.0.1 client.web client eth0.client.web eth0.client' '10.0.0.80 web.web web eth0.web.web eth0.web' > /run/nslab/web/dns-hosts
-ip netns exec web-web dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --addn-hosts=/run/nslab/web/dns-hosts --domain=web --local=/web/ --domain-needed --log-queries --log-facility=/run/nslab/web/dns.log --pid-file=/run/nslab/web/dnsmasq.pid
+ip netns exec web-web dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --user=root --addn-hosts=/run/nslab/web/dns-hosts --domain=web --local=/web/ --domain-needed --log-queries --log-facility=/run/nslab/web/dns.log --pid-file=/run/nslab/web/dnsmasq.pid
 
 # node web runs: its root, rules, startup lines, services
 mkdir -p /run/nslab/web/logs /run/nslab/web/ns /run/nslab/web/root/.empty && mount -t tmpfs -o mode=0700,size=64k nslab-ns /run/nslab/web/ns && mount --make-private /run/nslab/web/ns
