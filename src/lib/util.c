@@ -41,7 +41,9 @@ void vec_grow_(void **v, size_t *cap, size_t n, size_t size)
 {
 	if (n < *cap)
 		return;
-	*cap = *cap ? *cap * 2 : 8;
+	/* a first allocation of about 64 bytes: a node's one route or
+	 * address (a struct of 100 bytes and more) costs one, not eight */
+	*cap = *cap ? *cap * 2 : size >= 64 ? 1 : 64 / size;
 	*v = xrealloc(*v, *cap * size);
 }
 
