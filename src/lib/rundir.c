@@ -206,18 +206,28 @@ static bool lock_holder_gone(int fd)
 	return false;
 }
 
-int rundir_lock(const char *lab, struct sbuf *err)
+/* A lock file in LOCKDIR (made first), never through a symlink. */
+static int open_lock_file(const char *path, mode_t mode, struct sbuf *err)
 {
-	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NSLAB_LOCKDIR, lab);
 	int r = make_dir(NSLAB_LOCKDIR, 01777, 0755, err);
 
 	if (r < 0)
 		return r;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		sbuf_addf(err, "open %s: %s", path, strerror(errno));
 		return -errno;
 	}
+	return fd;
+}
+
+int rundir_lock(const char *lab, struct sbuf *err)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s.lock", NSLAB_LOCKDIR, lab);
+	int r, fd = open_lock_file(path, 0644, err);
+
+	if (fd < 0)
+		return fd;
 	/* Held: a moment (the child of a killed nslab between its fork and its
 	 * close_range, on a busy machine, is seen holding it for tens of ms),
 	 * and up to 2 s while the process that took it is gone. */
@@ -471,15 +481,10 @@ void rundir_services_free(struct rundir_services *v)
 int rundir_host_lock(struct sbuf *err)
 {
 	static const char path[] = NSLAB_LOCKDIR "/" HOST_DIR ".lock";
-	int r = make_dir(NSLAB_LOCKDIR, 01777, 0755, err);
+	int r, fd = open_lock_file(path, 0600, err);
 
-	if (r < 0)
-		return r;
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0) {
-		sbuf_addf(err, "open %s: %s", path, strerror(errno));
-		return -errno;
-	}
+	if (fd < 0)
+		return fd;
 	while (flock(fd, LOCK_EX) < 0)
 		if (errno != EINTR) { /* a signal: up rolls back after its step */
 			r = -errno;

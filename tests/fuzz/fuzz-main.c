@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /* Run a fuzz target over files and directories of inputs, one TAP line
  * each: the corpus as an ordinary test (after systemd's fuzz-main.c). A
- * crash, an abort or a sanitizer report fails the test. */
+ * crash, an abort or a sanitizer report fails the test. --one DIR: the
+ * files of DIR as one TAP line (libFuzzer's corpus, thousands of inputs),
+ * each named in a comment before it runs. */
 #include "util.h"
 
 #include <dirent.h>
@@ -11,6 +13,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned count;
+static bool one; /* the directory being run is one TAP line */
+static unsigned inputs;
 
 static void run_file(const char *path)
 {
@@ -27,8 +31,14 @@ static void run_file(const char *path)
 		printf("not ok %u - %s: short read\n", ++count, path);
 		return;
 	}
+	if (one)
+		printf("# %s\n", path);
+	fflush(stdout);
 	(void)LLVMFuzzerTestOneInput(data, size);
-	printf("ok %u - %s (%zu bytes)\n", ++count, path, size);
+	if (one)
+		inputs++;
+	else
+		printf("ok %u - %s (%zu bytes)\n", ++count, path, size);
 	fflush(stdout);
 }
 
@@ -63,8 +73,19 @@ static void run_path(const char *path)
 
 int main(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++)
-		run_path(argv[i]);
+	for (int i = 1; i < argc; i++) {
+		one = streq(argv[i], "--one") && i + 1 < argc;
+		if (!one) {
+			run_path(argv[i]);
+			continue;
+		}
+		unsigned before = count;
+		inputs = 0;
+		run_path(argv[++i]);
+		if (count == before) /* no input failed to read */
+			printf("ok %u - %s: %u inputs\n", ++count, argv[i], inputs);
+		one = false;
+	}
 	printf("1..%u\n", count);
 	return 0;
 }
