@@ -173,6 +173,9 @@ for n in $SIZES; do
 	nodes=$(( n >= 50 ? n / 50 : 1 )); pods=$(( n / nodes - 1 )); [ $pods -gt 49 ] && pods=49; [ $pods -lt 1 ] && pods=1
 	"$NSLAB" gen k8s --nodes "$nodes" --pods "$pods" --name bench-k8s -o "$WORK/k8s$n.ini"
 	for shape in star linear k8s ip-star; do
+		# iproute2's star of 10,000 took 855 s (an ip process per
+		# namespace): compared up to 2000
+		[ "$shape" = ip-star ] && [ "$n" -gt 2000 ] && continue
 		case $shape in
 		star) read -r um ul uh dm dl dh rss < <(measure "$WORK/star$n.ini" bench-star) ;;
 		linear) read -r um ul uh dm dl dh rss < <(measure "$WORK/linear$n.ini" bench-linear) ;;
@@ -186,6 +189,7 @@ for n in $SIZES; do
 done
 echo
 for n in $SIZES; do
+	[ -n "${up[ip-star,$n]:-}" ] || continue
 	printf 'N=%-5d nslab star up is %.1fx faster than ip -batch\n' "$n" \
 		"$(echo "${up[ip-star,$n]} / ${up[star,$n]}" | bc -l)"
 done
