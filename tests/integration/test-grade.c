@@ -330,7 +330,7 @@ static void test_usage(void **state)
 	    out, "nslab grade: reference '" DIR "/good.ini' has no [expect] section and no "
 		 "'[grade] diff = yes': nothing to grade\n"
 		 "Usage: nslab grade [-j N] [--format F] [-o FILE] [--prefix PREFIX] "
-		 "[--timeout SECS] REFERENCE STUDENT...\n"
+		 "[--timeout SECS] [--host-limits] REFERENCE STUDENT...\n"
 		 "Try 'nslab help grade' for more.\n"
 		 "rc=2");
 	_cleanup_free_ char *bad =
