@@ -128,7 +128,7 @@ static void test_lock_of_the_dead(void **state)
 {
 	_cleanup_free_ char *file = xasprintf("%s/topologies/lan.ini", srcdir());
 	assert_sh(0, "mkdir -p /run/lock/nslab && flock /run/lock/nslab/nslt-st-g.lock sh -c "
-		     "'sleep 0.5 >/dev/null 2>&1 & exit 0' && grep -q FLOCK /proc/locks && "
+		     "'sleep 1 >/dev/null 2>&1 & exit 0' && ! flock -n /run/lock/nslab/nslt-st-g.lock true && "
 		     "%s up --name nslt-st-g %s >/dev/null",
 		  nslab(), file);
 	assert_sh(0, "%s down nslt-st-g >/dev/null", nslab());
