@@ -175,17 +175,81 @@ static void set_mtu(const struct topo_lab *lab, struct topo_iface *i)
 		i->mtu = seg_mtu(lab);
 }
 
-/* Does a link end in the switch namespace cross from its bridge's host set?
- * The set of hosts with ports on switch bridge br, as a bool per host. */
-static void bridge_hosts(const struct topo_lab *lab, const struct topo_iface *br, bool *on)
+/* The layer-2 domains of the switch namespace: its bridges, joined into
+ * one domain by links inside the namespace (a big star's leaf switches
+ * under their core), and the hosts each domain has node ports on. Every
+ * host with the switch namespace builds all of it; a domain on several
+ * hosts gets one flooding VXLAN port, on its first bridge, so that frames
+ * never loop through the hosts. */
+struct domains {
+	size_t nb, nh;
+	struct topo_iface **br; /* the switch's bridges, in its order */
+	size_t *root;		/* union-find: a domain's first bridge */
+	bool *on;		/* [root * nh + host]: node ports there */
+};
+
+static size_t dom_find(const struct domains *d, size_t i)
 {
-	memset(on, 0, lab->hosts.n * sizeof(*on));
-	vec_foreach(ip, &lab->switch_node->ifaces)
+	while (d->root[i] != i)
+		i = d->root[i];
+	return i;
+}
+
+static size_t dom_index(const struct domains *d, const struct topo_iface *br)
+{
+	for (size_t i = 0; i < d->nb; i++)
+		if (d->br[i] == br)
+			return i;
+	return SIZE_MAX;
+}
+
+static void domains_build(const struct topo_lab *lab, struct domains *d)
+{
+	const struct topo_node *sw = lab->switch_node;
+
+	memset(d, 0, sizeof(*d));
+	d->nh = lab->hosts.n;
+	if (!sw)
+		return;
+	vec_foreach(ip, &sw->ifaces) d->nb += (*ip)->is_bridge;
+	d->br = xcalloc(d->nb + 1, sizeof(*d->br));
+	d->root = xcalloc(d->nb + 1, sizeof(*d->root));
+	d->on = xcalloc(d->nb * d->nh + 1, sizeof(*d->on));
+	d->nb = 0;
+	vec_foreach(ip, &sw->ifaces) if ((*ip)->is_bridge)
+	{
+		d->root[d->nb] = d->nb;
+		d->br[d->nb++] = *ip;
+	}
+	vec_foreach(ip, &sw->ifaces)
 	{
 		const struct topo_iface *i = *ip;
-		if (i->master == br && i->peer && i->peer->node->host)
-			on[i->peer->node->host->index] = true;
+		if (!i->master || !i->peer || !i->peer->node->is_switch || !i->peer->master)
+			continue;
+		size_t a = dom_index(d, i->master), b = dom_index(d, i->peer->master);
+		if (a == SIZE_MAX || b == SIZE_MAX)
+			continue;
+		a = dom_find(d, a);
+		b = dom_find(d, b);
+		if (a != b) /* the first bridge stays the root */
+			d->root[a > b ? a : b] = a < b ? a : b;
 	}
+	vec_foreach(ip, &sw->ifaces)
+	{
+		const struct topo_iface *i = *ip;
+		if (!i->master || !i->peer || !i->peer->node->host)
+			continue;
+		size_t a = dom_index(d, i->master);
+		if (a != SIZE_MAX)
+			d->on[dom_find(d, a) * d->nh + i->peer->node->host->index] = true;
+	}
+}
+
+static void domains_free(struct domains *d)
+{
+	free(d->br);
+	free(d->root);
+	free(d->on);
 }
 
 static size_t count_on(const bool *on, size_t n)
@@ -279,43 +343,29 @@ void hosts_validate(struct topo_lab *lab, struct diag *d)
 					 a->addr.family == AF_INET ? 4 : 6);
 		}
 	place_nodes(lab, d);
-	if (!lab->switch_node)
-		goto links;
-	/* A switch bridge with ports on several hosts is one segment: every
-	 * end on it gets the segment's MTU. */
-	bool *on = xcalloc(lab->hosts.n, sizeof(*on));
-	vec_foreach(bp, &lab->switch_node->ifaces)
-	{
-		struct topo_iface *br = *bp;
-		if (!br->is_bridge)
+	/* A layer-2 domain of the switch namespace with node ports on several
+	 * hosts is one segment: every end on it gets the segment's MTU. */
+	struct domains dom;
+	domains_build(lab, &dom);
+	for (size_t b = 0; b < dom.nb; b++) {
+		if (dom_find(&dom, b) != b || count_on(dom.on + b * dom.nh, dom.nh) < 2)
 			continue;
-		bridge_hosts(lab, br, on);
-		if (count_on(on, lab->hosts.n) < 2)
-			continue;
-		br->xvni = 1; /* numbered by hosts_select, with the lab's final name */
-		vec_foreach(ip, &lab->switch_node->ifaces) if ((*ip)->master == br && (*ip)->peer)
+		dom.br[b]->xvni = 1; /* numbered by hosts_select, with the lab's final name */
+		vec_foreach(ip, &lab->switch_node->ifaces)
 		{
+			size_t m = (*ip)->master && (*ip)->peer ? dom_index(&dom, (*ip)->master) : SIZE_MAX;
+			if (m == SIZE_MAX || dom_find(&dom, m) != b)
+				continue;
 			set_mtu(lab, *ip);
 			set_mtu(lab, (*ip)->peer);
 		}
 	}
-	free(on);
-links:
+	domains_free(&dom);
 	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
 	{
 		struct topo_iface *i = *ip, *p = i->peer;
 		if (!p || i->node->index > p->node->index)
 			continue;
-		if (i->node->is_switch && p->node->is_switch) {
-			if (i < p)
-				diag_add(d, &i->dev->loc,
-					 "join the two switches' nodes through a node, or use one bridge",
-					 "a link between two switch bridges ('%s', '%s') in a lab split across "
-					 "hosts would make a loop through the hosts",
-					 i->master ? i->master->name : i->name,
-					 p->master ? p->master->name : p->name);
-			continue;
-		}
 		if (i->node->is_switch || p->node->is_switch || !i->node->host || !p->node->host ||
 		    i->node->host == p->node->host)
 			continue;
@@ -510,8 +560,13 @@ static const struct step_type xvx_step = {
 
 bool hosts_plan_link(struct plan *p, struct topo_iface *a, struct topo_iface *b)
 {
-	if (!p->lab->hosts.n || a->node->is_switch || b->node->is_switch || !a->node->host ||
-	    !b->node->host || a->node->host == b->node->host)
+	if (!p->lab->here)
+		return false;
+	/* a port of the switch namespace goes with its node: on the node's host */
+	if (a->node->is_switch != b->node->is_switch)
+		return !hosts_node_here(p->lab, a->node->is_switch ? b->node : a->node);
+	if (a->node->is_switch || !a->node->host || !b->node->host ||
+	    a->node->host == b->node->host)
 		return false;
 	for (struct topo_iface *e = a; e; e = e == a ? b : NULL) {
 		if (!hosts_node_here(p->lab, e->node))
@@ -530,17 +585,15 @@ void hosts_plan_bridges(struct plan *p)
 {
 	struct topo_lab *lab = p->lab;
 	struct topo_node *sw = lab->switch_node;
+	struct domains dom;
 
 	if (!lab->here || !sw || !lab->switch_here)
 		return;
-	bool *on = xcalloc(lab->hosts.n, sizeof(*on));
-	vec_foreach(bp, &sw->ifaces)
-	{
-		struct topo_iface *br = *bp;
-		if (!br->is_bridge || !br->xvni)
-			continue;
-		bridge_hosts(lab, br, on);
-		if (!on[lab->here->index])
+	domains_build(lab, &dom);
+	for (size_t b = 0; b < dom.nb; b++) {
+		struct topo_iface *br = dom.br[b];
+		const bool *on = dom.on + b * dom.nh;
+		if (!br->xvni || dom_find(&dom, b) != b || !on[lab->here->index])
 			continue;
 		struct topo_iface *i = plan_alloc(p, sizeof(*i));
 		struct xvx *x = plan_alloc(p, sizeof(*x));
@@ -561,7 +614,7 @@ void hosts_plan_bridges(struct plan *p)
 		plan_add(p, &xvx_step, sw, x)->loc = &br->loc;
 		plan_add(p, &step_set, sw, i);
 	}
-	free(on);
+	domains_free(&dom);
 }
 
 int hosts_check_here(const struct topo_lab *lab, struct sbuf *err)
