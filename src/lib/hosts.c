@@ -398,11 +398,14 @@ static uint64_t fnv64(uint64_t h, const char *s)
 }
 
 /* A locally administered unicast MAC from the lab's name and the device's
- * place: the same on every host. */
-static void derive_mac(const struct topo_lab *lab, const struct topo_iface *i, uint8_t mac[6])
+ * place (and host: a switch's flooding port is on every host), computed
+ * alike on every host. */
+static void derive_mac(const struct topo_lab *lab, const struct topo_iface *i, const char *host,
+		       uint8_t mac[6])
 {
 	uint64_t h =
-	    fnv64(fnv64(fnv64(14695981039346656037ull, lab->name), i->node->name), i->name);
+	    fnv64(fnv64(fnv64(fnv64(14695981039346656037ull, lab->name), i->node->name), i->name),
+		  host);
 
 	mac[0] = 0x02;
 	for (int k = 1; k < 6; k++)
@@ -456,7 +459,7 @@ int hosts_select(struct topo_lab *lab, const char *name, struct sbuf *err)
 				i->peer->xvni = i->xvni;
 				for (struct topo_iface *e = i; e; e = e == i ? i->peer : NULL)
 					if (!e->has_mac) {
-						derive_mac(lab, e, e->mac);
+						derive_mac(lab, e, "", e->mac);
 						e->has_mac = true;
 					}
 			}
@@ -625,7 +628,7 @@ void hosts_plan_bridges(struct plan *p)
 		i->mtu = seg_mtu(lab);
 		i->xvni = br->xvni;
 		i->loc = br->loc;
-		derive_mac(lab, i, i->mac);
+		derive_mac(lab, i, lab->here->name, i->mac); /* one per host */
 		i->has_mac = true;
 		x->iface = i;
 		x->floods = plan_alloc(p, lab->hosts.n * sizeof(*x->floods));
