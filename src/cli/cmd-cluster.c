@@ -42,10 +42,15 @@ static void show_commands(const struct ctx *c, enum cluster_op op)
 	vec_foreach (h, &c->lab->hosts) {
 		struct strvec argv = {0};
 		struct sbuf line = {0};
+		bool remote = false; /* ssh's words after '--', quoted already */
 		cluster_argv(&c->o, *h, op, &argv);
 		vec_foreach (w, &argv) {
 			sbuf_adds(&line, w == argv.v ? "" : " ");
-			sbuf_add_shword(&line, *w);
+			if (remote)
+				sbuf_adds(&line, *w);
+			else
+				sbuf_add_shword(&line, *w);
+			remote |= !c->o.transport && streq(*w, "--");
 		}
 		fprintf(stderr, "[%s] $ %s\n", (*h)->name, line.s);
 		sbuf_free(&line);
