@@ -21,16 +21,6 @@ struct link_kind;
 struct topo_dev;
 struct topo_node;
 
-/* TEMPORARY (h-cluster): main's multihost model, until it is merged. */
-struct topo_host {
-	struct topo_loc loc;
-	char *name;
-	struct ipaddr addr; /* its underlay address */
-	char *dev;          /* its underlay interface ('dev IF'), or NULL */
-	char *ssh;          /* where ssh reaches it ('ssh DEST'), or NULL: the address */
-	uint32_t index;     /* position in lab->hosts */
-};
-
 struct topo_iface {
 	char name[IFNAMSIZ];
 	struct topo_node *node;
@@ -261,7 +251,6 @@ struct topo_lab {
 	struct topo_grade grade;
 	unsigned startup_timeout_ms; /* [lab] startup-timeout: each startup line's limit */
 	char *source; /* the file's text, kept for `nslab check` */
-	VEC(struct topo_host *) hosts; /* TEMPORARY (h-cluster) */
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
 	struct strmap sections;
 	VEC(struct topo_loc *) section_locs;
