@@ -37,8 +37,10 @@ static const char fake[] =
     "printf '%s\\n' \"$op\" >>\"$d/ops.$host\"\n"
     "[ \"$op\" = up ] && : >\"$d/started.$host\"\n"
     "case \" ${FAKE_NOFILE:-} \" in *\" $host \"*)\n"
-    "	echo \"nslab: cannot read topology '$w': No such file or directory\" >&2\n"
-    "	exit 2 ;;\n"
+    "	if [ \"$op\" = up ]; then\n"
+    "		echo \"nslab: cannot read topology '$w': No such file or directory\" >&2\n"
+    "		exit 2\n"
+    "	fi ;;\n"
     "esac\n"
     "case \" ${FAKE_FAIL:-} \" in *\" $host:$op \"*)\n"
     "	echo \"progress on $host\"\n"
@@ -109,8 +111,11 @@ static const char topology[] = "[lab]\n"
 			       "[node c]\n"
 			       "host = h3\n"
 			       "addr = 10.0.0.3/24 dev eth0\n"
-			       "[switch s]\n"
-			       "ports = a:eth0 b1:eth0 c:eth0\n";
+			       "[bridge s]\n"
+			       "[links]\n"
+			       "link = a:eth0 s\n"
+			       "link = b1:eth0 s\n"
+			       "link = c:eth0 s\n";
 
 static char *path(const char *name)
 {
@@ -201,7 +206,7 @@ static int teardown(void **state)
 static int fresh(void **state)
 {
 	_cleanup_free_ char *cmd =
-	    xasprintf("cd %s && rm -rf calls ops.* started.* busy.* sleep.* ssh-calls remote-argv out bin", dir);
+	    xasprintf("cd %s && rm -rf calls ops.* started.* busy.* sleep.* ssh-calls remote-argv out err bin", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -315,9 +320,12 @@ static void test_up_fails_rollback(void **state)
 	assert_true(has(out, "nslab: cluster: lab 'cl' was taken down on every host"));
 	assert_null(strstr(out, "failed on host 'h1'"));
 	/* stdout and stderr stay apart */
-	_cleanup_free_ char *quiet = run(&rc, "FAKE_FAIL=h2:up", "cluster up t.ini 2>/dev/null");
-	assert_null(strstr(quiet, "boom"));
+	_cleanup_free_ char *quiet = run(&rc, "FAKE_FAIL=h2:up", "cluster up t.ini 2>err; true");
+	_cleanup_free_ char *err = slurp("err");
 	assert_true(has(quiet, "[h2] progress on h2\n"));
+	assert_null(strstr(quiet, "boom"));
+	assert_true(has(err, "[h2] nslab: up failed on h2: boom\n"));
+	assert_null(strstr(err, "progress"));
 }
 
 static void test_check_totals(void **state)
