@@ -437,7 +437,9 @@ static void test_interrupt(void **state)
 	/* until h1 and h2 are up and h3 hangs */
 	for (int i = 0; i < 200; i++) {
 		_cleanup_free_ char *out = slurp("out");
-		if (strstr(out, "[h1] lab 'cl' is up") && strstr(out, "[h2] lab 'cl' is up"))
+		_cleanup_free_ char *sleeping = slurp("sleep.h3");
+		if (strstr(out, "[h1] lab 'cl' is up") && strstr(out, "[h2] lab 'cl' is up") &&
+		    strchr(sleeping, '\n'))
 			break;
 		nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL);
 	}
