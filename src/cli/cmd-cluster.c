@@ -357,7 +357,8 @@ const struct cmd cmd_cluster = {
 	"  -v, --verbose       print each host's command line on stderr before it runs\n\n"
 	"With NSLAB_CLUSTER_TRANSPORT=PROG in the environment, PROG runs each host's\n"
 	"command instead of ssh, as 'PROG NAME DEST nslab --prefix '' COMMAND' (one\n"
-	"argument a word, no shell; for tests). Exit status: 0 when every host's part\n"
+	"argument a word, no shell): for tests, and for hosts reached otherwise, such\n"
+	"as pods through 'kubectl exec'. Exit status: 0 when every host's part\n"
 	"did what was asked (check, test: every expectation held), 1 when one did not,\n"
 	"2 on bad arguments or a bad FILE. See docs/multihost.md.\n",
     .run = cluster_cmd_run,
