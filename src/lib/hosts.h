@@ -44,9 +44,10 @@ size_t hosts_nodes_here(const struct topo_lab *lab);
 /* The hosts' names, ", "-separated, for messages. */
 char *hosts_list(const struct topo_lab *lab);
 
-/* Plan: a veth whose ends a and b are on two hosts (kind-veth.c): the end
- * on this host becomes a VXLAN device to the other host. True when it
- * planned it so (the link crosses hosts). */
+/* Plan a veth (kind-veth.c) of one host's part: true when the veth has
+ * been dealt with here, false when it is made as usual. Its ends on two
+ * hosts: the end on this host becomes a VXLAN device to the other host.
+ * A port of the switch namespace whose node is elsewhere: nothing here. */
 bool hosts_plan_link(struct plan *p, struct topo_iface *a, struct topo_iface *b);
 /* Plan: the flooding VXLAN port of every switch bridge with ports on this
  * host and others (plan_build, after the kinds). */
