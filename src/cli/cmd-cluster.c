@@ -10,9 +10,9 @@
 
 extern const struct cmd cmd_cluster;
 
-#define CLUSTER_TIMEOUT 300	  /* each host's up or down */
-#define CLUSTER_CHECK_TIMEOUT 60  /* each host's checks, as 'nslab check' */
-#define CLUSTER_SSH_GRACE 30	  /* a check's ssh, past the checks' bound */
+#define CLUSTER_TIMEOUT 300	 /* each host's up or down */
+#define CLUSTER_CHECK_TIMEOUT 60 /* each host's checks, as 'nslab check' */
+#define CLUSTER_SSH_GRACE 30	 /* a check's ssh, past the checks' bound */
 
 enum { OPT_NAME = 256, OPT_TIMEOUT, OPT_SSH_OPTION, OPT_REMOTE, OPT_SUDO };
 
@@ -21,7 +21,7 @@ static const char *const subcommands[] = {"up", "down", "check", "test"};
 struct ctx {
 	struct cluster_opts o;
 	const struct topo_lab *lab;
-	const char *given;  /* FILE as given */
+	const char *given; /* FILE as given */
 	bool verbose;
 	double t0;
 };

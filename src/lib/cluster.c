@@ -19,9 +19,9 @@
 #define CLUSTER_LINE_MAX 65536
 
 static const char *const op_names[_CLUSTER_OP_MAX] = {
-	[CLUSTER_UP] = "up",
-	[CLUSTER_DOWN] = "down",
-	[CLUSTER_CHECK] = "check",
+    [CLUSTER_UP] = "up",
+    [CLUSTER_DOWN] = "down",
+    [CLUSTER_CHECK] = "check",
 };
 
 const char *cluster_op_to_string(enum cluster_op op)
@@ -254,7 +254,7 @@ static void reap(struct cluster_run *r, const struct cluster_opts *o, struct clu
 		if (p->fd[i] >= 0)
 			read_fd(p, o, i, true);
 	p->pid = 0;
-	p->status = WIFEXITED(status)	? WEXITSTATUS(status)
+	p->status = WIFEXITED(status)	  ? WEXITSTATUS(status)
 		    : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 					  : 1;
 	if (p->status && p->retry && !p->timed_out && !p->interrupted &&

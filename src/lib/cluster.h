@@ -24,12 +24,12 @@ struct cluster_opts {
 	const char *lab;    /* the lab's final name (prefix and --name applied) */
 	const char *file;   /* the topology's absolute path, the same on every host */
 	const char *remote; /* the remote nslab program (NULL: "nslab") */
-	bool sudo;          /* run it as 'sudo -n nslab ...' */
+	bool sudo;	    /* run it as 'sudo -n nslab ...' */
 	/* NSLAB_CLUSTER_TRANSPORT: run 'PROG HOST DEST WORDS...' (argv, no
 	 * shell) instead of ssh; NULL: ssh */
 	const char *transport;
 	struct strvec ssh_opts; /* each 'ssh -o OPT' */
-	unsigned timeout;       /* seconds each host's command may take */
+	unsigned timeout;	/* seconds each host's command may take */
 	unsigned check_timeout; /* check: each host's 'check --timeout SECS' */
 	/* Each line of a part's output (without its newline), stdout's or
 	 * stderr's, as it comes. */
@@ -40,17 +40,17 @@ struct cluster_opts {
 /* One host's run of one command. */
 struct cluster_part {
 	const struct topo_host *host;
-	int status;        /* as a shell reports it (128+signal); -1: never ran */
-	bool timed_out;    /* killed at its deadline */
+	int status;	   /* as a shell reports it (128+signal); -1: never ran */
+	bool timed_out;	   /* killed at its deadline */
 	bool interrupted;  /* killed because nslab was interrupted */
-	bool retry;        /* run it again while it fails, until its deadline */
+	bool retry;	   /* run it again while it fails, until its deadline */
 	size_t ok, failed; /* check: the '  ok' and '  FAIL' lines it printed */
-	bool summary;      /* check: it printed its closing line */
-	bool no_file;      /* it said the topology file is not there */
-	char *error;       /* why it could not start (pipe, fork), or NULL */
+	bool summary;	   /* check: it printed its closing line */
+	bool no_file;	   /* it said the topology file is not there */
+	char *error;	   /* why it could not start (pipe, fork), or NULL */
 	/* while it runs */
 	pid_t pid;
-	int fd[2];              /* its stdout, stderr; -1 once closed */
+	int fd[2];		/* its stdout, stderr; -1 once closed */
 	struct sbuf pending[2]; /* the start of a line not yet ended */
 	double deadline, again;
 };

@@ -91,10 +91,11 @@ static const char fake_ssh[] = "#!/bin/sh\n"
 			       "shift\n"
 			       "exec sh -c \"$*\"\n";
 /* ... and the nslab it runs there: one word a line */
-static const char fake_nslab[] = "#!/bin/sh\n"
-				 "d=$(dirname \"$0\")/..\n"
-				 "for w in \"$@\"; do printf '<%s>\\n' \"$w\"; done >>\"$d/remote-argv\"\n"
-				 "echo \"lab 'cl' is up\"\n";
+static const char fake_nslab[] =
+    "#!/bin/sh\n"
+    "d=$(dirname \"$0\")/..\n"
+    "for w in \"$@\"; do printf '<%s>\\n' \"$w\"; done >>\"$d/remote-argv\"\n"
+    "echo \"lab 'cl' is up\"\n";
 
 static const char topology[] = "[lab]\n"
 			       "name = cl\n"
@@ -205,8 +206,9 @@ static int teardown(void **state)
 /* Before each test: no record of the last one. */
 static int fresh(void **state)
 {
-	_cleanup_free_ char *cmd =
-	    xasprintf("cd %s && rm -rf calls ops.* started.* busy.* sleep.* ssh-calls remote-argv out err bin", dir);
+	_cleanup_free_ char *cmd = xasprintf("cd %s && rm -rf calls ops.* started.* busy.* sleep.* "
+					     "ssh-calls remote-argv out err bin",
+					     dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -283,7 +285,8 @@ static void test_name_prefix_options(void **state)
 {
 	int rc;
 	_cleanup_free_ char *out =
-	    run(&rc, "NSLAB_PREFIX=alice", "cluster down --name big --sudo --remote-nslab /opt/nslab t.ini");
+	    run(&rc, "NSLAB_PREFIX=alice",
+		"cluster down --name big --sudo --remote-nslab /opt/nslab t.ini");
 	_cleanup_free_ char *calls = slurp("calls");
 
 	assert_int_equal(rc, 0);
@@ -296,8 +299,9 @@ static void test_name_prefix_options(void **state)
 	out = run(&rc, "", "cluster check --timeout 7 t.ini");
 	free(calls);
 	calls = slurp("calls");
-	assert_int_equal(count_lines(calls, "h1 192.0.2.1 [nslab] [--prefix] [] [check] [--timeout] "
-					    "[7] [cl]"),
+	assert_int_equal(count_lines(calls,
+				     "h1 192.0.2.1 [nslab] [--prefix] [] [check] [--timeout] "
+				     "[7] [cl]"),
 			 1);
 }
 
@@ -453,7 +457,8 @@ static void test_interrupt(void **state)
 	assert_string_equal(o1, "up\ndown\n");
 	assert_string_equal(o2, "up\ndown\n");
 	assert_string_equal(o3, "up\ndown\n");
-	assert_true(has(out, "cluster up 'cl' interrupted by SIGTERM; taking it down on every host"));
+	assert_true(
+	    has(out, "cluster up 'cl' interrupted by SIGTERM; taking it down on every host"));
 	assert_true(has(out, "was taken down on every host"));
 	assert_no_sleep("sleep.h3");
 }
@@ -491,6 +496,45 @@ static void test_ssh_quoting(void **state)
 	assert_true(has(out, "[h2] lab 'cl' is up\n"));
 }
 
+/* a remote program whose name the shell would otherwise read: an
+ * assignment ('='), an expansion ('$', backquotes), a blank */
+static void test_ssh_hostile_program(void **state)
+{
+	_cleanup_free_ char *bin = path("bin");
+	assert_int_equal(mkdir(bin, 0755), 0);
+	write_text("bin/ssh", fake_ssh, 0755);
+	write_text("bin/A=1 $(false) `false` x", fake_nslab, 0755);
+	_cleanup_free_ char *cmd = xasprintf(
+	    "cd %s && env -u NSLAB_CLUSTER_TRANSPORT PATH=%s:$PATH %s cluster down "
+	    "--remote-nslab '%s/A=1 $(false) `false` x' t.ini 2>&1",
+	    dir, bin, getenv("NSLAB_BIN"), bin);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	_cleanup_free_ char *out = read_stream(p);
+	int st = pclose(p);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("cluster down failed:\n%s", out);
+	_cleanup_free_ char *argv = slurp("remote-argv");
+	assert_int_equal(count_lines(argv, "<down>"), 3);
+	assert_int_equal(count_lines(argv, "<cl>"), 3);
+	/* a plain word with '=' first on the line is an assignment unquoted */
+	write_text("bin/B=2", fake_nslab, 0755);
+	free(cmd);
+	cmd = xasprintf("cd %s && env -u NSLAB_CLUSTER_TRANSPORT PATH=%s:$PATH %s cluster down "
+			"--remote-nslab B=2 t.ini 2>&1",
+			dir, bin, getenv("NSLAB_BIN"));
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	free(out);
+	out = read_stream(p);
+	st = pclose(p);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		fail_msg("cluster down --remote-nslab B=2 failed:\n%s", out);
+	free(argv);
+	argv = slurp("remote-argv");
+	assert_int_equal(count_lines(argv, "<down>"), 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +548,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_no_file, fresh),
 	    cmocka_unit_test_setup(test_interrupt, fresh),
 	    cmocka_unit_test_setup(test_ssh_quoting, fresh),
+	    cmocka_unit_test_setup(test_ssh_hostile_program, fresh),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
