@@ -128,6 +128,10 @@ _nslab()
 	up | test | validate | plan)
 		((n == 0)) && _nslab_files
 		;;
+	cluster) # up|down|check|test, then the topology
+		((n == 0)) && _nslab_add $'up\ndown\ncheck\ntest'
+		((n == 1)) && _nslab_files
+		;;
 	grade) # REFERENCE, then students: files and folders
 		_nslab_files
 		;;

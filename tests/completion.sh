@@ -60,11 +60,17 @@ if [ "$MODE" = unit ]; then
 	is "'nslab -' gives the global options" "--help --prefix= --version" -
 	is "the command after --prefix P" "shell show" --prefix alice sh
 	is "nothing for the value of --prefix" "" --prefix ""
-	is "'nslab help' completes command names" "capture check" help c
+	is "'nslab help' completes command names" "capture check cluster" help c
 	mkdir "$WORK/two.d" && touch "$WORK/two.ini" "$WORK/two.txt" "$WORK/three.ini"
 	is "up offers *.ini files and folders, not other files" "two.d two.ini" up tw
 	is "validate offers *.ini files and folders" "three.ini two.d two.ini" validate ""
 	is "up's file after an option" "three.ini" up --replace th
+	is "cluster's subcommands" "check down test up" cluster ""
+	is "cluster's subcommands from their start" "check" cluster c
+	is "cluster SUB's topology file" "three.ini two.d two.ini" cluster up ""
+	is "cluster's file after its options" "three.ini" cluster test --sudo --timeout 9 th
+	is "nothing after cluster's file" "" cluster down two.ini ""
+	is "'nslab cluster --' gives its options" "--help --name= --remote-nslab= --ssh-option= --sudo --timeout= --verbose" cluster --
 	is "nothing after up's --name (a value)" "" up --name ""
 	is "link's second operand is up or down (no lab up: NODE:IF unknown)" "down" link h1:eth0 d
 elif [ "$MODE" = lab ]; then

@@ -15,12 +15,12 @@
 
 extern const struct cmd cmd_explain, cmd_diff, cmd_save, cmd_link, cmd_impair, cmd_help, cmd_version, cmd_validate, cmd_plan, cmd_up, cmd_down, cmd_ls,
 	cmd_show, cmd_exec, cmd_shell, cmd_ping, cmd_tracepath, cmd_capture, cmd_pingall, cmd_check,
-	cmd_test, cmd_grade, cmd_logs, cmd_ps, cmd_gen, cmd_graph, cmd_import;
+	cmd_test, cmd_cluster, cmd_grade, cmd_logs, cmd_ps, cmd_gen, cmd_graph, cmd_import;
 
 /* Order is the order of `nslab help`. Names match exactly: no prefixes. */
 const struct cmd *const cmds[] = {
 	&cmd_up,     &cmd_down,  &cmd_ls,   &cmd_show,     &cmd_exec,     &cmd_shell,   &cmd_ping,
-	&cmd_tracepath, &cmd_capture, &cmd_explain, &cmd_diff, &cmd_save, &cmd_link, &cmd_impair, &cmd_pingall, &cmd_check, &cmd_test, &cmd_grade, &cmd_logs, &cmd_ps, &cmd_gen, &cmd_graph, &cmd_import, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
+	&cmd_tracepath, &cmd_capture, &cmd_explain, &cmd_diff, &cmd_save, &cmd_link, &cmd_impair, &cmd_pingall, &cmd_check, &cmd_test, &cmd_cluster, &cmd_grade, &cmd_logs, &cmd_ps, &cmd_gen, &cmd_graph, &cmd_import, &cmd_validate, &cmd_plan, &cmd_help, &cmd_version,
 };
 const size_t cmds_n = ARRAY_SIZE(cmds);
 
