@@ -55,8 +55,8 @@ if [ "$MODE" = unit ]; then
 	want=$("$NSLAB" help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')
 	is "the command names are those of 'nslab help'" "$want" ""
 	is "a command name from its start" "ping pingall plan ps" p
-	is "'nslab up --' gives up's options" "--help --host-limits --name= --replace --verbose" up --
-	is "'nslab down --' gives down's options" "--all --help --yes" down --
+	is "'nslab up --' gives up's options" "--help --host-limits --host= --name= --replace --verbose" up --
+	is "'nslab down --' gives down's options" "--all --help --host= --yes" down --
 	is "'nslab -' gives the global options" "--help --prefix= --version" -
 	is "the command after --prefix P" "shell show" --prefix alice sh
 	is "nothing for the value of --prefix" "" --prefix ""

@@ -19,6 +19,7 @@ struct opts {
 	double timeout;
 	bool json, replace, host_limits;
 	const char *name; /* test --name */
+	const char *host; /* test --host */
 	const char *pos[2];
 	int npos;
 };
@@ -44,6 +45,8 @@ static int parse_opts(const struct cmd *c, int argc, char **argv, struct opts *o
 			o->host_limits = true;
 		} else if (opt == 'n') {
 			o->name = optarg;
+		} else if (opt == 'o') {
+			o->host = optarg;
 		}
 	}
 	if (opt < 0)
@@ -179,6 +182,8 @@ static int test_cmd_run(int argc, char **argv)
 	r = cmd_load(o.pos[0], &lab);
 	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_test, lab, o.name);
+	if (r == 0) /* one host's part of a lab split across hosts */
+		r = cmd_place(&cmd_test, lab, o.host);
 	if (r) {
 		topo_lab_free(lab);
 		return r;
@@ -241,7 +246,10 @@ const struct cmd cmd_check = {
 		"and order: reach, noreach and tcp from sockets nslab opens in the nodes, all\n"
 		"at once; exec, resolve, route and noroute as processes in the nodes, 16 at a\n"
 		"time. Each result is reported with the FILE:LINE it comes from. Exit 0 only\n"
-		"if all hold.\n\n" CHECK_OPTS,
+		"if all hold.\n\n"
+		"On one host's part of a lab split across hosts ('nslab up --host'), only the\n"
+		"checks from that host's nodes run, towards nodes of every host (addresses of\n"
+		"nodes elsewhere from the topology); 'nslab cluster check' runs every host's.\n\n" CHECK_OPTS,
 	.run = check_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {0}},
@@ -250,7 +258,7 @@ const struct cmd cmd_check = {
 
 const struct cmd cmd_test = {
 	.name = "test",
-	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] [--host-limits] FILE",
+	.args = "[--junit FILE] [--timeout SECS] [--json] [--replace] [--name LAB] [--host NAME] [--host-limits] FILE",
 	.summary = "Bring a lab up, check its expectations, always take it down.",
 	.help = "For CI: 'nslab up FILE', 'nslab check', then 'nslab down' even when checks fail\n"
 		"or the run is interrupted (SIGINT, SIGTERM, SIGHUP: the JUnit file then has an\n"
@@ -258,11 +266,14 @@ const struct cmd cmd_test = {
 		"expectation held.\n\n" CHECK_OPTS "  --replace        take a running lab of the same name down first\n"
 		"  --name LAB       run it under another name (its namespaces are LAB-NODE);\n"
 		"                   through sudo the name gets the user's prefix ('nslab help')\n"
+		"  --host NAME      of a lab split across hosts: host NAME's part ('nslab up\n"
+		"                   --host'), and the expectations whose FROM nodes are on it\n"
 		"  --host-limits    raise the host-wide limits the lab needs while it is up,\n"
 		"                   and restore them after, as 'nslab up --host-limits'\n",
 	.run = test_cmd_run,
 	.shortopts = "j",
 	.longopts = (const struct option[]){CHECK_LONGOPTS, {"replace", no_argument, NULL, 'r'},
 					    {"name", required_argument, NULL, 'n'},
+					    {"host", required_argument, NULL, 'o'},
 					    {"host-limits", no_argument, NULL, 'H'}, {0}},
 };

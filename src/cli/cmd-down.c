@@ -4,6 +4,7 @@
 #include "lab.h"
 #include "labname.h"
 #include "parse.h"
+#include "rundir.h"
 
 /* LAB or FILE: a file that exists names its lab; both with the prefix in
  * force (cmd_lab_name). */
@@ -28,6 +29,29 @@ static char *lab_name_of(const char *arg, int *ret)
 	}
 	*ret = 0;
 	return name;
+}
+
+/* down --host NAME: the lab here must be host NAME's part (or not up). */
+static int check_host(const char *name, const char *host)
+{
+	_cleanup_fclose_ FILE *f = rundir_fopen(name, RUNDIR_HOST, "r");
+	_cleanup_free_ char *here = f ? read_stream(f) : NULL;
+
+	if (here)
+		here[strcspn(here, "\n")] = '\0';
+	if (here && !streq(here, host)) {
+		err("down: lab '%s' on this machine is host '%s''s part, not host '%s''s; nothing was "
+		    "changed ('nslab down --host %s %s', or 'nslab down %s')",
+		    name, here, host, here, name, name);
+		return EXIT_FAIL;
+	}
+	if (!here && rundir_has(name, RUNDIR_INFO)) {
+		err("down: lab '%s' on this machine is a whole lab, not host '%s''s part of one; nothing "
+		    "was changed ('nslab down %s')",
+		    name, host, name);
+		return EXIT_FAIL;
+	}
+	return 0;
 }
 
 static int down_one(const char *name)
@@ -151,11 +175,13 @@ static int down_run(int argc, char **argv)
 	extern const struct cmd cmd_down;
 	bool all = false, yes = false;
 	int status = 0, names, opt;
-	const char *why;
+	const char *why, *host = NULL;
 
 	while ((opt = cmd_getopt(&cmd_down, argc, argv)) > 0) {
 		all |= opt == 'a';
 		yes |= opt == 'y';
+		if (opt == 'o')
+			host = optarg;
 	}
 	if (opt < 0)
 		return EXIT_USAGE;
@@ -164,6 +190,8 @@ static int down_run(int argc, char **argv)
 		return cmd_usage_error(&cmd_down, "name a lab (or a topology file), or give --all");
 	if (all && names)
 		return cmd_usage_error(&cmd_down, "--all takes no lab names");
+	if (all && host)
+		return cmd_usage_error(&cmd_down, "--host takes lab names, not --all");
 	if ((why = lab_privilege_error())) {
 		err("down: %s; nothing was changed", why);
 		return EXIT_FAIL;
@@ -177,7 +205,9 @@ static int down_run(int argc, char **argv)
 			status = status ? status : r;
 			continue;
 		}
-		r = down_one(name);
+		r = host ? check_host(name, host) : 0;
+		if (r == 0)
+			r = down_one(name);
 		status = status ? status : r;
 	}
 	return status;
@@ -185,7 +215,7 @@ static int down_run(int argc, char **argv)
 
 const struct cmd cmd_down = {
 	.name = "down",
-	.args = "LAB|FILE... | --all [--yes]",
+	.args = "[--host NAME] LAB|FILE... | --all [--yes]",
 	.summary = "Tear a lab down completely; a lab that is not up is no error.",
 	.help = "A FILE (an argument with a '/' or ending in .ini) is read and validated, and\n"
 		"its lab is taken down; any other argument is a lab name.\n\n"
@@ -215,9 +245,15 @@ const struct cmd cmd_down = {
 		"              for every lab of the machine). It lists them and asks on the\n"
 		"              terminal; with no terminal (a pipe, CI) it changes nothing and\n"
 		"              exits 1 unless --yes is given\n"
-		"  -y, --yes   do not ask: for scripts\n",
+		"  -y, --yes   do not ask: for scripts\n"
+		"  --host NAME  of a lab split across hosts ([hosts]): take down the part of\n"
+		"              host NAME that 'nslab up --host NAME' built here, and refuse\n"
+		"              (changing nothing) when the lab here is another host's part\n"
+		"              or a whole lab. Its VXLAN devices are in the lab's namespaces\n"
+		"              and go with them: nothing stays in the host's namespace\n",
 	.run = down_run,
 	.shortopts = "ay",
 	.longopts = (const struct option[]){{"all", no_argument, NULL, 'a'},
-					    {"yes", no_argument, NULL, 'y'}, {0}},
+					    {"yes", no_argument, NULL, 'y'},
+					    {"host", required_argument, NULL, 'o'}, {0}},
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "hosts.h"
 #include "interrupt.h"
 #include "lab.h"
 #include "parse.h"
@@ -82,7 +83,7 @@ static int up_run(int argc, char **argv)
 	struct lab_up_opts o = {0};
 	struct up_display display = {0};
 	struct topo_lab *lab = NULL;
-	const char *file = NULL, *why, *name = NULL;
+	const char *file = NULL, *why, *name = NULL, *host = NULL;
 	struct sbuf why_up = {0}, notes = {0};
 	struct timespec t0, t1;
 	int r, opt;
@@ -93,6 +94,8 @@ static int up_run(int argc, char **argv)
 		display.verbose |= opt == 'v';
 		if (opt == 'n')
 			name = optarg;
+		if (opt == 'o')
+			host = optarg;
 	}
 	if (opt < 0)
 		return EXIT_USAGE;
@@ -102,6 +105,8 @@ static int up_run(int argc, char **argv)
 	r = file ? cmd_load(file, &lab) : load_default(&lab);
 	if (r == 0) /* --name, and the prefix of a shared machine */
 		r = cmd_rename_lab(&cmd_up, lab, name);
+	if (r == 0) /* the part of one host, of a lab split across hosts */
+		r = cmd_place(&cmd_up, lab, host);
 	if (r) {
 		topo_lab_free(lab);
 		return r;
@@ -125,10 +130,15 @@ static int up_run(int argc, char **argv)
 		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP)
 			fprintf(stderr, "nslab: everything it had made was removed\n");
 	} else {
-		size_t nodes = 0;
-		vec_foreach(n, &lab->nodes) nodes += !(*n)->is_switch;
-		printf("lab '%s' is up: %zu node%s in %.3f s\n", lab->name, nodes, nodes == 1 ? "" : "s",
-		       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		size_t nodes = hosts_nodes_here(lab);
+		if (lab->here)
+			printf("lab '%s' is up on host '%s': %zu of its %zu nodes in %.3f s\n", lab->name,
+			       lab->here->name, nodes, lab->nodes.n - (lab->switch_node != NULL),
+			       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		else
+			printf("lab '%s' is up: %zu node%s in %.3f s\n", lab->name, nodes,
+			       nodes == 1 ? "" : "s",
+			       (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
 	sbuf_free(&why_up);
 	sbuf_free(&notes);
@@ -138,7 +148,7 @@ static int up_run(int argc, char **argv)
 
 const struct cmd cmd_up = {
 	.name = "up",
-	.args = "[--replace] [--name LAB] [--host-limits] [-v] [FILE]",
+	.args = "[--replace] [--name LAB] [--host NAME] [--host-limits] [-v] [FILE]",
 	.summary = "Build a lab in the kernel (no FILE: the built-in router lab).",
 	.help = "Validates the topology as 'nslab validate' does, checks its privileges and,\n"
 		"for devices a kernel may lack (VXLAN, GRE, VRF, WireGuard...), that the\n"
@@ -176,6 +186,12 @@ const struct cmd cmd_up = {
 		"  --replace    take a running lab of the same name down first\n"
 		"  --name LAB   build it under another name than its [lab] name (namespaces\n"
 		"               LAB-NODE): two copies of one topology side by side\n"
+		"  --host NAME  build the part of host NAME of a lab split across hosts\n"
+		"               ([hosts]): its nodes, and a VXLAN device, made in this\n"
+		"               host's namespace and moved into the node, for each link or\n"
+		"               switch bridge that reaches another host. NAME's address must\n"
+		"               be one of this machine's. Needed, and only taken, for a\n"
+		"               topology with [hosts] (docs/multihost.md)\n"
 		"  --host-limits  raise the host-wide limits the lab needs, as [lab]\n"
 		"               host-limits = yes does: the neighbour tables' gc_thresh1-3\n"
 		"               (IPv4, IPv6) and net.core.netdev_max_backlog for its largest\n"
@@ -195,6 +211,7 @@ const struct cmd cmd_up = {
 	.shortopts = "v",
 	.longopts = (const struct option[]){{"replace", no_argument, NULL, 'r'},
 					    {"name", required_argument, NULL, 'n'},
+					    {"host", required_argument, NULL, 'o'},
 					    {"host-limits", no_argument, NULL, 'H'},
 					    {"verbose", no_argument, NULL, 'v'}, {0}},
 };

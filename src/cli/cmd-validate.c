@@ -23,7 +23,18 @@ static int validate_run(int argc, char **argv)
 			continue;
 		}
 		vec_foreach(n, &lab->nodes) nodes += !(*n)->is_switch;
-		if (!quiet)
+		if (!quiet && lab->hosts.n) {
+			printf("%s: lab '%s' is valid: %zu node%s, %zu device%s, on %zu hosts:", argv[i],
+			       lab->name, nodes, nodes == 1 ? "" : "s", lab->devs.n,
+			       lab->devs.n == 1 ? "" : "s", lab->hosts.n);
+			vec_foreach(hp, &lab->hosts)
+			{
+				size_t on = 0;
+				vec_foreach(n, &lab->nodes) on += (*n)->host == *hp;
+				printf("%s %s (%zu)", hp == lab->hosts.v ? "" : ",", (*hp)->name, on);
+			}
+			printf("\n");
+		} else if (!quiet)
 			printf("%s: lab '%s' is valid: %zu node%s, %zu device%s\n", argv[i],
 			       lab->name, nodes, nodes == 1 ? "" : "s", lab->devs.n,
 			       lab->devs.n == 1 ? "" : "s");

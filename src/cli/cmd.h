@@ -55,6 +55,10 @@ int cmd_load(const char *path, struct topo_lab **ret);
  * the prefix in force (cmd_lab_name); its namespaces renamed. Says why a
  * name is refused (too long with the prefix) and returns EXIT_USAGE. */
 int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name);
+/* --host NAME of a lab split across hosts (hosts.h), after cmd_rename_lab:
+ * the part to build; no --host for such a lab, or an unknown host, is a
+ * usage error (EXIT_USAGE, said); a one-host lab without --host is 0. */
+int cmd_place(const struct cmd *c, struct topo_lab *lab, const char *host);
 
 /* What `up` (and `test`) show while a lab comes up: -v prints each step as
  * its ip(8) commands; a lab of more than 200 steps gets a progress line

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "cmd.h"
+#include "hosts.h"
 #include "kathara.h"
 #include "man.h"
 #include "parse.h"
@@ -154,6 +155,28 @@ int cmd_rename_lab(const struct cmd *c, struct topo_lab *lab, const char *name)
 	free(lab->name);
 	lab->name = steal_pointer(&full);
 	topo_name_namespaces(lab);
+	return 0;
+}
+
+int cmd_place(const struct cmd *c, struct topo_lab *lab, const char *host)
+{
+	struct sbuf why = {0};
+
+	if (!host && !lab->hosts.n)
+		return 0;
+	if (!host) {
+		_cleanup_free_ char *all = hosts_list(lab);
+		err("%s: %s splits the lab across hosts (%s): build one host's part on that host "
+		    "with 'nslab %s --host NAME %s', or every part with 'nslab cluster %s %s' "
+		    "(docs/multihost.md)",
+		    c->name, lab->file, all, c->name, lab->file, c->name, lab->file);
+		return EXIT_USAGE;
+	}
+	if (hosts_select(lab, host, &why) < 0) {
+		err("%s: --host %s: %s", c->name, host, why.s);
+		sbuf_free(&why);
+		return EXIT_USAGE;
+	}
 	return 0;
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "check.h"
+#include "hosts.h"
 #include "kathara.h"
 #include "rundir.h"
 #include "access.h"
@@ -54,23 +55,65 @@ struct items {
 	size_t n, cap;
 };
 
-/* "a,b" or "all" -> the nodes. */
-static void expand(const struct show_lab *s, const char *list, struct strvec *ret)
+/* Is node `name` (NODE or NODE:IF) on another host of a lab split across
+ * hosts? Its checks run there, and it is not in this host's kernel. */
+static bool elsewhere(const struct topo_lab *lab, const char *name)
+{
+	if (!lab->here)
+		return false;
+	size_t n = strcspn(name, ":");
+	_cleanup_free_ char *node = xstrndup(name, n);
+	const struct topo_node *t = topo_node_find(lab, node);
+	return t && !hosts_node_here(lab, t);
+}
+
+/* "a,b" or "all" -> the nodes: those running here, and for targets (to)
+ * of a lab split across hosts, the nodes of the other hosts too. FROM
+ * lists keep the nodes of this host only: each host checks from its own. */
+static void expand(const struct topo_lab *lab, const struct show_lab *s, const char *list, bool to,
+		   struct strvec *ret)
 {
 	_cleanup_free_ char *copy = xstrdup(list);
+	bool all_hosts = to && lab->here;
 
-	if (streq(list, "all")) {
-		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)")) vec_push(ret, xstrdup(n->name));
-		return;
-	}
 	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		if (!strpbrk(t, "*?[")) {
-			vec_push(ret, xstrdup(t));
+		bool every = streq(t, "all");
+		if (!every && !strpbrk(t, "*?[")) {
+			if (to || !elsewhere(lab, t))
+				vec_push(ret, xstrdup(t));
 			continue;
 		}
-		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)") && fnmatch(t, n->name, 0) == 0)
+		if (all_hosts) {
+			vec_foreach(n, &lab->nodes) if (!(*n)->is_switch &&
+							(every || fnmatch(t, (*n)->name, 0) == 0))
+				vec_push(ret, xstrdup((*n)->name));
+			continue;
+		}
+		vec_foreach(n, &s->nodes) if (!streq(n->name, "(switch)") &&
+					      (every || fnmatch(t, n->name, 0) == 0))
 			vec_push(ret, xstrdup(n->name));
 	}
+}
+
+/* The address a check aims at in node `node` of another host: from the
+ * topology (that host's kernel is out of reach); on interface ifname when
+ * given, IPv4 first. */
+static int remote_addr(const struct topo_lab *lab, const char *node, const char *ifname,
+		       struct ipaddr *ret)
+{
+	const struct topo_node *n = topo_node_find(lab, node);
+
+	for (int fam = AF_INET; n; fam = AF_INET6) {
+		vec_foreach(a, &n->addrs) if (a->local.family == fam &&
+					      (!ifname || (a->ifname && streq(a->ifname, ifname))))
+		{
+			*ret = a->local;
+			return 0;
+		}
+		if (fam == AF_INET6)
+			break;
+	}
+	return -ENOENT;
 }
 
 /* Split a command line as the parser checked it (words.h): blanks separate,
@@ -297,7 +340,7 @@ static int tcp_connect(char **argv)
 	return 0;
 }
 
-static void add_pair(struct items *items, const struct topo_expect *e,
+static void add_pair(struct items *items, const struct topo_lab *lab, const struct topo_expect *e,
 		     const struct show_lab *s, const char *from, const char *to, const char *port)
 {
 	struct item *it = vec_add(items);
@@ -318,7 +361,8 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 	}
 	if (ipaddr_parse_host(to, &ip) < 0) {
 		const struct show_node *b = show_node_find(s, tonode);
-		if (!b || access_pick(a, b, colon, &ip) < 0) {
+		if (elsewhere(lab, tonode) ? remote_addr(lab, tonode, colon, &ip) < 0
+					   : !b || access_pick(a, b, colon, &ip) < 0) {
 			it->name = xasprintf("%s %s %s %s", topo_expect_kind_to_string(e->kind), from,
 					     arrow, to);
 			it->detail = xasprintf("'%s' has no address", to);
@@ -344,7 +388,7 @@ static void add_pair(struct items *items, const struct topo_expect *e,
 	vec_push(&it->words, xstrdup(it->addr));
 }
 
-static void add_items(struct items *items, const struct topo_expect *e,
+static void add_items(struct items *items, const struct topo_lab *lab, const struct topo_expect *e,
 		      const struct show_lab *s)
 {
 	struct strvec froms = {0}, tos = {0};
@@ -360,9 +404,9 @@ static void add_items(struct items *items, const struct topo_expect *e,
 			*port++ = '\0';
 		port += strspn(port, " \t");
 	}
-	expand(s, e->from, &froms);
+	expand(lab, s, e->from, false, &froms);
 	if (pairs)
-		expand(s, to, &tos);
+		expand(lab, s, to, true, &tos);
 	vec_foreach(f, &froms)
 	{
 		if (pairs) {
@@ -373,7 +417,7 @@ static void add_items(struct items *items, const struct topo_expect *e,
 				if (strncmp(*t, *f, fl) == 0 && ((*t)[fl] == '\0' || (*t)[fl] == ':') &&
 				    (streq(to, "all") || strpbrk(to, ",*?[")))
 					continue;
-				add_pair(items, e, s, *f, *t, port);
+				add_pair(items, lab, e, s, *f, *t, port);
 			}
 			continue;
 		}
@@ -638,7 +682,7 @@ int check_run_in(const struct topo_lab *lab, const char *running, double timeout
 
 	if (r < 0)
 		return r;
-	vec_foreach(e, &lab->expects) add_items(&items, e, &s);
+	vec_foreach(e, &lab->expects) add_items(&items, lab, e, &s);
 	vec_foreach(it, &items) if (it->words.n) vec_push(&it->words, NULL);
 
 	/* [expect] sections in file order, each after the one before */
@@ -790,6 +834,20 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 	if (diag_count(d)) {
 		topo_lab_free(t);
 		return NULL;
+	}
+	/* one host's part of a lab split across hosts: its checks */
+	_cleanup_fclose_ FILE *hf = rundir_fopen(lab, RUNDIR_HOST, "r");
+	_cleanup_free_ char *host = hf ? read_stream(hf) : NULL;
+	if (host) {
+		struct sbuf why = {0};
+		host[strcspn(host, "\n")] = '\0';
+		if (hosts_select(t, host, &why) < 0) {
+			struct topo_loc l = {.file = name};
+			diag_add(d, &l, NULL, "the lab's part is host '%s': %s", host, why.s);
+			sbuf_free(&why);
+			topo_lab_free(t);
+			return NULL;
+		}
 	}
 	return t;
 }

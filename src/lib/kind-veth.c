@@ -3,6 +3,7 @@
  * NODE:IF (an interface of a node), BRIDGE (a bridge of the switch
  * namespace) or NODE:BRIDGE (a bridge inside a node); an end on a bridge
  * becomes a port that nslab names. */
+#include "hosts.h"
 #include "kind.h"
 #include "nl.h"
 #include "plan.h"
@@ -353,6 +354,8 @@ static void veth_plan(struct plan *p, struct topo_dev *dev)
 	if (v->bad || !veth_ready(v))
 		return;
 	struct topo_iface *a = v->end[v->primary].iface, *b = v->end[1 - v->primary].iface;
+	if (hosts_plan_link(p, a, b)) /* its ends are on two hosts */
+		return;
 	plan_ifindex(p, a);
 	plan_ifindex(p, b);
 	/* linkwatch handles a device at once only if its index differs from

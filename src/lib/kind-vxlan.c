@@ -3,6 +3,7 @@
  * point to point for two members, head-end replication (all-zero FDB
  * entries towards every other member) for more. [vxlan NODE:NAME]: one
  * device set up by hand (flannel's flannel.1 is one of these). */
+#include "apply.h"
 #include "kind.h"
 #include "nl.h"
 #include "plan.h"
@@ -468,3 +469,8 @@ const struct link_kind kind_vxlan = {
 	.probe_module = "vxlan",
 	.free = vxlan_free,
 };
+
+int kind_vxlan_probe(void)
+{
+	return apply_probe_kind(kind_vxlan.probe_kind);
+}

@@ -167,6 +167,10 @@ size_t kind_tunnel_ends(struct topo_lab *lab, struct topo_dev *dev, const char *
 			struct topo_node *members[2], struct topo_iface *ifaces[2]);
 /* A unicast MAC address value: -EINVAL after a diagnostic. */
 int kind_mac(const char *value, const struct topo_loc *loc, struct diag *d, uint8_t ret[6]);
+/* Can the kernel make VXLAN devices (kind-vxlan.c's probe)? The links
+ * between the hosts of a split lab (hosts.c) are VXLAN too. 0, or
+ * -EOPNOTSUPP, or another -errno when the probe itself failed. */
+int kind_vxlan_probe(void);
 /* The position of dev's kind in the kind table: the order devices are made. */
 size_t kind_order(const struct link_kind *k);
 /* "802.1Q" or "802.1ad" (any case) -> ETH_P_8021Q or ETH_P_8021AD. */

@@ -4,6 +4,7 @@
  * removes every interface, address and route at once. The journal only has
  * to name the namespaces, and it names each one before it is created. */
 #include "lab.h"
+#include "hosts.h"
 #include "apply.h"
 #include "dns.h"
 #include "interrupt.h"
@@ -291,7 +292,7 @@ static int write_info(const struct topo_lab *lab)
 	_cleanup_free_ char *abs = realpath(lab->file, NULL);
 	struct rundir_info i = {.file = abs ? abs : lab->file, .since = time(NULL)};
 
-	vec_foreach(n, &lab->nodes) i.nodes += !(*n)->is_switch;
+	i.nodes = (unsigned)hosts_nodes_here(lab);
 	vec_foreach(d, &lab->devs) i.links += (*d)->kind->is_link;
 	return rundir_write_info(lab->name, &i);
 }
@@ -361,10 +362,22 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 	int lock, r;
 
 	bool raise = o->host_limits || lab->host_limits;
+	if (lab->hosts.n && !lab->here) {
+		_cleanup_free_ char *all = hosts_list(lab);
+		sbuf_addf(err, "the topology splits the lab across hosts (%s): build one host's part "
+			       "('--host NAME'), or all of them with 'nslab cluster up'",
+			  all);
+		return -EINVAL;
+	}
+	r = hosts_check_here(lab, err);
+	if (r < 0)
+		return r;
 	plan_build(lab, &p);
 	if (!raise)
 		limits_warn(lab, notes);
 	r = kind_probe(lab, err);
+	if (r == 0)
+		r = hosts_probe(lab, err);
 	if (r == 0)
 		r = probe_impairs(lab, err);
 	if (r == 0)
@@ -471,6 +484,8 @@ int lab_up(struct topo_lab *lab, const struct lab_up_opts *o, struct sbuf *err,
 		lab_test_kill_at("journal-done");
 		if (r == 0)
 			r = rundir_write_file(lab->name, RUNDIR_TOPOLOGY, lab->source ? lab->source : "");
+		if (r == 0 && lab->here)
+			r = rundir_write_file(lab->name, RUNDIR_HOST, lab->here->name);
 		if (r == 0)
 			r = write_info(lab);
 		if (r < 0)

@@ -110,6 +110,8 @@ void nl_ctx_free(struct nl_ctx *nl)
 	free(nl->nsino);
 	free(nl->nsfd_ring);
 	free(nl->ifoff);
+	if (nl->host_sk)
+		nl_socket_free(nl->host_sk);
 	closep(&nl->orig_netns);
 	if (nl->procfs >= 0)
 		closep(&nl->procfs);

@@ -23,6 +23,7 @@ struct nl_ctx {
 	uint32_t *ifoff;     /* by node index: planned ifindex + ifoff = the kernel's */
 	size_t n;
 	int orig_netns; /* where we came from */
+	struct nl_sock *host_sk; /* on orig_netns, made on first use (hosts.c) */
 	int procfs;     /* netns_proc_instance() for sysctl writes, or -1 */
 	unsigned procfs_uses;
 	bool no_procfs; /* the kernel gave none: use /proc */

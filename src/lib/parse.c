@@ -4,6 +4,7 @@
  * (long lines, NUL bytes, lines that are not key = value, section headers)
  * and keeps track of the current section. */
 #include "parse.h"
+#include "hosts.h"
 #include "kind.h"
 #include "node-key.h"
 #include "validate.h"
@@ -23,6 +24,7 @@ enum sect_type {
 	SECT_EXPECT,
 	SECT_DEFAULTS, /* node keys for every node */
 	SECT_GRADE,    /* how nslab grade uses this file as a reference */
+	SECT_HOSTS,    /* the hosts of a lab split across machines (hosts.h) */
 	SECT_IGNORE, /* a bad header: its keys are not checked again */
 };
 
@@ -64,7 +66,7 @@ struct parser {
 };
 
 /* The sections of the core; each link kind adds its own (kind.h). */
-const char *const topo_core_sections[] = {"lab", "defaults", "node", "dns", "expect", "grade"};
+const char *const topo_core_sections[] = {"lab", "defaults", "node", "dns", "expect", "grade", "hosts"};
 const size_t topo_core_sections_n = ARRAY_SIZE(topo_core_sections);
 static const char *const lab_keys[] = {"name",	  "description",   "ipv6",
 				       "startup-timeout", "startup-files", "folder",
@@ -73,6 +75,8 @@ static const char *const dns_keys[] = {"server", "domain", "record"};
 static const char *const expect_keys[] = {"reach", "noreach", "resolve", "exec", "tcp",
 					  "route", "noroute", "retry", "order"};
 static const char *const grade_keys[] = {"diff"};
+/* and NAME = ADDRESS, GLOB = HOST lines (hosts.c) */
+static const char *const hosts_keys[] = {"default", "vni", "port", "mtu"};
 static const char *const multi_keys[] = {"record", "reach", "noreach", "resolve", "exec", "tcp",
 					 "route", "noroute"};
 
@@ -142,6 +146,7 @@ const char *const *topo_section_keys(const char *section, size_t *ret_n)
 		{"dns", dns_keys, ARRAY_SIZE(dns_keys)},
 		{"expect", expect_keys, ARRAY_SIZE(expect_keys)},
 		{"grade", grade_keys, ARRAY_SIZE(grade_keys)},
+		{"hosts", hosts_keys, ARRAY_SIZE(hosts_keys)},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
@@ -574,6 +579,9 @@ static int handler(void *user, const char *section, const char *name, const char
 	case SECT_GRADE:
 		grade_key(p, name, v);
 		break;
+	case SECT_HOSTS:
+		hosts_parse_line(p->lab, name, v, &loc, p->d);
+		break;
 	case SECT_IGNORE:
 		break;
 	}
@@ -625,7 +633,7 @@ static void begin_section(struct parser *p, char *head)
 			for (size_t k = 0; k < link_kinds_n; k++)
 				sbuf_addf(&b, ", [%s%s]", link_kinds[k]->section,
 					  link_kinds[k]->line_key ? "" : " NAME");
-			snprintf(hint, sizeof(hint), "%s, [defaults], [dns], [expect] and [grade]", b.s);
+			snprintf(hint, sizeof(hint), "%s, [defaults], [dns], [expect], [grade] and [hosts]", b.s);
 			sbuf_free(&b);
 		}
 		diag_add(p->d, &loc, hint, "unknown section '[%s]'", orig);
@@ -633,7 +641,8 @@ static void begin_section(struct parser *p, char *head)
 	}
 	bool lines = kind && kind->line_key;
 	bool wants_arg = !streq(word, "lab") && !lines && !streq(word, "dns") &&
-			 !streq(word, "expect") && !streq(word, "defaults") && !streq(word, "grade");
+			 !streq(word, "expect") && !streq(word, "defaults") && !streq(word, "grade") &&
+			 !streq(word, "hosts");
 	if (wants_arg && !arg) {
 		snprintf(hint, sizeof(hint), "write '[%s NAME]'", word);
 		diag_add(p->d, &loc, hint, "section [%s] needs a name", word);
@@ -681,6 +690,9 @@ static void begin_section(struct parser *p, char *head)
 		p->expect_seen = true;
 		p->expect_opts = (struct topo_expect_opts){0};
 		p->st = SECT_EXPECT;
+	} else if (streq(word, "hosts")) {
+		p->st = SECT_HOSTS;
+		p->lab->hosts_loc = loc;
 	} else if (streq(word, "grade")) {
 		p->st = SECT_GRADE;
 		p->lab->grade.loc = loc;

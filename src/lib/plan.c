@@ -6,6 +6,7 @@
  * what runs in each node (its root, ruleset, startup lines, services). */
 #include "plan.h"
 #include "dns.h"
+#include "hosts.h"
 #include "kind.h"
 #include "node-key.h"
 
@@ -42,7 +43,8 @@ char *plan_sysctl_path(const char *key)
 struct step *plan_add(struct plan *p, const struct step_type *type, struct topo_node *node,
 		      const void *data)
 {
-	struct step *s = vec_add(&p->steps);
+	struct step *s = p->lab->here && node && !hosts_node_here(p->lab, node) ? &p->elsewhere
+										 : vec_add(&p->steps);
 	*s = (struct step){.type = type, .node = node, .data = data};
 	return s;
 }
@@ -63,6 +65,9 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
 	p->lab = lab;
+	/* indexes from the start: a lab split across hosts is planned once
+	 * per host by 'nslab plan' */
+	vec_foreach(np, &lab->nodes) (*np)->next_ifindex = 2;
 
 	/* The switch first: deleting it first at `down` takes every port
 	 * with it in one batch. */
@@ -77,6 +82,7 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 		plan_add(p, &step_port, *np, *ip)->loc = (*ip)->master_loc;
 	for (size_t k = 0; k < link_kinds_n; k++)
 		vec_foreach(dp, &lab->devs) if ((*dp)->kind == link_kinds[k])(*dp)->kind->plan(p, *dp);
+	hosts_plan_bridges(p);
 
 	vec_foreach(np, &lab->nodes) for (size_t k = 0; k < node_keys_n; k++) if (node_keys[k]->plan)
 		node_keys[k]->plan(p, *np);

@@ -58,6 +58,9 @@ struct plan {
 	/* Shell lines that plan_print puts before the steps (the host
 	 * limits' sysctl writes: `nslab plan` sets it), freed with the plan. */
 	char *preamble;
+	/* What plan_add returns for a node of another host (hosts.h): the
+	 * caller fills it in, and it goes nowhere. */
+	struct step elsewhere;
 };
 
 /* Build the steps; assigns interface indexes in creation order. */

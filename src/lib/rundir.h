@@ -26,6 +26,8 @@
 #define RUNDIR_JOURNAL "journal"
 #define RUNDIR_INFO "info"
 #define RUNDIR_TOPOLOGY "topology.ini"
+/* the host of [hosts] whose part this is, when the lab is split (hosts.h) */
+#define RUNDIR_HOST "host"
 #define RUNDIR_DNS_LOG "dns.log"
 #define RUNDIR_DNS_HOSTS "dns-hosts"
 #define RUNDIR_DNS_PID "dnsmasq.pid"

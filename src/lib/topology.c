@@ -61,6 +61,21 @@ void topo_lab_free(struct topo_lab *lab)
 		free(e->rest);
 	}
 	vec_free(&lab->expects);
+	vec_foreach(hp, &lab->hosts)
+	{
+		free((*hp)->name);
+		free((*hp)->dev);
+		free((*hp)->ssh);
+		free(*hp);
+	}
+	vec_free(&lab->hosts);
+	vec_foreach(pl, &lab->places)
+	{
+		free(pl->glob);
+		free(pl->host_name);
+	}
+	vec_free(&lab->places);
+	free(lab->default_host);
 	free(lab->source);
 	free(lab->name);
 	free(lab->description);

@@ -21,6 +21,24 @@ struct link_kind;
 struct topo_dev;
 struct topo_node;
 
+/* A host of a lab split across machines ([hosts], hosts.h). */
+struct topo_host {
+	struct topo_loc loc;
+	char *name;
+	struct ipaddr addr; /* its underlay address */
+	char *dev;          /* its underlay interface ('dev IF'), or NULL */
+	char *ssh;          /* where ssh reaches it ('ssh DEST'), or NULL: the address */
+	uint32_t index;     /* position in lab->hosts */
+};
+
+/* A placement rule of [hosts]: GLOB = HOST. */
+struct topo_place {
+	struct topo_loc loc;
+	char *glob;
+	char *host_name;
+	struct topo_host *host;
+};
+
 struct topo_iface {
 	char name[IFNAMSIZ];
 	struct topo_node *node;
@@ -35,6 +53,10 @@ struct topo_iface {
 	bool is_bridge;
 	bool auto_name; /* a bridge port named by nslab */
 	uint8_t mac[6];
+	/* Of a lab split across hosts (hosts.h): a veth end whose link crosses
+	 * to another host, or a switch bridge with ports on several hosts,
+	 * gets this VNI; 0: none. */
+	uint32_t xvni;
 	/* What leaves it: its link's settings, with its node's 'iface' line's
 	 * over them; impair_loc is the line that set the last of them. */
 	struct impair impair;
@@ -166,6 +188,11 @@ struct topo_node {
 	VEC(struct topo_service) services;
 	char *nft; /* absolute path of the ruleset (validate), as written before */
 	struct topo_loc nft_loc;
+	/* 'host = NAME' (hosts.h); host: where it runs once validated (NULL in
+	 * a one-host lab and for the switch namespace) */
+	char *host_name;
+	struct topo_loc host_loc;
+	struct topo_host *host;
 	bool has_frr;     /* 'frr =', or etc/frr/daemons in its folders (validate) */
 	VEC(char *) frr;  /* the daemons of 'frr =' (not zebra, staticd) */
 	struct topo_loc frr_loc;
@@ -251,6 +278,19 @@ struct topo_lab {
 	struct topo_grade grade;
 	unsigned startup_timeout_ms; /* [lab] startup-timeout: each startup line's limit */
 	char *source; /* the file's text, kept for `nslab check` */
+	/* [hosts] (hosts.h): empty in a one-host lab */
+	struct topo_loc hosts_loc;
+	VEC(struct topo_host *) hosts;
+	VEC(struct topo_place) places;
+	char *default_host;
+	struct topo_loc default_host_loc;
+	uint32_t vni_base; /* 0: derived from the lab's name */
+	uint16_t vx_port;  /* 0: 4789 */
+	uint32_t underlay_mtu; /* 0: 1500 */
+	/* The part being built, planned or checked (hosts_select), or NULL:
+	 * all of it; switch_here: the switch namespace has ports here. */
+	struct topo_host *here;
+	bool switch_here;
 	/* Section headers seen, for duplicate detection: "kind arg" -> loc */
 	struct strmap sections;
 	VEC(struct topo_loc *) section_locs;

@@ -197,7 +197,7 @@ static void test_grade_section(void **state)
 	lab = topo_parse_string("[zzzzzzzzzzzz]\n" LAB, "ref.ini", &u);
 	assert_int_equal(u.msgs.n, 1);
 	const char *hint = u.msgs.v[0].hint;
-	const char *tail = "[defaults], [dns], [expect] and [grade]";
+	const char *tail = "[defaults], [dns], [expect], [grade] and [hosts]";
 	assert_true(strlen(hint) > strlen(tail));
 	assert_string_equal(hint + strlen(hint) - strlen(tail), tail);
 	diag_free(&u);
