@@ -10,12 +10,14 @@
 #include <netlink/route/link/vxlan.h>
 
 static const char host_hint[] =
-	"write 'NAME = ADDRESS [dev IF] [ssh DEST]' for a host (h1 = 192.0.2.1), 'GLOB = HOST' "
-	"to place nodes (pod* = h2), or 'default = HOST'";
+    "write 'NAME = ADDRESS [dev IF] [ssh DEST]' for a host (h1 = 192.0.2.1), 'GLOB = HOST' "
+    "to place nodes (pod* = h2), or 'default = HOST'";
 
 struct topo_host *hosts_find(const struct topo_lab *lab, const char *name)
 {
-	vec_foreach(hp, &lab->hosts) if (streq((*hp)->name, name)) return *hp;
+	vec_foreach (hp, &lab->hosts)
+		if (streq((*hp)->name, name))
+			return *hp;
 	return NULL;
 }
 
@@ -23,7 +25,8 @@ char *hosts_list(const struct topo_lab *lab)
 {
 	struct sbuf b = {0};
 
-	vec_foreach(hp, &lab->hosts) sbuf_addf(&b, "%s%s", hp == lab->hosts.v ? "" : ", ", (*hp)->name);
+	vec_foreach (hp, &lab->hosts)
+		sbuf_addf(&b, "%s%s", hp == lab->hosts.v ? "" : ", ", (*hp)->name);
 	return b.s ? sbuf_steal(&b) : xstrdup("");
 }
 
@@ -33,6 +36,7 @@ static void parse_host(struct topo_lab *lab, const char *key, char **w, size_t n
 	const char *why = topo_name_error(key, TOPO_NODE_NAME_MAX);
 	struct topo_host h = {.loc = *loc};
 
+	lab->hosts_bad = true; /* until it is taken */
 	if (why) {
 		diag_add(d, loc, "host names have up to 63 letters, digits, '_', '-' or '.'",
 			 "host name '%s' %s", key, why);
@@ -66,6 +70,7 @@ static void parse_host(struct topo_lab *lab, const char *key, char **w, size_t n
 	hp->name = xstrdup(key);
 	hp->index = (uint32_t)lab->hosts.n;
 	vec_push(&lab->hosts, hp);
+	lab->hosts_bad = false;
 	return;
 bad:
 	free(h.dev);
@@ -75,6 +80,7 @@ bad:
 void hosts_parse_line(struct topo_lab *lab, const char *key, char *value,
 		      const struct topo_loc *loc, struct diag *d)
 {
+	_cleanup_free_ char *text = xstrdup(value);
 	char *w[8];
 	size_t n = split_words(value, w, ARRAY_SIZE(w));
 	uint32_t v;
@@ -91,7 +97,8 @@ void hosts_parse_line(struct topo_lab *lab, const char *key, char *value,
 		uint32_t max = streq(key, "vni") ? 0xffffff : 65535;
 		if (n != 1 || kind_u32(key, w[0], min, max, loc, d, &v) < 0) {
 			if (n != 1)
-				diag_add(d, loc, "one number, e.g. 'vni = 5000'", "[hosts] %s: one value", key);
+				diag_add(d, loc, "one number, e.g. 'vni = 5000'",
+					 "[hosts] %s: one value", key);
 			return;
 		}
 		if (streq(key, "vni"))
@@ -103,10 +110,11 @@ void hosts_parse_line(struct topo_lab *lab, const char *key, char *value,
 		return;
 	}
 	if (streq(key, "default")) {
-		const char *why = n == 1 ? topo_name_error(w[0], TOPO_NODE_NAME_MAX) : "is not one name";
+		const char *why =
+		    n == 1 ? topo_name_error(w[0], TOPO_NODE_NAME_MAX) : "is not one name";
 		if (why) {
-			diag_add(d, loc, "name a host of [hosts]: 'default = h1'", "default host '%s' %s",
-				 value, why);
+			diag_add(d, loc, "name a host of [hosts]: 'default = h1'",
+				 "default host '%s' %s", text, why);
 			return;
 		}
 		free(lab->default_host);
@@ -121,8 +129,8 @@ void hosts_parse_line(struct topo_lab *lab, const char *key, char *value,
 	}
 	/* GLOB = HOST */
 	if (n != 1 || topo_name_error(w[0], TOPO_NODE_NAME_MAX)) {
-		diag_add(d, loc, host_hint, "[hosts]: '%s = %s' is neither a host nor a placement", key,
-			 value);
+		diag_add(d, loc, host_hint, "[hosts]: '%s = %s' is neither a host nor a placement",
+			 key, text);
 		return;
 	}
 	struct topo_place *pl = vec_add(&lab->places);
@@ -135,7 +143,9 @@ static void host_hint_for(const struct topo_lab *lab, const char *name, char *bu
 	const char *names[64];
 	size_t n = 0;
 
-	vec_foreach(hp, &lab->hosts) if (n < ARRAY_SIZE(names)) names[n++] = (*hp)->name;
+	vec_foreach (hp, &lab->hosts)
+		if (n < ARRAY_SIZE(names))
+			names[n++] = (*hp)->name;
 	const char *best = closest_word(name, names, n);
 	_cleanup_free_ char *all = hosts_list(lab);
 	if (best)
@@ -211,18 +221,18 @@ static void domains_build(const struct topo_lab *lab, struct domains *d)
 	d->nh = lab->hosts.n;
 	if (!sw)
 		return;
-	vec_foreach(ip, &sw->ifaces) d->nb += (*ip)->is_bridge;
+	vec_foreach (ip, &sw->ifaces)
+		d->nb += (*ip)->is_bridge;
 	d->br = xcalloc(d->nb + 1, sizeof(*d->br));
 	d->root = xcalloc(d->nb + 1, sizeof(*d->root));
 	d->on = xcalloc(d->nb * d->nh + 1, sizeof(*d->on));
 	d->nb = 0;
-	vec_foreach(ip, &sw->ifaces) if ((*ip)->is_bridge)
-	{
-		d->root[d->nb] = d->nb;
-		d->br[d->nb++] = *ip;
-	}
-	vec_foreach(ip, &sw->ifaces)
-	{
+	vec_foreach (ip, &sw->ifaces)
+		if ((*ip)->is_bridge) {
+			d->root[d->nb] = d->nb;
+			d->br[d->nb++] = *ip;
+		}
+	vec_foreach (ip, &sw->ifaces) {
 		const struct topo_iface *i = *ip;
 		if (!i->master || !i->peer || !i->peer->node->is_switch || !i->peer->master)
 			continue;
@@ -234,8 +244,7 @@ static void domains_build(const struct topo_lab *lab, struct domains *d)
 		if (a != b) /* the first bridge stays the root */
 			d->root[a > b ? a : b] = a < b ? a : b;
 	}
-	vec_foreach(ip, &sw->ifaces)
-	{
+	vec_foreach (ip, &sw->ifaces) {
 		const struct topo_iface *i = *ip;
 		if (!i->master || !i->peer || !i->peer->node->host)
 			continue;
@@ -267,10 +276,9 @@ static void place_nodes(struct topo_lab *lab, struct diag *d)
 
 	if (lab->default_host)
 		def = resolve_host(lab, lab->default_host, &lab->default_host_loc, "default", d);
-	vec_foreach(pl, &lab->places) pl->host = resolve_host(lab, pl->host_name, &pl->loc,
-							      pl->glob, d);
-	vec_foreach(np, &lab->nodes)
-	{
+	vec_foreach (pl, &lab->places)
+		pl->host = resolve_host(lab, pl->host_name, &pl->loc, pl->glob, d);
+	vec_foreach (np, &lab->nodes) {
 		struct topo_node *n = *np;
 		if (n->is_switch)
 			continue;
@@ -278,50 +286,56 @@ static void place_nodes(struct topo_lab *lab, struct diag *d)
 			n->host = resolve_host(lab, n->host_name, &n->host_loc, "host", d);
 			continue;
 		}
-		for (size_t k = 0; k < lab->places.n && !n->host; k++) {
+		bool ruled = false; /* by a rule, whose host may be unknown (reported) */
+		for (size_t k = 0; k < lab->places.n && !ruled; k++) {
 			struct topo_place *pl = &lab->places.v[k];
 			if (fnmatch(pl->glob, n->name, 0) == 0) {
-				used[k] = true;
+				used[k] = ruled = true;
 				n->host = pl->host;
-				if (!pl->host)
-					break; /* reported */
 			}
 		}
-		if (!n->host && !n->host_name && def)
+		if (!ruled && def)
 			n->host = def;
-		if (!n->host && !n->host_name && !lab->default_host) {
+		if (!ruled && !lab->default_host) {
 			char hint[512];
 			_cleanup_free_ char *all = hosts_list(lab);
-			snprintf(hint, sizeof(hint),
-				 "add 'host = HOST' to [node %s], or to [hosts] a rule '%s = HOST' or "
-				 "'default = HOST' (hosts: %s)",
-				 n->name, n->name, all);
+			snprintf(
+			    hint, sizeof(hint),
+			    "add 'host = HOST' to [node %s], or to [hosts] a rule '%s = HOST' or "
+			    "'default = HOST' (hosts: %s)",
+			    n->name, n->name, all);
 			diag_add(d, &n->loc, hint, "node '%s' is on no host", n->name);
 		}
 	}
 	for (size_t k = 0; k < lab->places.n; k++)
 		if (!used[k] && lab->places.v[k].host)
 			diag_add(d, &lab->places.v[k].loc,
-				 "write a glob that matches node names (pod*, r[12]), or remove the line",
-				 "placement '%s' matches no node placed by it", lab->places.v[k].glob);
+				 "write a glob that matches node names (pod*, r[12]), or remove "
+				 "the line",
+				 "placement '%s' matches no node placed by it",
+				 lab->places.v[k].glob);
 	free(used);
 }
 
 void hosts_validate(struct topo_lab *lab, struct diag *d)
 {
 	if (!lab->hosts.n) {
+		if (lab->hosts_bad)
+			return; /* reported */
 		if (lab->hosts_loc.line)
 			diag_add(d, &lab->hosts_loc, host_hint, "[hosts] names no host");
-		vec_foreach(np, &lab->nodes) if ((*np)->host_name)
-		{
-			char hint[256];
-			snprintf(hint, sizeof(hint),
-				 "add a [hosts] section: '%s = ADDRESS' (the host's underlay address)",
-				 (*np)->host_name);
-			diag_add(d, &(*np)->host_loc, hint,
-				 "node '%s': 'host = %s' but the topology has no [hosts] section",
-				 (*np)->name, (*np)->host_name);
-		}
+		vec_foreach (np, &lab->nodes)
+			if ((*np)->host_name) {
+				char hint[256];
+				snprintf(hint, sizeof(hint),
+					 "add a [hosts] section: '%s = ADDRESS' (the host's "
+					 "underlay address)",
+					 (*np)->host_name);
+				diag_add(d, &(*np)->host_loc, hint,
+					 "node '%s': 'host = %s' but the topology has no [hosts] "
+					 "section",
+					 (*np)->name, (*np)->host_name);
+			}
 		return;
 	}
 	for (size_t i = 0; i < lab->hosts.n; i++)
@@ -334,11 +348,12 @@ void hosts_validate(struct topo_lab *lab, struct diag *d)
 					 a->loc.line);
 			else if (ipaddr_equal(&a->addr, &b->addr))
 				diag_add(d, &b->loc, "give every host its own underlay address",
-					 "hosts '%s' and '%s' have one address, %s (line %u)", a->name,
-					 b->name, ipaddr_str(&b->addr, buf), a->loc.line);
+					 "hosts '%s' and '%s' have one address, %s (line %u)",
+					 a->name, b->name, ipaddr_str(&b->addr, buf), a->loc.line);
 			else if (a->addr.family != b->addr.family)
 				diag_add(d, &b->loc, "give all hosts IPv4 addresses, or all IPv6",
-					 "host '%s' is IPv%d, host '%s' IPv%d: one underlay has one family",
+					 "host '%s' is IPv%d, host '%s' IPv%d: one underlay has "
+					 "one family",
 					 b->name, b->addr.family == AF_INET ? 4 : 6, a->name,
 					 a->addr.family == AF_INET ? 4 : 6);
 		}
@@ -351,9 +366,9 @@ void hosts_validate(struct topo_lab *lab, struct diag *d)
 		if (dom_find(&dom, b) != b || count_on(dom.on + b * dom.nh, dom.nh) < 2)
 			continue;
 		dom.br[b]->xvni = 1; /* numbered by hosts_select, with the lab's final name */
-		vec_foreach(ip, &lab->switch_node->ifaces)
-		{
-			size_t m = (*ip)->master && (*ip)->peer ? dom_index(&dom, (*ip)->master) : SIZE_MAX;
+		vec_foreach (ip, &lab->switch_node->ifaces) {
+			size_t m = (*ip)->master && (*ip)->peer ? dom_index(&dom, (*ip)->master)
+								: SIZE_MAX;
 			if (m == SIZE_MAX || dom_find(&dom, m) != b)
 				continue;
 			set_mtu(lab, *ip);
@@ -361,18 +376,18 @@ void hosts_validate(struct topo_lab *lab, struct diag *d)
 		}
 	}
 	domains_free(&dom);
-	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
-	{
-		struct topo_iface *i = *ip, *p = i->peer;
-		if (!p || i->node->index > p->node->index)
-			continue;
-		if (i->node->is_switch || p->node->is_switch || !i->node->host || !p->node->host ||
-		    i->node->host == p->node->host)
-			continue;
-		i->xvni = p->xvni = 1;
-		set_mtu(lab, i);
-		set_mtu(lab, p);
-	}
+	vec_foreach (np, &lab->nodes)
+		vec_foreach (ip, &(*np)->ifaces) {
+			struct topo_iface *i = *ip, *p = i->peer;
+			if (!p || i->node->index > p->node->index)
+				continue;
+			if (i->node->is_switch || p->node->is_switch || !i->node->host ||
+			    !p->node->host || i->node->host == p->node->host)
+				continue;
+			i->xvni = p->xvni = 1;
+			set_mtu(lab, i);
+			set_mtu(lab, p);
+		}
 }
 
 static uint64_t fnv64(uint64_t h, const char *s)
@@ -386,7 +401,8 @@ static uint64_t fnv64(uint64_t h, const char *s)
  * place: the same on every host. */
 static void derive_mac(const struct topo_lab *lab, const struct topo_iface *i, uint8_t mac[6])
 {
-	uint64_t h = fnv64(fnv64(fnv64(14695981039346656037ull, lab->name), i->node->name), i->name);
+	uint64_t h =
+	    fnv64(fnv64(fnv64(14695981039346656037ull, lab->name), i->node->name), i->name);
 
 	mac[0] = 0x02;
 	for (int k = 1; k < 6; k++)
@@ -396,7 +412,8 @@ static void derive_mac(const struct topo_lab *lab, const struct topo_iface *i, u
 int hosts_select(struct topo_lab *lab, const char *name, struct sbuf *err)
 {
 	if (!lab->hosts.n) {
-		sbuf_addf(err, "the topology has no [hosts] section: it is built whole, without --host");
+		sbuf_addf(err,
+			  "the topology has no [hosts] section: it is built whole, without --host");
 		return -EINVAL;
 	}
 	struct topo_host *h = hosts_find(lab, name);
@@ -408,40 +425,42 @@ int hosts_select(struct topo_lab *lab, const char *name, struct sbuf *err)
 	lab->here = h;
 	lab->switch_here = false;
 	if (lab->switch_node)
-		vec_foreach(ip, &lab->switch_node->ifaces) lab->switch_here |=
-			(*ip)->peer && (*ip)->peer->node->host == h;
+		vec_foreach (ip, &lab->switch_node->ifaces)
+			lab->switch_here |= (*ip)->peer && (*ip)->peer->node->host == h;
 
 	/* VNIs in file order: the crossing links (their first end), then the
 	 * bridges that span hosts; from [hosts] vni, or from the lab's final
 	 * name, so that two copies of a lab on the same hosts differ. */
 	uint32_t count = 0;
-	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) count += (*ip)->xvni &&
-									 (!(*ip)->peer || (*np)->index <= (*ip)->peer->node->index);
+	vec_foreach (np, &lab->nodes)
+		vec_foreach (ip, &(*np)->ifaces)
+			count += (*ip)->xvni &&
+				 (!(*ip)->peer || (*np)->index <= (*ip)->peer->node->index);
 	uint32_t base = lab->vni_base;
 	if (!base) {
 		uint64_t hash = fnv64(14695981039346656037ull, lab->name);
 		base = 0x10000 + (uint32_t)(hash % (0xffffffu - 0x10000 - count));
 	} else if ((uint64_t)base + count - 1 > 0xffffff) {
-		sbuf_addf(err, "[hosts] vni = %u: the lab needs %u VNIs from there, past 16777215", base,
-			  count);
+		sbuf_addf(err, "[hosts] vni = %u: the lab needs %u VNIs from there, past 16777215",
+			  base, count);
 		return -EINVAL;
 	}
 	uint32_t next = base;
-	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces)
-	{
-		struct topo_iface *i = *ip;
-		if (!i->xvni || (i->peer && (*np)->index > i->peer->node->index))
-			continue;
-		i->xvni = next++;
-		if (i->peer && !i->node->is_switch) {
-			i->peer->xvni = i->xvni;
-			for (struct topo_iface *e = i; e; e = e == i ? i->peer : NULL)
-				if (!e->has_mac) {
-					derive_mac(lab, e, e->mac);
-					e->has_mac = true;
-				}
+	vec_foreach (np, &lab->nodes)
+		vec_foreach (ip, &(*np)->ifaces) {
+			struct topo_iface *i = *ip;
+			if (!i->xvni || (i->peer && (*np)->index > i->peer->node->index))
+				continue;
+			i->xvni = next++;
+			if (i->peer && !i->node->is_switch) {
+				i->peer->xvni = i->xvni;
+				for (struct topo_iface *e = i; e; e = e == i ? i->peer : NULL)
+					if (!e->has_mac) {
+						derive_mac(lab, e, e->mac);
+						e->has_mac = true;
+					}
+			}
 		}
-	}
 	return 0;
 }
 
@@ -456,7 +475,7 @@ bool hosts_node_here(const struct topo_lab *lab, const struct topo_node *n)
  * namespace into its node's (or the switch's). */
 struct xvx {
 	struct topo_iface *iface;
-	const struct topo_host *remote; /* a link's other host, or NULL */
+	const struct topo_host *remote;	 /* a link's other host, or NULL */
 	const struct topo_host **floods; /* a bridge's other hosts */
 	size_t nfloods;
 };
@@ -468,8 +487,8 @@ static void xvx_print(const struct plan *p, const struct step *s, struct sbuf *o
 	const struct topo_iface *i = x->iface;
 	char a[IPADDR_STRLEN], mac[18];
 
-	sbuf_addf(out, "ip link add %s netns %s address %s mtu %u type vxlan id %u local %s", i->name,
-		  i->node->netns, mac_str(i->mac, mac), i->mtu, i->xvni,
+	sbuf_addf(out, "ip link add %s netns %s address %s mtu %u type vxlan id %u local %s",
+		  i->name, i->node->netns, mac_str(i->mac, mac), i->mtu, i->xvni,
 		  ipaddr_str(&lab->here->addr, a));
 	if (x->remote)
 		sbuf_addf(out, " remote %s", ipaddr_str(&x->remote->addr, a));
@@ -531,7 +550,8 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	if (here->dev) {
 		unsigned idx = if_nametoindex(here->dev);
 		if (!idx) {
-			sbuf_addf(err, "host '%s' has no interface '%s' (its 'dev' in [hosts], line %u)",
+			sbuf_addf(err,
+				  "host '%s' has no interface '%s' (its 'dev' in [hosts], line %u)",
 				  here->name, here->dev, here->loc.line);
 			return -ENODEV;
 		}
@@ -540,9 +560,10 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	rtnl_link_set_ns_fd(link, fd);
 	r = nl_link_add(nl, nl->host_sk, link, err);
 	if (r == -EEXIST)
-		sbuf_addf(err, "; VNI %u on UDP port %u is taken in this host's namespace (another lab "
-			       "split across these hosts?): give the lab other VNIs with 'vni = N' in "
-			       "[hosts]",
+		sbuf_addf(err,
+			  "; VNI %u on UDP port %u is taken in this host's namespace (another lab "
+			  "split across these hosts?): give the lab other VNIs with 'vni = N' in "
+			  "[hosts]",
 			  x->iface->xvni, lab->vx_port ? lab->vx_port : HOSTS_VX_PORT);
 	for (size_t k = 0; r == 0 && k < x->nfloods; k++)
 		r = nl_fdb_add(nl, nl_sk(nl, x->iface->node), nl_ifindex(nl, x->iface), zero,
@@ -551,11 +572,11 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 }
 
 static const struct step_type xvx_step = {
-	.name = "xvxlan",
-	.group = STEP_GROUP_LINKS,
-	.print = xvx_print,
-	.describe = xvx_describe,
-	.apply = xvx_apply,
+    .name = "xvxlan",
+    .group = STEP_GROUP_LINKS,
+    .print = xvx_print,
+    .describe = xvx_describe,
+    .apply = xvx_apply,
 };
 
 bool hosts_plan_link(struct plan *p, struct topo_iface *a, struct topo_iface *b)
@@ -608,8 +629,9 @@ void hosts_plan_bridges(struct plan *p)
 		i->has_mac = true;
 		x->iface = i;
 		x->floods = plan_alloc(p, lab->hosts.n * sizeof(*x->floods));
-		vec_foreach(hp, &lab->hosts) if (on[(*hp)->index] && *hp != lab->here)
-			x->floods[x->nfloods++] = *hp;
+		vec_foreach (hp, &lab->hosts)
+			if (on[(*hp)->index] && *hp != lab->here)
+				x->floods[x->nfloods++] = *hp;
 		plan_ifindex(p, i);
 		plan_add(p, &xvx_step, sw, x)->loc = &br->loc;
 		plan_add(p, &step_set, sw, i);
@@ -631,9 +653,10 @@ int hosts_check_here(const struct topo_lab *lab, struct sbuf *err)
 		const struct sockaddr *sa = it->ifa_addr;
 		if (!sa || sa->sa_family != lab->here->addr.family)
 			continue;
-		const void *bytes = sa->sa_family == AF_INET
-					    ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
-					    : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+		const void *bytes =
+		    sa->sa_family == AF_INET
+			? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+			: (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
 		found = memcmp(bytes, lab->here->addr.a, ipaddr_bytes(&lab->here->addr)) == 0;
 	}
 	freeifaddrs(ifa);
@@ -654,14 +677,17 @@ int hosts_probe(const struct topo_lab *lab, struct sbuf *err)
 
 	if (!lab->here)
 		return 0;
-	vec_foreach(np, &lab->nodes) if (hosts_node_here(lab, *np))
-		vec_foreach(ip, &(*np)->ifaces) crosses |= (*ip)->xvni != 0;
+	vec_foreach (np, &lab->nodes)
+		if (hosts_node_here(lab, *np))
+			vec_foreach (ip, &(*np)->ifaces)
+				crosses |= (*ip)->xvni != 0;
 	if (!crosses)
 		return 0;
 	int r = kind_vxlan_probe();
 	if (r == -EOPNOTSUPP)
-		sbuf_addf(err, "kernel lacks VXLAN support (module vxlan): the links between host '%s' "
-			       "and the others need it; nothing was created",
+		sbuf_addf(err,
+			  "kernel lacks VXLAN support (module vxlan): the links between host '%s' "
+			  "and the others need it; nothing was created",
 			  lab->here->name);
 	else if (r < 0)
 		sbuf_addf(err, "cannot probe the kernel for VXLAN: %s", strerror(-r));
@@ -672,6 +698,7 @@ size_t hosts_nodes_here(const struct topo_lab *lab)
 {
 	size_t n = 0;
 
-	vec_foreach(np, &lab->nodes) n += !(*np)->is_switch && hosts_node_here(lab, *np);
+	vec_foreach (np, &lab->nodes)
+		n += !(*np)->is_switch && hosts_node_here(lab, *np);
 	return n;
 }

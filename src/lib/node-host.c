@@ -4,8 +4,7 @@
 #include "hosts.h"
 #include "node-key.h"
 
-static int parse_host(struct topo_node *n, char *value, const struct topo_loc *loc,
-		      struct diag *d)
+static int parse_host(struct topo_node *n, char *value, const struct topo_loc *loc, struct diag *d)
 {
 	const char *why = topo_name_error(value, TOPO_NODE_NAME_MAX);
 
@@ -25,8 +24,8 @@ static void free_host(struct topo_node *n)
 }
 
 const struct node_key node_key_host = {
-	.key = "host",
-	.parse = parse_host,
-	.validate = hosts_validate,
-	.free = free_host,
+    .key = "host",
+    .parse = parse_host,
+    .validate = hosts_validate,
+    .free = free_host,
 };

@@ -280,6 +280,7 @@ struct topo_lab {
 	char *source; /* the file's text, kept for `nslab check` */
 	/* [hosts] (hosts.h): empty in a one-host lab */
 	struct topo_loc hosts_loc;
+	bool hosts_bad; /* a host's line was refused: no follow-up errors */
 	VEC(struct topo_host *) hosts;
 	VEC(struct topo_place) places;
 	char *default_host;
