@@ -67,7 +67,7 @@ median() { printf '%s\n' $1 | sort -n | awk '{v[NR] = $1} END {print v[int((NR +
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b - a}'; }
 
 HOSTS="a b c"
-LABS="nslt-mh-one nslt-mh-rt nslt-mh-k8s nslt-mh-star nslt-mh-rb"
+LABS="nslt-mh-one nslt-mh-rt nslt-mh-rt2 nslt-mh-k8s nslt-mh-star nslt-mh-rb"
 WORK=$(mktemp -d /tmp/nslt-mh-test.XXXXXX)
 
 cleanup() {
@@ -228,6 +228,8 @@ if [ "$CORE" = 0 ]; then
 		"up --host a and --host b" "each host has its nodes" "check on each host: every expectation holds" \
 		"the cross-host interfaces are VXLAN (remote, VNI 5000, port 4789, MTU 1450)" \
 		"the VXLAN sockets are in the hosts' namespaces, not the nodes'" \
+		"b's part refused on host a, a's part untouched" \
+		"a second lab with VNI 5000 on the same hosts is refused, nothing made" \
 		"b's underlay cable out, h1 does not reach h2; back in, it does" "down on both hosts" "nothing is left on any host"; do
 		skip "$A: $d" "core not there yet"
 	done
@@ -275,6 +277,27 @@ b: $(cat "$WORK/check.$L.b")"
 			simhost_run "${ns%%:*}" ip netns exec "${ns#*:}" ss -Huln | grep ':4789 ' | sed "s/^/$ns has a socket on 4789: /"
 		done)
 	check "$A: the VXLAN sockets are in the hosts' namespaces, not the nodes'" "$out"
+	# the wrong host: b's part on a (198.18.0.2 is not a's address)
+	out=$(nsl a up --host b "$F" 2>&1)
+	rc=$?
+	left=$(simhost_leftovers a $L | grep -v -e "namespace $L-h1\$" -e "namespace $L-r1\$" -e "/run/nslab/$L\$")
+	if [ "$rc" = 1 ] && [ -z "$left" ] && [ "$(nodes a $L)" = "h1 r1 " ]; then
+		ok "$A: b's part refused on host a, a's part untouched ($(printf '%s' "$out" | head -n 1))"
+	else
+		notok "$A: b's part refused on host a, a's part untouched" "exit $rc: $out
+$left
+nodes on a: $(nodes a $L)"
+	fi
+	# a second lab on the same hosts with the same VNI: refused, nothing made
+	sed 's/^name = nslt-mh-rt$/name = nslt-mh-rt2/' "$F" >"$WORK/rt2.ini"
+	out=$(nsl a up --host a "$WORK/rt2.ini" 2>&1)
+	rc=$?
+	left=$(clean nslt-mh-rt2)
+	case "$rc|$left|$out" in
+	1\|\|*"VNI 5000"*"taken"*) ok "$A: a second lab with VNI 5000 on the same hosts is refused, nothing made" ;;
+	*) notok "$A: a second lab with VNI 5000 on the same hosts is refused, nothing made" "exit $rc: $out
+$left" ;;
+	esac
 	# the traffic goes over the underlay: with b's cable out, h1 cannot
 	# reach h2; plugged back, it can
 	simhost_run b ip link set eth0 down
