@@ -323,7 +323,9 @@ L=nslt-mh-k8s
 F=$MH/flannel-3.ini
 if [ "$CORE" = 0 ]; then
 	for d in "up --host on a, b, c" "each host has its Kubernetes node and pods" \
-		"check on each host: every pod reaches every pod, every node every pod" "down --host H FILE on every host" \
+		"check on each host: every pod reaches every pod, every node every pod" \
+		"1400-byte packets cross both VXLAN layers from a to c; 1450 gets 'Frag needed' (mtu 1400)" \
+		"down --host H FILE on every host" \
 		"nothing is left on any host"; do
 		skip "$A: $d" "core not there yet"
 	done
@@ -341,6 +343,17 @@ else
 	[ "$total" -ge 27 ] || out="$out
 only $total expectations passed in all (want 6x6-6 pod pairs + 3x6 node-pod pairs at least 27)"
 	check "$A: check on each host: every pod reaches every pod, every node every pod ($total in all)" "$out"
+	# two VXLAN layers (flannel.1 in the node's, the switch's between
+	# hosts) within the underlay's 1500: the nodes' eth0 is 1450, flannel.1
+	# 1400, and a packet of 1400 with DF crosses from a to c (one of 1450
+	# gets "Frag needed", never a silent drop)
+	out=$(simhost_run a ip netns exec $L-pod1-1 ping -c 1 -W 2 -M "do" -s 1372 10.244.3.2 2>&1) ||
+		out="a 1400-byte packet with DF, pod1-1 (a) -> pod3-1 (c): $out"
+	case $out in *" 0% packet loss"*) out='' ;; esac
+	o=$(simhost_run a ip netns exec $L-pod1-1 ping -c 1 -W 2 -M "do" -s 1422 10.244.3.2 2>&1)
+	case $o in *"Frag needed"*"mtu = 1400"*) ;; *) out="$out
+a 1450-byte packet with DF, pod1-1 -> pod3-1, want 'Frag needed ... mtu = 1400': $o" ;; esac
+	check "$A: 1400-byte packets cross both VXLAN layers from a to c; 1450 gets 'Frag needed' (mtu 1400)" "$out"
 	# down as each host's part: 'down --host H FILE'
 	out=$(for h in $HOSTS; do
 		o=$(nsl "$h" down --host "$h" "$F" 2>&1) || echo "$h: down --host $h: $o"
