@@ -27,6 +27,7 @@ SRC=${NSLAB_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 MH=$SRC/topologies/multihost
 TRANSPORT=$SRC/tests/multihost/transport.sh
 # the cluster's up within this factor of the same lab's on one host
+# (issue #22's target; not checked in a sanitized build)
 RATIO_MAX=${NSLAB_MH_RATIO:-1.5}
 
 if [ "$(id -u)" != 0 ]; then
@@ -418,7 +419,9 @@ $total expectations passed in all, want 10"
 	check "$A: check on each host: the sampled cross-host pairs reach each other ($total)" "$out"
 	ratio=$(awk -v a="$one" -v b="$multi" 'BEGIN {printf "%.2f", b / a}')
 	echo "# measurement: star of 300 nodes, up on one host $one s, on three hosts in parallel $multi s (wall clock): ${ratio}x (target ${RATIO_MAX}x)"
-	if awk -v r="$ratio" -v m="$RATIO_MAX" 'BEGIN {exit !(r <= m)}'; then
+	if [ -n "${NSLAB_SANITIZED:-}" ]; then
+		skip "$A: up of the three parts within ${RATIO_MAX}x of the one-host up (${ratio}x)" "a sanitized build: time bounds are for the plain build"
+	elif awk -v r="$ratio" -v m="$RATIO_MAX" 'BEGIN {exit !(r <= m)}'; then
 		ok "$A: up of the three parts within ${RATIO_MAX}x of the one-host up (${ratio}x)"
 	else
 		notok "$A: up of the three parts within ${RATIO_MAX}x of the one-host up" \
@@ -463,7 +466,7 @@ if [ "$CORE" = 0 ] || [ "$CLUSTER" = 0 ]; then
 	for d in "cluster up router-2.ini" "cluster check: every expectation holds" "cluster down" \
 		"nothing is left on any host" "cluster test flannel-3.ini" "nothing is left on any host after cluster test" \
 		"cluster up star-300.ini (timed)" "cluster down star-300.ini, nothing left" \
-		"e. cluster up rollback-3.ini fails (the part on c)" "e. after the failed cluster up, nothing of the lab on any host"; do
+		"e. cluster up rollback-3.ini fails on c, and takes down the parts of a and b" "e. after the failed cluster up, nothing of the lab on any host"; do
 		skip "$A: $d" "$why"
 	done
 else
@@ -479,11 +482,12 @@ else
 	fi
 	out=$("$N" cluster check "$F" 2>&1)
 	rc=$?
-	case "$rc|$out" in
-	0\|*"ok"*"reach h1 -> h2"*) ok "$A: cluster check: every expectation holds" ;;
-	0\|*"ok"*"reach h2 -> h1"*) ok "$A: cluster check: every expectation holds" ;;
-	*) notok "$A: cluster check: every expectation holds" "exit $rc: $out" ;;
-	esac
+	# every expectation from both hosts: 7 from a's nodes, 4 from b's
+	if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q "^11 of 11 expectations hold in lab '$L' on 2 hosts"; then
+		ok "$A: cluster check: every expectation holds ($(printf '%s\n' "$out" | tail -n 1))"
+	else
+		notok "$A: cluster check: every expectation holds (11 of 11 on 2 hosts)" "exit $rc: $out"
+	fi
 	out=$("$N" cluster down "$F" 2>&1)
 	rc=$?
 	check "$A: cluster down" "$(bad $rc "$out")"
@@ -509,10 +513,13 @@ else
 	L=nslt-mh-rb
 	out=$("$N" cluster up "$MH/rollback-3.ini" 2>&1)
 	rc=$?
-	if [ "$rc" != 0 ]; then
-		ok "$A: e. cluster up rollback-3.ini fails (the part on c): exit $rc"
+	# it fails, naming c, and takes down the parts of a and b it had made
+	if [ "$rc" = 1 ] && printf '%s\n' "$out" | grep -q "failed on host 'c'" &&
+		printf '%s\n' "$out" | grep -qF "[a] lab '$L' is down" &&
+		printf '%s\n' "$out" | grep -qF "[b] lab '$L' is down"; then
+		ok "$A: e. cluster up rollback-3.ini fails on c, and takes down the parts of a and b"
 	else
-		notok "$A: e. cluster up rollback-3.ini fails (the part on c)" "exit 0: $out"
+		notok "$A: e. cluster up rollback-3.ini fails on c, and takes down the parts of a and b" "exit $rc: $out"
 	fi
 	printf '%s\n' "$out" | sed 's/^/#   /'
 	check "$A: e. after the failed cluster up, nothing of the lab on any host" "$(clean $L)"
