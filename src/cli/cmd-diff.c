@@ -44,7 +44,24 @@ static int lab_and_file(const struct cmd *c, int npos, char **pos, char **lab, c
 		else
 			*file = pos[0];
 	}
-	return cmd_pick_lab(c, given, lab);
+	int r = cmd_pick_lab(c, given, lab);
+	if (r)
+		return r;
+	/* one host's part of a lab split across hosts (hosts.h): no whole lab
+	 * is here to compare or write */
+	_cleanup_fclose_ FILE *hf = rundir_fopen(*lab, RUNDIR_HOST, "r");
+	_cleanup_free_ char *host = hf ? read_stream(hf) : NULL;
+	if (host) {
+		host[strcspn(host, "\n")] = '\0';
+		err("%s: lab '%s' here is host '%s''s part of a lab split across hosts, not a whole "
+		    "lab: 'nslab check %s' checks this part, 'nslab cluster check FILE' every part, "
+		    "'nslab show %s' shows what this host has",
+		    c->name, *lab, host, *lab, *lab);
+		free(*lab);
+		*lab = NULL;
+		return EXIT_FAIL;
+	}
+	return 0;
 }
 
 /* The kernel's state of a lab: 0, or an exit status after saying why. */

@@ -127,7 +127,7 @@ static int up_run(int argc, char **argv)
 		err("up '%s' %s", lab->name, why_up.s);
 	} else if (r < 0) {
 		err("up '%s' failed: %s", lab->name, why_up.s ? why_up.s : strerror(-r));
-		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP)
+		if (r != -EALREADY && r != -EBUSY && r != -EOPNOTSUPP && r != -EADDRNOTAVAIL)
 			fprintf(stderr, "nslab: everything it had made was removed\n");
 	} else {
 		size_t nodes = hosts_nodes_here(lab);

@@ -665,7 +665,7 @@ int hosts_check_here(const struct topo_lab *lab, struct sbuf *err)
 	sbuf_addf(err,
 		  "host '%s' has the underlay address %s (line %u), which is no address of this "
 		  "machine: is this host '%s'? ('ip -br addr' shows its addresses; '--host NAME' "
-		  "names the host this is)",
+		  "names the host this is); nothing was created",
 		  lab->here->name, ipaddr_str(&lab->here->addr, buf), lab->here->loc.line,
 		  lab->here->name);
 	return -EADDRNOTAVAIL;
