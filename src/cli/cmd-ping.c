@@ -2,6 +2,7 @@
 /* nslab ping and nslab tracepath: the real iputils tools, run inside A. */
 #include "access.h"
 #include "runtime.h"
+#include "check.h"
 #include "cmd.h"
 #include "plan.h"
 
@@ -23,11 +24,12 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 	} a = {argv + optind, dash < argc ? argv + dash + 1 : NULL, dash - optind,
 	       dash < argc ? argc - dash - 1 : 0};
 	if (a.npos == 2 && cmd_is_lab(a.pos[0]))
-		return cmd_usage_error(c, "lab '%s' is named, and node '%s'; name the target too: %s %s %s B",
-				       a.pos[0], a.pos[1], c->name, a.pos[0], a.pos[1]);
+		return cmd_usage_error(
+		    c, "lab '%s' is named, and node '%s'; name the target too: %s %s %s B",
+		    a.pos[0], a.pos[1], c->name, a.pos[0], a.pos[1]);
 	if (a.npos == 1 && cmd_is_lab(a.pos[0]))
-		return cmd_usage_error(c, "lab '%s' is named; name the two ends too: %s %s A B", a.pos[0],
-				       c->name, a.pos[0]);
+		return cmd_usage_error(c, "lab '%s' is named; name the two ends too: %s %s A B",
+				       a.pos[0], c->name, a.pos[0]);
 	if (a.npos < 2 || a.npos > 3)
 		return cmd_usage_error(c, "name the two ends: %s [LAB] A B", c->name);
 	r = cmd_pick_lab(c, a.npos == 3 ? a.pos[0] : NULL, &lab);
@@ -38,12 +40,16 @@ static int probe_run(const struct cmd *c, int argc, char **argv)
 		return r;
 	/* B: an address, NODE:IF or NODE */
 	struct ipaddr probe_ip;
+	bool elsewhere = false;
 	if (ipaddr_parse_host(target, &probe_ip) < 0) {
 		_cleanup_free_ char *tnode = xstrndup(target, strcspn(target, ":"));
-		if ((r = cmd_check_node(c, lab, tnode)))
+		/* a node on another host of a lab split across hosts: its
+		 * address from the topology */
+		elsewhere = check_elsewhere(lab, target, &to) == 0;
+		if (!elsewhere && (r = cmd_check_node(c, lab, tnode)))
 			return r;
 	}
-	r = access_target(lab, from, target, &to, &why);
+	r = elsewhere ? 0 : access_target(lab, from, target, &to, &why);
 	if (r < 0) {
 		err("%s: %s", c->name, why.s);
 		sbuf_free(&why);
@@ -93,21 +99,21 @@ static int tracepath_run(int argc, char **argv)
 }
 
 const struct cmd cmd_ping = {
-	.name = "ping",
-	.args = "[LAB] A B [-- PING-OPTIONS]",
-	.summary = "Ping node B (or B:IF, or an address) from node A.",
-	.help = "Runs iputils ping inside A. B is a node (its address on a subnet A shares,\n"
-		"else its first address, IPv4 first), NODE:IF, or an address. Without options\n"
-		"it sends 3 pings ('-c 3 -i 0.2 -W 2'); the exit status is ping's.\n",
-	.run = ping_run,
-	.needs_root = true,
+    .name = "ping",
+    .args = "[LAB] A B [-- PING-OPTIONS]",
+    .summary = "Ping node B (or B:IF, or an address) from node A.",
+    .help = "Runs iputils ping inside A. B is a node (its address on a subnet A shares,\n"
+	    "else its first address, IPv4 first), NODE:IF, or an address. Without options\n"
+	    "it sends 3 pings ('-c 3 -i 0.2 -W 2'); the exit status is ping's.\n",
+    .run = ping_run,
+    .needs_root = true,
 };
 
 const struct cmd cmd_tracepath = {
-	.name = "tracepath",
-	.args = "[LAB] A B [-- TRACEPATH-OPTIONS]",
-	.summary = "Trace the path from node A to node B (or B:IF, or an address).",
-	.help = "Runs iputils 'tracepath -n' inside A; B as for 'nslab ping'.\n",
-	.run = tracepath_run,
-	.needs_root = true,
+    .name = "tracepath",
+    .args = "[LAB] A B [-- TRACEPATH-OPTIONS]",
+    .summary = "Trace the path from node A to node B (or B:IF, or an address).",
+    .help = "Runs iputils 'tracepath -n' inside A; B as for 'nslab ping'.\n",
+    .run = tracepath_run,
+    .needs_root = true,
 };

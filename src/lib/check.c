@@ -793,6 +793,22 @@ int check_write_junit(const char *path, const char *lab, const struct check_resu
 	return fclose(f) == 0 ? 0 : -errno;
 }
 
+int check_elsewhere(const char *lab, const char *target, struct ipaddr *ret)
+{
+	if (!rundir_has(lab, RUNDIR_HOST))
+		return -ENOENT;
+	struct diag d = {0};
+	_cleanup_free_ char *edited = NULL;
+	struct topo_lab *t = check_load_running(lab, &d, &edited);
+	_cleanup_free_ char *node = xstrndup(target, strcspn(target, ":"));
+	const char *colon = strchr(target, ':');
+	int r = t && elsewhere(t, node) ? remote_addr(t, node, colon ? colon + 1 : NULL, ret)
+					: -ENOENT;
+	diag_free(&d);
+	topo_lab_free(t);
+	return r;
+}
+
 struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_edited)
 {
 	_cleanup_free_ char *path = rundir_path(lab, RUNDIR_TOPOLOGY);

@@ -48,6 +48,10 @@ void check_results_free(struct check_results *r);
  * signal's name, or NULL) adds a testcase with an <error> saying so. */
 int check_write_junit(const char *path, const char *lab, const struct check_results *r,
 		      double seconds, const char *interrupted);
+/* On one host's part of a lab split across hosts (hosts.h): the address
+ * of target, NODE or NODE:IF, a node on another host, from the topology
+ * (0), or -ENOENT (not a part, or a node of this host, or none). */
+int check_elsewhere(const char *lab, const char *target, struct ipaddr *ret);
 /* The topology a running lab was built from (kept in its run directory),
  * parsed and validated; NULL with errors in d. Its lines are labelled with
  * the file given to up, or, when that file has changed or gone since,

@@ -313,6 +313,12 @@ $left" ;;
 	*) notok "$A: b's underlay cable out, h1 does not reach h2; back in, it does" "cable out: exit $rc: $out
 cable in: exit $rc2: $out2" ;;
 	esac
+	# a node of the other host by name: its address from the topology
+	out=$(nsl a ping $L h1 h2 2>&1)
+	case $out in
+	*"PING 10.0.2.10 "*" 0% packet loss"*) ok "$A: nslab ping h1 h2 on host a names a node of host b" ;;
+	*) notok "$A: nslab ping h1 h2 on host a names a node of host b" "$out" ;;
+	esac
 	check "$A: down on both hosts" "$(down_all $L)"
 	check "$A: nothing is left on any host" "$(clean $L)"
 	echo "# $A: $(secs "$t0" "$(now)") s"
