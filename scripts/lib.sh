@@ -18,10 +18,11 @@ NSLAB_NODE_PACKAGES=(apache2 bind9 radvd nftables iptables curl frr iperf3)
 # the basics a minimal root lacks (sysctl, /etc/services, findmnt, unshare,
 # setpriv, mount; script, of bsdutils, for down --all's question on a terminal);
 # groff and man for the man pages (tests/cli/install.sh); graphviz for
-# 'nslab graph -f svg' and scripts/graphs.sh (graph's dot and mermaid need nothing).
+# 'nslab graph -f svg' and scripts/graphs.sh (graph's dot and mermaid need nothing);
+# OpenSSH for 'nslab cluster' over real ssh between simulated hosts (test-multihost).
 NSLAB_TEST_PACKAGES=("${NSLAB_BUILD_PACKAGES[@]}" "${NSLAB_RUN_PACKAGES[@]}" libcmocka-dev
 	bind9-dnsutils tcpdump jq procps netbase util-linux mount bsdutils kmod bc time wireguard-tools
-	groff-base man-db graphviz valgrind
+	groff-base man-db graphviz valgrind openssh-client openssh-server
 	"${NSLAB_NODE_PACKAGES[@]}")
 # The VM suite (GRE, which this kind of machine's kernel lacks); optional.
 NSLAB_VM_PACKAGES=(qemu-system-x86 busybox-static xz-utils cpio)

@@ -74,8 +74,10 @@ WORK=$(mktemp -d /tmp/nslt-mh-test.XXXXXX)
 cleanup() {
 	local status=$? h lab out
 	trap - EXIT INT TERM
-	# what a failed scenario left up: its parts, then the hosts themselves
+	# what a failed scenario left up: its parts, sshd (g), then the hosts
 	for h in $(simhost_names 2>/dev/null); do
+		pid=$(cat "/proc/$(simhost_pid "$h")/root/run/nslt-mh-sshd.pid" 2>/dev/null) &&
+			kill "$pid" 2>/dev/null
 		for lab in $LABS; do
 			[ -e "/proc/$(simhost_pid "$h")/root/run/nslab/$lab" ] &&
 				simhost_run "$h" "$N" down "$lab" >/dev/null 2>&1
@@ -529,4 +531,81 @@ else
 	fi
 	printf '%s\n' "$out" | sed 's/^/#   /'
 	check "$A: e. after the failed cluster up, nothing of the lab on any host" "$(clean $L)"
+fi
+
+# --- g. nslab cluster over real OpenSSH -----------------------------------
+# sshd in hosts a and b (on their underlay addresses, a key of the test's
+# own), nslab cluster run in host a: the same commands as through the
+# transport, through ssh and a remote shell's quoting
+A="g. ssh"
+if [ "$CORE" = 0 ] || [ "$CLUSTER" = 0 ] || [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null ||
+	! command -v ssh-keygen >/dev/null; then
+	for d in "sshd in hosts a and b" "cluster up router-2.ini over ssh" "cluster check over ssh" \
+		"cluster down over ssh, nothing left"; do
+		skip "$A: $d" "OpenSSH is not installed (Debian's openssh-server, openssh-client)"
+	done
+else
+	L=nslt-mh-rt
+	F=$MH/router-2.ini
+	K=$WORK/ssh
+	mkdir -m 700 "$K"
+	ssh-keygen -q -t ed25519 -N '' -C nslt-mh -f "$K/id" &&
+		ssh-keygen -q -t ed25519 -N '' -C nslt-mh-host -f "$K/hostkey" &&
+		cp "$K/id.pub" "$K/authorized_keys"
+	out=''
+	for i in 1 2; do
+		h=$(echo "a b" | cut -d' ' -f$i)
+		cat >"$K/sshd-$h.conf" <<EOC
+ListenAddress 198.18.0.$i
+Port 22
+HostKey $K/hostkey
+PidFile /run/nslt-mh-sshd.pid
+AuthorizedKeysFile $K/authorized_keys
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+EOC
+		simhost_run "$h" mkdir -p /run/sshd
+		simhost_run "$h" /usr/sbin/sshd -f "$K/sshd-$h.conf" -E "$K/sshd-$h.log" ||
+			out="$out$h: sshd did not start: $(cat "$K/sshd-$h.log")
+"
+	done
+	for _ in $(seq 50); do
+		simhost_run a ss -Hltn | grep -q '198.18.0.1:22 ' && simhost_run b ss -Hltn | grep -q '198.18.0.2:22 ' && break
+		sleep 0.1
+	done
+	check "$A: sshd in hosts a and b" "$out"
+	SSH="--ssh-option IdentityFile=$K/id --ssh-option IdentitiesOnly=yes --ssh-option UserKnownHostsFile=/dev/null --ssh-option StrictHostKeyChecking=no --ssh-option LogLevel=ERROR --ssh-option ConnectTimeout=5 --remote-nslab $N"
+	# shellcheck disable=SC2086 # SSH is words
+	out=$(simhost_run a env -u NSLAB_CLUSTER_TRANSPORT HOME="$K" "$N" cluster up $SSH "$F" 2>&1)
+	rc=$?
+	got=$(nodes a $L)$(nodes b $L)
+	if [ "$rc" = 0 ] && [ "$got" = "h1 r1 h2 " ]; then
+		ok "$A: cluster up router-2.ini over ssh"
+	else
+		notok "$A: cluster up router-2.ini over ssh" "exit $rc; nodes on a then b: $got; $out
+sshd: $(cat "$K"/sshd-*.log)"
+	fi
+	# shellcheck disable=SC2086
+	out=$(simhost_run a env -u NSLAB_CLUSTER_TRANSPORT HOME="$K" "$N" cluster check $SSH "$F" 2>&1)
+	rc=$?
+	if [ "$rc" = 0 ] && printf '%s\n' "$out" | grep -q "^11 of 11 expectations hold in lab '$L' on 2 hosts"; then
+		ok "$A: cluster check over ssh ($(printf '%s\n' "$out" | tail -n 1))"
+	else
+		notok "$A: cluster check over ssh (11 of 11 on 2 hosts)" "exit $rc: $out"
+	fi
+	# shellcheck disable=SC2086
+	out=$(simhost_run a env -u NSLAB_CLUSTER_TRANSPORT HOME="$K" "$N" cluster down $SSH "$F" 2>&1)
+	rc=$?
+	for h in a b; do
+		pid=$(cat "/proc/$(simhost_pid "$h")/root/run/nslt-mh-sshd.pid" 2>/dev/null) &&
+			kill "$pid" 2>/dev/null
+	done
+	for _ in $(seq 50); do
+		simhost_run a ss -Hltn | grep -q ':22 ' || simhost_run b ss -Hltn | grep -q ':22 ' || break
+		sleep 0.1
+	done
+	check "$A: cluster down over ssh, nothing left" "$(bad $rc "$out")$(clean $L)"
 fi
