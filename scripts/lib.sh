@@ -37,13 +37,16 @@ say_failed() {
 # package lists (they may be empty or old) and install again.
 apt_update_install() {
 	local log=$1
+	# Wait for another apt or dpkg (unattended-upgrades, a second
+	# terminal) to let go of its lock instead of failing at once.
+	local wait=(-o DPkg::Lock::Timeout=300)
 	shift
-	apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1 && return 0
-	if ! apt-get update -q >"$log" 2>&1; then
+	apt-get "${wait[@]}" install -y -q --no-install-recommends "$@" >"$log" 2>&1 && return 0
+	if ! apt-get "${wait[@]}" update -q >"$log" 2>&1; then
 		say_failed "apt-get update" "$log"
 		return 1
 	fi
-	if ! apt-get install -y -q --no-install-recommends "$@" >"$log" 2>&1; then
+	if ! apt-get "${wait[@]}" install -y -q --no-install-recommends "$@" >"$log" 2>&1; then
 		say_failed "apt-get install $*" "$log"
 		return 1
 	fi

@@ -44,10 +44,11 @@ status=0
 meson test -C "$BUILD" "${args[@]}" "$@" || status=$?
 # The integration test programs' own leaks are not nslab's: a failed
 # assertion jumps past their cleanup. nslab, and the unit tests of the
-# core library, are checked in full.
+# core library, are checked in full. print_suppressions=0: a list of the
+# leaks suppressed is no report (LeakSanitizer writes it to the log file).
 printf 'leak:/tests/integration/test-\n' >"$SAN_LOGS.supp"
 ASAN_OPTIONS=detect_leaks=1:log_path=$SAN_LOGS/asan \
-LSAN_OPTIONS=suppressions=$SAN_LOGS.supp \
+LSAN_OPTIONS=suppressions=$SAN_LOGS.supp:print_suppressions=0 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:log_path=$SAN_LOGS/ubsan \
 	meson test -C "$SAN_BUILD" "${args[@]}" "${san_args[@]}" || status=$?
 # The unit suite once more under valgrind's memcheck (the C tests through
