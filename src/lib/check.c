@@ -858,7 +858,7 @@ struct topo_lab *check_load_running(const char *lab, struct diag *d, char **ret_
 		struct sbuf why = {0};
 		host[strcspn(host, "\n")] = '\0';
 		if (hosts_select(t, host, &why) < 0) {
-			struct topo_loc l = {.file = name};
+			struct topo_loc l = {.file = t->file};
 			diag_add(d, &l, NULL, "the lab's part is host '%s': %s", host, why.s);
 			sbuf_free(&why);
 			topo_lab_free(t);

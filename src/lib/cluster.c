@@ -145,6 +145,7 @@ static int start(struct cluster_part *p, const struct cluster_opts *o, enum clus
 	struct strvec argv = {0};
 
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
+		free(p->error); /* a retry's */
 		p->error = xasprintf("pipe: %s", strerror(errno));
 		goto fail;
 	}
@@ -153,6 +154,7 @@ static int start(struct cluster_part *p, const struct cluster_opts *o, enum clus
 	fflush(NULL); /* nothing buffered is written twice */
 	pid_t pid = fork();
 	if (pid < 0) {
+		free(p->error); /* a retry's */
 		p->error = xasprintf("fork: %s", strerror(errno));
 		goto fail;
 	}
@@ -332,6 +334,9 @@ int cluster_run(struct cluster_run *r, const struct cluster_opts *o, bool ignore
 {
 	double t0 = probe_now();
 	int rc = 0;
+
+	/* SIGCHLD ignored (inherited so) would reap the parts before waitpid */
+	(void)signal(SIGCHLD, SIG_DFL);
 
 	vec_foreach (p, &r->parts) {
 		p->deadline = t0 + (o->timeout ? o->timeout : 300);

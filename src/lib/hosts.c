@@ -60,6 +60,14 @@ static void parse_host(struct topo_lab *lab, const char *key, char **w, size_t n
 			}
 			free(h.dev);
 			h.dev = xstrdup(w[i + 1]);
+		} else if (w[i + 1][0] == '-' || strpbrk(w[i + 1], " \t\n")) {
+			/* ssh would take it for an option (-oProxyCommand=...) */
+			diag_add(d, loc,
+				 "write where ssh logs in: 'ssh root@lab2.example.org' or "
+				 "'ssh lab2' (a Host of ~/.ssh/config, which holds any options)",
+				 "host '%s': ssh destination '%s' is an option, not a destination",
+				 key, w[i + 1]);
+			goto bad;
 		} else {
 			free(h.ssh);
 			h.ssh = xstrdup(w[i + 1]);
@@ -474,6 +482,15 @@ bool hosts_node_here(const struct topo_lab *lab, const struct topo_node *n)
 	return n->is_switch ? lab->switch_here : n->host == lab->here;
 }
 
+bool hosts_iface_here(const struct topo_lab *lab, const struct topo_iface *i)
+{
+	if (!hosts_node_here(lab, i->node))
+		return false;
+	/* a port of the switch namespace goes with its node (hosts_plan_link) */
+	return !lab->here || !i->node->is_switch || !i->peer || i->peer->node->is_switch ||
+	       hosts_node_here(lab, i->peer->node);
+}
+
 /* One VXLAN device of a segment between hosts, made from the host's
  * namespace into its node's (or the switch's). */
 struct xvx {
@@ -541,6 +558,19 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		sbuf_addf(err, "namespace '%s': %s", x->iface->node->netns, strerror(-fd));
 		return fd;
 	}
+	/* an index of the host's own would be taken for that device (see
+	 * xvx_ifindex): never seen, but never a change to the host's link */
+	struct rtnl_link *taken = NULL;
+	if (rtnl_link_get_kernel(nl->host_sk, (int)nl_ifindex(nl, x->iface), NULL, &taken) == 0) {
+		sbuf_addf(err,
+			  "this host's namespace has an interface '%s' of index %u, the index "
+			  "planned for '%s' in '%s': nothing of the host's was changed; delete "
+			  "that interface or take the lab up on another host",
+			  rtnl_link_get_name(taken), nl_ifindex(nl, x->iface), x->iface->name,
+			  x->iface->node->netns);
+		rtnl_link_put(taken);
+		return -EEXIST;
+	}
 	nl_link_setup(nl, link, x->iface);
 	rtnl_link_vxlan_set_id(link, x->iface->xvni);
 	rtnl_link_vxlan_set_port(link, lab->vx_port ? lab->vx_port : HOSTS_VX_PORT);
@@ -582,6 +612,20 @@ static const struct step_type xvx_step = {
     .apply = xvx_apply,
 };
 
+/* A VXLAN device that goes into a node is created from a socket in the
+ * host's namespace. Older kernels (Debian 12's 6.1 among them) look the
+ * request's ifindex (or, without one, its name) up in the socket's
+ * namespace, not in the one the device goes to: a planned index of 2
+ * would find the host's eth0 (File exists), so would a name of eth0. So
+ * these devices have indexes far above what a host hands out, and their
+ * names are never looked up. */
+#define XVX_IFINDEX_BASE 0x40000000u
+static void xvx_ifindex(struct plan *p, struct topo_iface *i)
+{
+	plan_ifindex(p, i);
+	i->ifindex += XVX_IFINDEX_BASE;
+}
+
 bool hosts_plan_link(struct plan *p, struct topo_iface *a, struct topo_iface *b)
 {
 	if (!p->lab->here)
@@ -598,7 +642,7 @@ bool hosts_plan_link(struct plan *p, struct topo_iface *a, struct topo_iface *b)
 		struct xvx *x = plan_alloc(p, sizeof(*x));
 		x->iface = e;
 		x->remote = e->peer->node->host;
-		plan_ifindex(p, e);
+		xvx_ifindex(p, e);
 		plan_add(p, &xvx_step, e->node, x)->loc = &e->dev->loc;
 		plan_add(p, &step_set, e->node, e)->dev = e->dev;
 	}
@@ -635,7 +679,7 @@ void hosts_plan_bridges(struct plan *p)
 		vec_foreach (hp, &lab->hosts)
 			if (on[(*hp)->index] && *hp != lab->here)
 				x->floods[x->nfloods++] = *hp;
-		plan_ifindex(p, i);
+		xvx_ifindex(p, i);
 		plan_add(p, &xvx_step, sw, x)->loc = &br->loc;
 		plan_add(p, &step_set, sw, i);
 	}

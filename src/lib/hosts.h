@@ -33,6 +33,9 @@ struct topo_host *hosts_find(const struct topo_lab *lab, const char *name);
 int hosts_select(struct topo_lab *lab, const char *name, struct sbuf *err);
 /* Is node n (or the switch namespace) part of what is being built? */
 bool hosts_node_here(const struct topo_lab *lab, const struct topo_node *n);
+/* Whether this host's part makes interface i: its node is here, and a
+ * port of the switch namespace is made only where its node is. */
+bool hosts_iface_here(const struct topo_lab *lab, const struct topo_iface *i);
 /* up: -EADDRNOTAVAIL with the reason in err when the host being built has
  * an underlay address that is none of this machine's (the wrong --host). */
 int hosts_check_here(const struct topo_lab *lab, struct sbuf *err);

@@ -4,6 +4,7 @@
  * learning and hairpin, cost, priority, and VLAN membership: pvid,
  * untagged, tagged), their steps, and reading them back from the kernel
  * for show, diff and save. */
+#include "hosts.h"
 #include "kind-bridge.h"
 #include "nl.h"
 #include "plan.h"
@@ -509,6 +510,8 @@ static void plan_port(struct plan *p, struct topo_dev *dev, struct bridge *b,
 {
 	struct bridge_port_opts o;
 
+	if (!hosts_iface_here(p->lab, port))
+		return; /* another host's part makes it */
 	merged(b, port, self, &o);
 	if (has_flags(&o)) {
 		struct port_step *ps = plan_alloc(p, sizeof(*ps));

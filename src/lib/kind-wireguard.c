@@ -431,6 +431,42 @@ static void wg_validate_peers(struct topo_lab *lab, struct topo_dev *dev, struct
 	}
 }
 
+/* A key made at up is made on the host that builds its node: a host that
+ * builds a peer of it never learns it (hosts.c plans no coordination). */
+static void wg_validate_hosts(const struct topo_dev *dev, const struct wg *w, struct diag *d)
+{
+	const struct topo_host *h0 = w->n ? w->ends[0].node->host : NULL;
+
+	if (!h0)
+		return;
+	if (!dev->node_name) {
+		for (size_t i = 1; i < w->n; i++)
+			if (w->ends[i].node->host && w->ends[i].node->host != h0) {
+				diag_add(
+				    d, &dev->loc,
+				    "place its members on one host, or write one [wireguard "
+				    "NODE:NAME] per member with its own 'private-key' and 'peer' "
+				    "lines",
+				    "WireGuard mesh '%s' has members on hosts '%s' and '%s': its "
+				    "keys are made at up, on each host apart",
+				    dev->name, h0->name, w->ends[i].node->host->name);
+				return;
+			}
+		return;
+	}
+	vec_foreach (p, &w->peers) {
+		const struct topo_host *h = p->end ? p->end->node->host : NULL;
+		if (!h || h == h0 || (w->ends[0].key_given && p->end->key_given))
+			continue;
+		diag_add(d, &p->loc,
+			 "give both devices their keys ('private-key = BASE64', from 'wg genkey'), "
+			 "or place them on one host",
+			 "peer '%s' is on host '%s', '%s:%s' on host '%s': a key made at up on "
+			 "one host is unknown to the other",
+			 p->ref, h->name, dev->node_name, dev->name, h0->name);
+	}
+}
+
 static void wg_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag *d)
 {
 	struct wg *w = wg_of(dev);
@@ -439,6 +475,8 @@ static void wg_validate(struct topo_lab *lab, struct topo_dev *dev, struct diag 
 		wg_validate_peers(lab, dev, w, d);
 	else if (w->n)
 		wg_validate_mesh(dev, w, d);
+	if (lab->hosts.n)
+		wg_validate_hosts(dev, w, d);
 	/* two devices of a node cannot share a UDP port */
 	for (size_t i = 0; i < w->n; i++)
 		vec_foreach (ip, &w->ends[i].node->ifaces) {

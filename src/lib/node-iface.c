@@ -3,6 +3,7 @@
  * attributes of an interface a link, bridge or tunnel makes. validate puts
  * them on it; the impairments (its link's and its own) are a step of their
  * own, a qdisc, once the interface exists. */
+#include "hosts.h"
 #include "node-key.h"
 #include "kind.h"
 #include "nl.h"
@@ -144,8 +145,9 @@ static const struct step_type step_impair = {
 
 static void plan_impairs(struct plan *p, struct topo_node *n)
 {
-	vec_foreach(ip, &n->ifaces) if (impair_active(&(*ip)->impair))
-		plan_add(p, &step_impair, n, *ip)->loc = (*ip)->impair_loc;
+	vec_foreach (ip, &n->ifaces)
+		if (impair_active(&(*ip)->impair) && hosts_iface_here(p->lab, *ip))
+			plan_add(p, &step_impair, n, *ip)->loc = (*ip)->impair_loc;
 }
 
 const struct node_key node_key_iface = {

@@ -77,9 +77,10 @@ void plan_build(struct topo_lab *lab, struct plan *p)
 
 	/* Interfaces that a bridge's or VRF's `ports =` names go in once every
 	 * device exists; before the kinds' own port settings (same group). */
-	vec_foreach(np, &lab->nodes) vec_foreach(ip, &(*np)->ifaces) if ((*ip)->master &&
-									  !(*ip)->auto_name)
-		plan_add(p, &step_port, *np, *ip)->loc = (*ip)->master_loc;
+	vec_foreach (np, &lab->nodes)
+		vec_foreach (ip, &(*np)->ifaces)
+			if ((*ip)->master && !(*ip)->auto_name && hosts_iface_here(lab, *ip))
+				plan_add(p, &step_port, *np, *ip)->loc = (*ip)->master_loc;
 	for (size_t k = 0; k < link_kinds_n; k++)
 		vec_foreach(dp, &lab->devs) if ((*dp)->kind == link_kinds[k])(*dp)->kind->plan(p, *dp);
 	hosts_plan_bridges(p);

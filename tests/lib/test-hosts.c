@@ -71,6 +71,14 @@ static size_t count(const char *text, const char *word)
 	return n;
 }
 
+/* Lines 1 to 8: two nodes joined by a link, with an address on wg0 (a
+ * mesh) or on t0 (a device each); a on h1, b on h2. */
+#define WG_TWO(dev)                                                                \
+	"[node a]\naddr = 192.0.2.1/24 dev eth0\naddr = 10.8.0.1/24 dev " dev "\n" \
+	"[node b]\naddr = 192.0.2.2/24 dev eth0\naddr = 10.8.0.2/24 dev " dev "\n" \
+	"[links]\nlink = a:eth0 b:eth0\n"
+#define WG_HOSTS "[hosts]\nh1 = 10.0.0.1\nh2 = 10.0.0.2\na = h1\nb = h2\n"
+
 static void test_errors(void **state)
 {
 	static const struct {
@@ -101,6 +109,15 @@ static void test_errors(void **state)
 	    {"[node a]\n[hosts]\nh1 = 10.0.0.1\ndefault = h1\nh1 = 10.0.0.2\n", 5,
 	     "key 'h1' given twice in [hosts] (first at line 3)", NULL},
 	    {"[node a]\n[hosts]\ndefault = h1\n", 2, "[hosts] names no host", NULL},
+	    {"[node a]\n[hosts]\nh1 = 10.0.0.1 ssh -oProxyCommand=x\ndefault = h1\n", 3,
+	     "host 'h1': ssh destination '-oProxyCommand=x' is an option, not a destination", NULL},
+	    /* WireGuard keys made at up: one host never learns another's */
+	    {WG_TWO("wg0") "[wireguard wg0]\nmembers = a b\ndev = eth0\n" WG_HOSTS, 9,
+	     "WireGuard mesh 'wg0' has members on hosts 'h1' and 'h2': its keys are made at up",
+	     NULL},
+	    {WG_TWO("t0") "[wireguard b:t0]\npeer = a:t0 endpoint 192.0.2.1:51820\n"
+			  "[wireguard a:t0]\n" WG_HOSTS,
+	     10, "peer 'a:t0' is on host 'h1', 'b:t0' on host 'h2': a key made at up", NULL},
 	    {"[node a]\n[hosts]\nh1 = 10.0.0.1\nx = y z\ndefault = h1\n", 4,
 	     "[hosts]: 'x = y z' is neither a host nor a placement", NULL},
 	};
@@ -123,6 +140,26 @@ static void test_errors(void **state)
 		diag_free(&d);
 		topo_lab_free(lab);
 	}
+}
+
+/* WireGuard devices on two hosts with their keys given: every host knows
+ * both public keys, nothing to refuse. */
+static void test_wireguard_keys_given(void **state)
+{
+	struct diag d = {0};
+	struct topo_lab *lab = topo_parse_string(
+	    WG_TWO("t0") "[wireguard b:t0]\npeer = a:t0 endpoint 192.0.2.1:51820\n"
+			 "private-key = AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=\n"
+			 "[wireguard a:t0]\nprivate-key = "
+			 "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=\n"
+			 "peer = b:t0 endpoint 192.0.2.2:51820\n" WG_HOSTS,
+	    "t.ini", &d);
+	topo_validate(lab, &d);
+	if (diag_count(&d))
+		diag_print(&d, stderr);
+	assert_int_equal(diag_count(&d), 0);
+	diag_free(&d);
+	topo_lab_free(lab);
 }
 
 static void test_placement(void **state)
@@ -261,6 +298,23 @@ static void test_switch_across_hosts(void **state)
 	free(p2);
 	free(p3);
 
+	/* a switch port's impairment and port settings go with the port: on
+	 * its node's host only (another host never made that port) */
+	const char *set = "[lab]\nname = sw\n[bridge lan]\nport = * hairpin on\n"
+			  "[node a]\n[node b]\n[links]\nlink = a:eth0 lan delay 10ms\n"
+			  "link = b:eth0 lan\n"
+			  "[hosts]\nh1 = 10.9.0.1\nh2 = 10.9.0.2\nb = h2\ndefault = h1\n";
+	p1 = plan_here(set, "h1");
+	p2 = plan_here(set, "h2");
+	has(p1, "tc -n sw-.sw qdisc add dev a-eth0 root");
+	has(p1, "tc -n sw-a qdisc add dev eth0 root");
+	has(p1, "link set a-eth0 type bridge_slave hairpin on");
+	lacks(p1, "b-eth0");
+	lacks(p2, "a-eth0");
+	has(p2, "link set b-eth0 type bridge_slave hairpin on");
+	free(p1);
+	free(p2);
+
 	/* a bridge whose ports are all on one host floods nowhere */
 	char *one =
 	    plan_here("[lab]\nname = one\n[bridge lan]\n[node a]\n[node b]\n[node c]\n"
@@ -284,6 +338,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_wireguard_keys_given),
 	    cmocka_unit_test(test_placement),
 	    cmocka_unit_test(test_link_between_hosts),
 	    cmocka_unit_test(test_switch_across_hosts),
