@@ -128,7 +128,9 @@ simhost_run() {
 	shift
 	pid=$(simhost_pid "$name") || return 1
 	_simhost_alive "$pid" || { _simhost_die "host '$name' (holder $pid) is gone"; return 1; }
-	env "$SIMHOST_MARK=$NSLAB_SIMHOST_DIR:$name" nsenter -t "$pid" -m -n --wd="$PWD" -- "$@"
+	# --root: entering a mount namespace sets the root to that namespace's
+	# own; in a chroot (fresh.sh) that is the machine's /, not the holder's
+	env "$SIMHOST_MARK=$NSLAB_SIMHOST_DIR:$name" nsenter -t "$pid" -m -n --root --wd="$PWD" -- "$@"
 }
 
 # _simhost_procs NAME: the processes of host NAME but its holder: in its
@@ -157,7 +159,7 @@ simhost_leftovers() {
 	pid=$(simhost_pid "$name") || return 0
 	_simhost_alive "$pid" || { echo "$name: host gone (holder $pid)"; return 0; }
 	root=/proc/$pid/root
-	for ns in $(nsenter -t "$pid" -m -n -- ip netns list 2>/dev/null | awk '{print $1}'); do
+	for ns in $(nsenter -t "$pid" -m -n --root -- ip netns list 2>/dev/null | awk '{print $1}'); do
 		case $ns in "$lab"-* | "$lab") echo "$name: namespace $ns" ;; *) [ -n "$lab" ] || echo "$name: namespace $ns" ;; esac
 	done
 	# a lab's run folder and DNS files (all labs': the host-wide record

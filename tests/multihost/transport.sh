@@ -29,4 +29,5 @@ fi
 if [ "$prog" = nslab ]; then
 	prog=${NSLAB_BIN:?NSLAB_BIN is not set}
 fi
-NSLAB_SIMHOST="$dir:$host" exec nsenter -t "$pid" -m -n --wd="$PWD" -- "$prog" "$@"
+# --root, as simhost_run: the holder's root, also in a chroot
+NSLAB_SIMHOST="$dir:$host" exec nsenter -t "$pid" -m -n --root --wd="$PWD" -- "$prog" "$@"
