@@ -558,19 +558,6 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 		sbuf_addf(err, "namespace '%s': %s", x->iface->node->netns, strerror(-fd));
 		return fd;
 	}
-	/* an index of the host's own would be taken for that device (see
-	 * xvx_ifindex): never seen, but never a change to the host's link */
-	struct rtnl_link *taken = NULL;
-	if (rtnl_link_get_kernel(nl->host_sk, (int)nl_ifindex(nl, x->iface), NULL, &taken) == 0) {
-		sbuf_addf(err,
-			  "this host's namespace has an interface '%s' of index %u, the index "
-			  "planned for '%s' in '%s': nothing of the host's was changed; delete "
-			  "that interface or take the lab up on another host",
-			  rtnl_link_get_name(taken), nl_ifindex(nl, x->iface), x->iface->name,
-			  x->iface->node->netns);
-		rtnl_link_put(taken);
-		return -EEXIST;
-	}
 	nl_link_setup(nl, link, x->iface);
 	rtnl_link_vxlan_set_id(link, x->iface->xvni);
 	rtnl_link_vxlan_set_port(link, lab->vx_port ? lab->vx_port : HOSTS_VX_PORT);
@@ -592,7 +579,20 @@ static int xvx_apply(struct nl_ctx *nl, const struct step *s, struct sbuf *err)
 	}
 	rtnl_link_set_ns_fd(link, fd);
 	r = nl_link_add(nl, nl->host_sk, link, err);
-	if (r == -EEXIST)
+	/* File exists: an older kernel took the index for one of the host's
+	 * own (xvx_ifindex; the request is exclusive, the host's link stays
+	 * as it was), or the VNI is taken. Looked up only then. */
+	struct rtnl_link *taken = NULL;
+	if (r == -EEXIST &&
+	    rtnl_link_get_kernel(nl->host_sk, (int)nl_ifindex(nl, x->iface), NULL, &taken) == 0) {
+		sbuf_addf(err,
+			  "; this host's namespace has an interface '%s' of index %u, the index "
+			  "planned for '%s' in '%s', and this kernel looks it up there: delete "
+			  "that interface or take the lab up on another host",
+			  rtnl_link_get_name(taken), nl_ifindex(nl, x->iface), x->iface->name,
+			  x->iface->node->netns);
+		rtnl_link_put(taken);
+	} else if (r == -EEXIST)
 		sbuf_addf(err,
 			  "; VNI %u on UDP port %u is taken in this host's namespace (another lab "
 			  "split across these hosts?): give the lab other VNIs with 'vni = N' in "
