@@ -35,6 +35,15 @@ static void print_line(const struct topo_host *h, bool is_stderr, const char *li
 	fflush(f);
 }
 
+static void print_finishing(int sig, size_t running, void *data)
+{
+	const struct ctx *c = data;
+
+	err("cluster up '%s': %s: letting the %zu host%s still building finish, so that "
+	    "every part is taken down whole; a second signal (Ctrl-C) stops them now",
+	    c->o.lab, interrupt_name(sig), running, running == 1 ? "" : "s");
+}
+
 static void show_commands(const struct ctx *c, enum cluster_op op)
 {
 	if (!c->verbose)
@@ -99,13 +108,13 @@ static void report(const struct ctx *c, const struct cluster_run *r)
  * stopped is tried again while it fails: that up may go on over there,
  * holding the lab's lock, after its ssh was killed */
 static int run_op(struct ctx *c, enum cluster_op op, const struct cluster_run *up,
-		  bool ignore_interrupt, struct cluster_run *r)
+		  enum cluster_on_signal on_signal, struct cluster_run *r)
 {
 	cluster_run_init(r, c->lab, op);
 	for (size_t i = 0; up && i < r->parts.n && i < up->parts.n; i++)
 		r->parts.v[i].retry = up->parts.v[i].timed_out || up->parts.v[i].interrupted;
 	show_commands(c, op);
-	int e = cluster_run(r, &c->o, ignore_interrupt);
+	int e = cluster_run(r, &c->o, on_signal);
 	report(c, r);
 	return e;
 }
@@ -129,7 +138,8 @@ static char *host_names(const struct topo_lab *lab)
 static int down_all(struct ctx *c, const struct cluster_run *up, bool must)
 {
 	struct cluster_run r;
-	int e = run_op(c, CLUSTER_DOWN, up, up != NULL || must, &r);
+	int e = run_op(c, CLUSTER_DOWN, up,
+		       up || must ? CLUSTER_SIGNAL_IGNORED : CLUSTER_SIGNAL_STOPS, &r);
 
 	if (e == 0 && up)
 		err("cluster: lab '%s' was taken down on every host", c->o.lab);
@@ -149,7 +159,7 @@ static int down_all(struct ctx *c, const struct cluster_run *up, bool must)
 static int up_all(struct ctx *c)
 {
 	struct cluster_run r;
-	int e = run_op(c, CLUSTER_UP, NULL, false, &r);
+	int e = run_op(c, CLUSTER_UP, NULL, CLUSTER_SIGNAL_FINISHES, &r);
 	int sig = r.interrupted;
 
 	if (e == 0 && !sig) {
@@ -177,7 +187,7 @@ static int check_all(struct ctx *c)
 	unsigned timeout = c->o.timeout;
 
 	c->o.timeout = c->o.check_timeout + CLUSTER_SSH_GRACE;
-	(void)run_op(c, CLUSTER_CHECK, NULL, false, &r);
+	(void)run_op(c, CLUSTER_CHECK, NULL, CLUSTER_SIGNAL_STOPS, &r);
 	c->o.timeout = timeout;
 	vec_foreach (p, &r.parts) {
 		ok += p->ok;
@@ -258,6 +268,7 @@ static int go(struct ctx *c, const char *sub, const char *file, const char *name
 		c->o.transport = t && *t ? t : NULL;
 		c->o.lab = lab->name;
 		c->o.file = abs;
+		c->o.data = c;
 		c->lab = lab;
 		c->given = file;
 		c->t0 = probe_now();
@@ -274,6 +285,7 @@ static int go(struct ctx *c, const char *sub, const char *file, const char *name
 static int cluster_cmd_run(int argc, char **argv)
 {
 	struct ctx c = {.o = {.line = print_line,
+			      .finishing = print_finishing,
 			      .timeout = CLUSTER_TIMEOUT,
 			      .check_timeout = CLUSTER_CHECK_TIMEOUT}};
 	const char *name = NULL;
@@ -339,9 +351,11 @@ const struct cmd cmd_cluster = {
 	"or home). Every line a host prints is shown as it comes, on stdout or stderr\n"
 	"as there, starting with '[NAME] '. A host that fails is named, with the likely\n"
 	"cause: no file at that path, no nslab there (exit 127), ssh that cannot log in\n"
-	"(exit 255). SIGINT (Ctrl-C), SIGTERM or SIGHUP stop the hosts' commands; after\n"
-	"up and test, every host's part is then taken down, and the exit status is\n"
-	"128+signal. Needs no root here; each host's command needs root there.\n\n"
+	"(exit 255). SIGINT (Ctrl-C), SIGTERM or SIGHUP during up let the hosts' ups\n"
+	"finish (a second signal stops them) and then take every host's part down;\n"
+	"during check and down they stop the hosts' commands; test takes the lab down\n"
+	"in any case. The exit status is then 128+signal. Needs no root here; each\n"
+	"host's command needs root there.\n\n"
 	"  --name LAB          the lab's name, as 'nslab up --name' (give the same to\n"
 	"                      every subcommand)\n"
 	"  --timeout SECS      how long each host's up and down may take (default 300)\n"

@@ -259,10 +259,9 @@ static void reap(struct cluster_run *r, const struct cluster_opts *o, struct clu
 	p->status = WIFEXITED(status)	  ? WEXITSTATUS(status)
 		    : WIFSIGNALED(status) ? 128 + WTERMSIG(status)
 					  : 1;
-	if (p->status && p->retry && !p->timed_out && !p->interrupted &&
+	if (p->status && p->retry && !p->timed_out && !p->interrupted && !r->interrupted &&
 	    now + CLUSTER_RETRY_S < p->deadline)
 		p->again = now + CLUSTER_RETRY_S;
-	(void)r;
 }
 
 static bool busy(const struct cluster_run *r)
@@ -271,19 +270,6 @@ static bool busy(const struct cluster_run *r)
 		if (p->pid > 0 || p->again > 0)
 			return true;
 	return false;
-}
-
-static void interrupt_all(struct cluster_run *r, int sig)
-{
-	r->interrupted = sig;
-	vec_foreach (p, &r->parts) {
-		p->again = 0;
-		if (p->pid > 0) {
-			p->interrupted = true;
-			stop(p, SIGTERM);
-			p->deadline = probe_now(); /* SIGKILL if it lingers */
-		}
-	}
 }
 
 static void tick(struct cluster_run *r, const struct cluster_opts *o, double now)
@@ -330,9 +316,41 @@ static void wait_some(struct cluster_run *r, const struct cluster_opts *o)
 	}
 }
 
-int cluster_run(struct cluster_run *r, const struct cluster_opts *o, bool ignore_interrupt)
+static size_t running(const struct cluster_run *r)
+{
+	size_t n = 0;
+
+	vec_foreach (p, &r->parts)
+		n += p->pid > 0;
+	return n;
+}
+
+/* A signal caught: stop every part, or (`finishing`) let them run to
+ * their end until a second one. */
+static void on_interrupt(struct cluster_run *r, const struct cluster_opts *o, int sig,
+			 bool finishing)
+{
+	if (!r->interrupted) {
+		r->interrupted = sig;
+		vec_foreach (p, &r->parts)
+			p->again = 0;
+		if (finishing && o->finishing && running(r))
+			o->finishing(sig, running(r), o->data);
+	}
+	if (!finishing || interrupt_again())
+		vec_foreach (p, &r->parts)
+			if (p->pid > 0 && !p->interrupted) {
+				p->interrupted = true;
+				stop(p, SIGTERM);
+				p->deadline = probe_now(); /* SIGKILL if it lingers */
+			}
+}
+
+int cluster_run(struct cluster_run *r, const struct cluster_opts *o,
+		enum cluster_on_signal on_signal)
 {
 	double t0 = probe_now();
+	bool heed = on_signal != CLUSTER_SIGNAL_IGNORED;
 	int rc = 0;
 
 	/* SIGCHLD ignored (inherited so) would reap the parts before waitpid */
@@ -340,18 +358,19 @@ int cluster_run(struct cluster_run *r, const struct cluster_opts *o, bool ignore
 
 	vec_foreach (p, &r->parts) {
 		p->deadline = t0 + (o->timeout ? o->timeout : 300);
-		if (!ignore_interrupt && interrupt_signal())
+		if (heed && interrupt_signal())
 			break;
 		if (start(p, o, r->op) < 0)
 			p->status = -1;
 	}
 	while (busy(r)) {
-		if (!ignore_interrupt && interrupt_signal() && !r->interrupted)
-			interrupt_all(r, interrupt_signal());
+		if (heed && interrupt_signal())
+			on_interrupt(r, o, interrupt_signal(),
+				     on_signal == CLUSTER_SIGNAL_FINISHES);
 		tick(r, o, probe_now());
 		wait_some(r, o);
 	}
-	if (!ignore_interrupt && interrupt_signal())
+	if (heed && interrupt_signal())
 		r->interrupted = interrupt_signal();
 	vec_foreach (p, &r->parts)
 		if (p->status != 0)

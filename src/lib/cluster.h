@@ -34,7 +34,21 @@ struct cluster_opts {
 	/* Each line of a part's output (without its newline), stdout's or
 	 * stderr's, as it comes. */
 	void (*line)(const struct topo_host *h, bool is_stderr, const char *line, void *data);
+	/* CLUSTER_SIGNAL_FINISHES: a first signal came; `running` parts still
+	 * run. Optional. */
+	void (*finishing)(int sig, size_t running, void *data);
 	void *data;
+};
+
+/* What a signal caught (interrupt.h) does to a run. */
+enum cluster_on_signal {
+	CLUSTER_SIGNAL_STOPS,  /* every part is stopped at once */
+	/* The parts that run go on to their end, and a second signal stops
+	 * them (up: an up stopped on its way may still finish on its host
+	 * after the rollback's down found nothing there; ssh gives a remote
+	 * command without a terminal no signal). */
+	CLUSTER_SIGNAL_FINISHES,
+	CLUSTER_SIGNAL_IGNORED, /* the parts run on (the rollback's down) */
 };
 
 /* One host's run of one command. */
@@ -42,7 +56,7 @@ struct cluster_part {
 	const struct topo_host *host;
 	int status;	   /* as a shell reports it (128+signal); -1: never ran */
 	bool timed_out;	   /* killed at its deadline */
-	bool interrupted;  /* killed because nslab was interrupted */
+	bool interrupted;  /* stopped because nslab was interrupted */
 	bool retry;	   /* run it again while it fails, until its deadline */
 	size_t ok, failed; /* check: the '  ok' and '  FAIL' lines it printed */
 	bool summary;	   /* check: it printed its closing line */
@@ -83,8 +97,8 @@ void cluster_argv(const struct cluster_opts *o, const struct topo_host *h, enum 
  * the lab's lock on its host, and down waits for it by trying again). */
 void cluster_run_init(struct cluster_run *ret, const struct topo_lab *lab, enum cluster_op op);
 /* Run every part at once and wait for all, each at most o->timeout
- * seconds. A signal caught (interrupt.h) stops them all, unless
- * `ignore_interrupt` (the down after an interrupted up, which must run).
- * Returns 0 when every part exited 0, else -1. */
-int cluster_run(struct cluster_run *r, const struct cluster_opts *o, bool ignore_interrupt);
+ * seconds; a signal caught does what `on_signal` says, and no part starts
+ * after it. Returns 0 when every part exited 0, else -1. */
+int cluster_run(struct cluster_run *r, const struct cluster_opts *o,
+		enum cluster_on_signal on_signal);
 void cluster_run_free(struct cluster_run *r);

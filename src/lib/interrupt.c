@@ -4,12 +4,14 @@
 #include <signal.h>
 #include <stdbool.h>
 
-static volatile sig_atomic_t caught;
+static volatile sig_atomic_t caught, count;
 
 static void on_signal(int sig)
 {
 	if (!caught)
 		caught = sig;
+	if (count < 2)
+		count++;
 }
 
 void interrupt_catch(void)
@@ -29,6 +31,11 @@ void interrupt_catch(void)
 int interrupt_signal(void)
 {
 	return caught;
+}
+
+bool interrupt_again(void)
+{
+	return count > 1;
 }
 
 const char *interrupt_name(int sig)

@@ -19,6 +19,7 @@ static char dir[] = "/tmp/nslab-cluster-XXXXXX";
 
 /* The fake transport: HOST DEST WORDS..., as the host's nslab would be.
  * FAKE_FAIL="h2:up ..." fails those; FAKE_HANG="h3" hangs h3's up;
+ * FAKE_SLOW="h3": h3's up takes 2 s, then says 'finished';
  * FAKE_BUSY="h3" fails h3's first down (its lock still held);
  * FAKE_CHECKFAIL="h2" fails one of h2's checks; FAKE_NOFILE="h2": h2 has
  * no such file. */
@@ -60,6 +61,10 @@ static const char fake[] =
     "		echo $! >\"$d/sleep.$host\"\n"
     "		wait\n"
     "		exit 1 ;;\n"
+    "	esac\n"
+    "	case \" ${FAKE_SLOW:-} \" in *\" $host \"*)\n"
+    "		sleep 2\n"
+    "		echo \"$host finished\" ;;\n"
     "	esac\n"
     "	echo \"lab 'cl' is up: 1 node in 0.1 s\" ;;\n"
     "down)\n"
@@ -425,35 +430,74 @@ static void test_no_file(void **state)
 	assert_true(has(out, "was taken down on every host"));
 }
 
-/* SIGTERM while h3's up hangs: every host's part goes down, 128+15 */
-static void test_interrupt(void **state)
+/* nslab cluster test with FAKE_x=h3 (env), signalled once h1 and h2 are
+ * up and h3's up is under way; then each further signal once `then` is in
+ * its output. Its output and exit status. */
+static char *interrupted(int *rc, const char *env, int signals, const char *then)
 {
 	_cleanup_free_ char *cmd = xasprintf(
-	    "cd %s && exec env NSLAB_CLUSTER_TRANSPORT=%s/fake FAKE_HOSTS=3 FAKE_HANG=h3 %s "
+	    "cd %s && exec env NSLAB_CLUSTER_TRANSPORT=%s/fake FAKE_HOSTS=3 %s %s "
 	    "cluster test t.ini >out 2>&1",
-	    dir, dir, getenv("NSLAB_BIN"));
+	    dir, dir, env, getenv("NSLAB_BIN"));
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	/* until h1 and h2 are up and h3 hangs */
-	for (int i = 0; i < 200; i++) {
-		_cleanup_free_ char *out = slurp("out");
-		_cleanup_free_ char *sleeping = slurp("sleep.h3");
-		if (strstr(out, "[h1] lab 'cl' is up") && strstr(out, "[h2] lab 'cl' is up") &&
-		    strchr(sleeping, '\n'))
-			break;
-		nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL);
+	for (int n = 0; n < signals; n++) {
+		for (int i = 0; i < 200; i++) {
+			_cleanup_free_ char *out = slurp("out");
+			_cleanup_free_ char *started = slurp("ops.h3");
+			if (n ? strstr(out, then) != NULL
+			      : strstr(out, "[h1] lab 'cl' is up") &&
+				    strstr(out, "[h2] lab 'cl' is up") && strchr(started, '\n'))
+				break;
+			nanosleep(&(struct timespec){.tv_nsec = 50000000}, NULL);
+		}
+		assert_int_equal(kill(pid, SIGTERM), 0);
 	}
-	assert_int_equal(kill(pid, SIGTERM), 0);
 	int st;
 	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	assert_int_equal(WEXITSTATUS(st), 128 + SIGTERM);
-	_cleanup_free_ char *out = slurp("out");
+	*rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return slurp("out");
+}
+
+/* SIGTERM while h3's up is still going: it may finish (else it could take
+ * the lab's lock on h3 after the rollback's down found nothing there);
+ * then every host's part goes down, 128+15 */
+static void test_interrupt(void **state)
+{
+	int rc;
+	_cleanup_free_ char *out = interrupted(&rc, "FAKE_SLOW=h3", 1, NULL);
 	_cleanup_free_ char *o1 = slurp("ops.h1"), *o2 = slurp("ops.h2"), *o3 = slurp("ops.h3");
+
+	assert_int_equal(rc, 128 + SIGTERM);
+	assert_string_equal(o1, "up\ndown\n");
+	assert_string_equal(o2, "up\ndown\n");
+	assert_string_equal(o3, "up\ndown\n");
+	assert_true(has(out, "nslab: cluster up 'cl': SIGTERM: letting the 1 host still building "
+			     "finish, so that every part is taken down whole; a second signal "
+			     "(Ctrl-C) stops them now\n"));
+	/* h3's up ran to its end before the rollback */
+	const char *done = strstr(out, "[h3] lab 'cl' is up");
+	const char *rollback = strstr(out, "interrupted by SIGTERM; taking it down");
+	assert_true(has(out, "[h3] h3 finished\n"));
+	assert_non_null(done);
+	assert_non_null(rollback);
+	assert_true(done < rollback);
+	assert_true(has(out, "was taken down on every host"));
+}
+
+/* A second SIGTERM while h3's up hangs stops it at once; every host's
+ * part still goes down */
+static void test_interrupt_twice(void **state)
+{
+	int rc;
+	_cleanup_free_ char *out = interrupted(&rc, "FAKE_HANG=h3", 2, "letting the 1 host");
+	_cleanup_free_ char *o1 = slurp("ops.h1"), *o2 = slurp("ops.h2"), *o3 = slurp("ops.h3");
+
+	assert_int_equal(rc, 128 + SIGTERM);
 	assert_string_equal(o1, "up\ndown\n");
 	assert_string_equal(o2, "up\ndown\n");
 	assert_string_equal(o3, "up\ndown\n");
@@ -547,6 +591,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_timeout_retry, fresh),
 	    cmocka_unit_test_setup(test_no_file, fresh),
 	    cmocka_unit_test_setup(test_interrupt, fresh),
+	    cmocka_unit_test_setup(test_interrupt_twice, fresh),
 	    cmocka_unit_test_setup(test_ssh_quoting, fresh),
 	    cmocka_unit_test_setup(test_ssh_hostile_program, fresh),
 	};
