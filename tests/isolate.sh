@@ -7,7 +7,8 @@
 # there are the test's own) and /etc/netns is private: a tmpfs over it (an
 # empty /etc/netns is made first where the host has none, and removed
 # after; a file .nslab-isolate.PID in it, under the tmpfs, while CMD runs).
-# Nothing else is created on the host. After CMD, every lab still up in the
+# Nothing else is created on the host. After CMD (also when a signal
+# stopped it), every lab still up in the
 # private /run/nslab is taken down and every namespace left in the private
 # /run/netns is emptied of processes and deleted; if there was any, the test
 # fails: a test removes what it makes, also when it fails.
@@ -43,43 +44,66 @@ mount -t tmpfs -o mode=0755,size=64m nslab-test-run /run || fail "cannot mount a
 # keeps a file of its own in the host's /etc/netns while it runs (under its
 # tmpfs, unseen by the test), and no rmdir succeeds then; a folder one of
 # them made carries a mark, and goes when the last one out finds only that.
+# A run killed outright (SIGKILL, a meson timeout's second signal) leaves
+# its file: the next run removes the file of a PID of this PID namespace
+# that is no isolate.sh any more (a file without its namespace: an older
+# run's, of this one).
 MARK=.made-by-nslab-isolate
 GUARD=.nslab-isolate.$$
+PIDNS=$(readlink /proc/self/ns/pid)
+for g in /etc/netns/.nslab-isolate.*; do
+	[ -f "$g" ] || continue
+	pid=${g##*.}
+	ns=$(cat "$g" 2>/dev/null)
+	[ -z "$ns" ] || [ "$ns" = "$PIDNS" ] || continue
+	case $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") in
+	*isolate.sh*) ;;
+	*) rm -f "$g" ;;
+	esac
+done
 for _ in 1 2 3; do
 	if [ ! -d /etc/netns ] && mkdir /etc/netns 2>/dev/null; then
 		touch "/etc/netns/$MARK"
 	fi
-	touch "/etc/netns/$GUARD" 2>/dev/null && break
+	echo "$PIDNS" 2>/dev/null >"/etc/netns/$GUARD" && break
 done
 [ -e "/etc/netns/$GUARD" ] || fail "cannot make /etc/netns/$GUARD"
 mount -t tmpfs -o mode=0755 nslab-test-etc /etc/netns || fail "cannot mount a tmpfs on /etc/netns"
 
+# Interrupted (Ctrl-C, a meson timeout's SIGTERM, which CMD gets too):
+# clean up once CMD has ended, as after a normal end.
 status=0
-"$@" || status=$?
-
-left=
-for d in /run/nslab/*/; do
-	[ -d "$d" ] || continue
-	lab=$(basename "$d")
-	left="$left lab:$lab"
-	"${NSLAB_BIN:-nslab}" --prefix "" down "$lab" >/dev/null 2>&1 # its full name
-done
-for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-	left="$left netns:$ns"
-	for pid in $(ip netns pids "$ns" 2>/dev/null); do
-		kill -KILL "$pid" 2>/dev/null
+trap 'status=130; finish' INT
+trap 'status=143; finish' TERM
+trap 'status=129; finish' HUP
+finish() {
+	trap '' INT TERM HUP
+	left=
+	for d in /run/nslab/*/; do
+		[ -d "$d" ] || continue
+		lab=$(basename "$d")
+		left="$left lab:$lab"
+		"${NSLAB_BIN:-nslab}" --prefix "" down "$lab" >/dev/null 2>&1 # its full name
 	done
-	ip netns del "$ns" 2>/dev/null
-done
-umount -l /etc/netns 2>/dev/null
-rm -f "/etc/netns/$GUARD"
-# the last one out, of a folder one of us made
-if [ "$(ls -A /etc/netns 2>/dev/null)" = "$MARK" ]; then
-	rm -f "/etc/netns/$MARK"
-	rmdir /etc/netns 2>/dev/null
-fi
-if [ -n "$left" ]; then
-	echo "# isolate.sh: the test left these behind (now removed):$left"
-	[ "$status" != 0 ] || status=1
-fi
-exit "$status"
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		left="$left netns:$ns"
+		for pid in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$pid" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	umount -l /etc/netns 2>/dev/null
+	rm -f "/etc/netns/$GUARD"
+	# the last one out, of a folder one of us made
+	if [ "$(ls -A /etc/netns 2>/dev/null)" = "$MARK" ]; then
+		rm -f "/etc/netns/$MARK"
+		rmdir /etc/netns 2>/dev/null
+	fi
+	if [ -n "$left" ]; then
+		echo "# isolate.sh: the test left these behind (now removed):$left"
+		[ "$status" != 0 ] || status=1
+	fi
+	exit "$status"
+}
+"$@" || status=$?
+finish
